@@ -1,0 +1,70 @@
+package report
+
+// Status is the outcome of one rule on one resource, with the names Kyverno
+// uses in PolicyReports.
+type Status string
+
+// The statuses of a result.
+const (
+	StatusPass  Status = "pass"
+	StatusFail  Status = "fail"
+	StatusWarn  Status = "warn"
+	StatusError Status = "error"
+	StatusSkip  Status = "skip"
+)
+
+// Action is the failure action in force for a validate rule.
+type Action string
+
+// The failure actions. Warn is preadmit's third step between Audit and
+// Enforce: the render succeeds and the violation is printed as a warning.
+const (
+	ActionAudit   Action = "Audit"
+	ActionWarn    Action = "Warn"
+	ActionEnforce Action = "Enforce"
+)
+
+// Resource identifies the document a result is about.
+type Resource struct {
+	// Index is the 0-based position of the document in the input stream.
+	Index int `json:"index"`
+	// Item is the 0-based position inside a List document, or -1.
+	Item       int    `json:"item"`
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+	// Source is the Helm template the document came from (the "# Source:"
+	// comment), or the file path kustomize or kpt recorded, when known.
+	Source string `json:"source,omitempty"`
+}
+
+// Result is the outcome of one rule on one resource.
+type Result struct {
+	Resource Resource `json:"resource"`
+	Policy   string   `json:"policy"`
+	// PolicyNamespace is set for namespaced Policy objects.
+	PolicyNamespace string `json:"policyNamespace,omitempty"`
+	Rule            string `json:"rule"`
+	// Type is "Validation" or "Mutation".
+	Type    string `json:"type"`
+	Status  Status `json:"status"`
+	Action  Action `json:"action,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Path is the failing field, e.g. "spec.template.spec.containers[0].image".
+	Path        string `json:"path,omitempty"`
+	Severity    string `json:"severity,omitempty"`
+	Category    string `json:"category,omitempty"`
+	Remediation string `json:"remediation,omitempty"`
+	// Exception names the PolicyException ("namespace/name") that turned a
+	// failure into a skip.
+	Exception string `json:"exception,omitempty"`
+	// Control is the Pod Security Standards control, for podSecurity rules.
+	Control string `json:"control,omitempty"`
+}
+
+// Violation reports whether the result is a validation failure that the
+// failure action turns into a blocking error.
+func (r Result) Violation() bool {
+	return r.Status == StatusFail && r.Action == ActionEnforce
+}
