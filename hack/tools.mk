@@ -1,13 +1,17 @@
 # hack/tools.mk — pinned command-line tools for tests and demos.
 #
-# Include from the top-level Makefile (`include hack/tools.mk`) or run on its
-# own (`make -f hack/tools.mk tools`). Every tool is built from source with
-# `go install` into the git-ignored bin/ directory, so the only prerequisite is
-# the Go toolchain and access to the Go module proxy. Each tool is a file
-# target: it is built once and then reused until bin/ is removed.
+# Include it from the top-level Makefile (`include hack/tools.mk`) or run it on
+# its own (`make -f hack/tools.mk tools`). Every tool is built from source with
+# `go install` into the git-ignored bin/ directory, so the only prerequisites
+# are the Go toolchain and the Go module proxy. Each tool is a file target: it is
+# built once and reused until bin/ is removed (`make tools-clean`).
 #
-# Versions were chosen because they build with the project's Go toolchain
-# (see go.mod); bump them together with a run of `make tools`.
+# Versions are pinned because they build with the project's Go toolchain (see
+# go.mod): helm v3.16.4, kustomize v5.7.1 and helm v4.3.1 were verified with
+# Go 1.26. kpt is not part of `tools`: neither github.com/GoogleContainerTools/kpt
+# nor github.com/kptdev/kpt can be fetched and checksum-verified through the
+# module proxy here (the version list is refused and the checksum database has
+# no entry), so $(KPT) is kept only for machines where it can be installed.
 
 TOOLS_BIN ?= $(CURDIR)/bin
 GO        ?= go
@@ -23,25 +27,31 @@ KUSTOMIZE ?= $(TOOLS_BIN)/kustomize
 KPT       ?= $(TOOLS_BIN)/kpt
 
 .PHONY: tools tools-clean
-tools: $(HELM) $(KUSTOMIZE) $(HELM4) $(KPT) ## Install all pinned tools into bin/
+tools: $(HELM) $(KUSTOMIZE) $(HELM4) ## Install the pinned tools into bin/
 
 tools-clean: ## Remove the installed tools
-	rm -f $(HELM) $(HELM4) $(KUSTOMIZE) $(KPT)
+	rm -rf $(HELM) $(HELM4) $(KUSTOMIZE) $(KPT) $(TOOLS_BIN)/.helm4
 
 $(TOOLS_BIN):
 	mkdir -p $@
 
+# `go install` does not stamp Helm's version; set it so that `helm version` and
+# .Capabilities.HelmVersion report the real release.
 $(HELM): | $(TOOLS_BIN)
-	GOBIN=$(TOOLS_BIN) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	GOBIN=$(TOOLS_BIN) $(GO) install \
+		-ldflags "-X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION)" \
+		helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
 $(KUSTOMIZE): | $(TOOLS_BIN)
 	GOBIN=$(TOOLS_BIN) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
-# Helm 4 installs a binary also called "helm": build it into a scratch GOBIN
-# and rename it so that it sits next to Helm 3.
+# Helm 4's binary is also called "helm": build it into a scratch GOBIN and
+# rename it so that it sits next to Helm 3.
 $(HELM4): | $(TOOLS_BIN)
 	rm -rf $(TOOLS_BIN)/.helm4
-	GOBIN=$(TOOLS_BIN)/.helm4 $(GO) install helm.sh/helm/v4/cmd/helm@$(HELM4_VERSION)
+	GOBIN=$(TOOLS_BIN)/.helm4 $(GO) install \
+		-ldflags "-X helm.sh/helm/v4/internal/version.version=$(HELM4_VERSION)" \
+		helm.sh/helm/v4/cmd/helm@$(HELM4_VERSION)
 	mv $(TOOLS_BIN)/.helm4/helm $@
 	rm -rf $(TOOLS_BIN)/.helm4
 
