@@ -40,6 +40,9 @@ const (
 	reasonEmptyList
 	reasonShortList
 	reasonTooComplex
+	// reasonNoneApply is a list whose every item was skipped; inner says
+	// why the first one was.
+	reasonNoneApply
 )
 
 // outcome is the result of one match step. On failure the state's path
@@ -51,6 +54,8 @@ type outcome struct {
 	actual *yaml.Node
 	// want is the number of elements a positional list pattern needs.
 	want int
+	// inner is the reason of the first skipped item, for reasonNoneApply.
+	inner reason
 }
 
 func (o outcome) ok() bool { return o.kind == okKind }
@@ -259,6 +264,9 @@ func (s *state) matchEach(res *yaml.Node, elem func(int) *pnode, n int) outcome 
 		s.path = s.path[:depth]
 	}
 	if applied == 0 && !firstSkip.ok() {
+		if firstSkip.reason != reasonNoneApply {
+			firstSkip.inner, firstSkip.reason = firstSkip.reason, reasonNoneApply
+		}
 		return firstSkip
 	}
 	return outcome{}

@@ -28,6 +28,10 @@ func (s *state) result(o outcome, prefix string) Result {
 
 func (o outcome) detail() string {
 	switch o.reason {
+	case reasonNoneApply:
+		first := o
+		first.reason = o.inner
+		return "no element satisfies the anchor conditions (first element: " + first.detail() + ")"
 	case reasonValue:
 		return "expected " + describePattern(o.pat) + ", got " + describeNode(o.actual)
 	case reasonNotMap:
