@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/transform/policy"
+)
+
+// newPolicies is "preadmit policies": list the policies a render would run.
+func newPolicies(stdout io.Writer) *cobra.Command {
+	var o app.PolicyOptions
+	cmd := &cobra.Command{
+		Use:   "policies",
+		Short: "List the policies and rules a render would apply",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(cmd); err != nil {
+				return err
+			}
+			set, err := app.LoadPolicies(o)
+			if err != nil {
+				return &app.ExitErr{Code: app.ExitError, Err: err}
+			}
+			return listPolicies(stdout, set.Policies)
+		},
+	}
+	cmd.Flags().StringArrayVarP(&o.Paths, "policy", "p", nil, "Kyverno policy file or directory (repeatable)")
+	cmd.Flags().BoolVar(&o.NoBuiltin, "no-builtin", false, "do not load the embedded policy library")
+	cmd.Flags().StringSliceVar(&o.Disable, "disable", nil, "policy names to leave out")
+	return cmd
+}
+
+func listPolicies(w io.Writer, ps []*policy.Policy) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "POLICY\tRULE\tTYPE\tACTION\tCATEGORY\tSOURCE")
+	for _, p := range ps {
+		for _, r := range p.Rules {
+			action := "-"
+			if r.Type() == "Validation" {
+				action = string(p.Action(r))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, r.Name, r.Type(), action, p.Category(), p.File)
+		}
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/preadmit/preadmit/internal/app"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// run builds the command tree, runs it and returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return app.ExitOK
+	}
+	var ee *app.ExitErr
+	if !errors.As(err, &ee) || !ee.Reported {
+		fmt.Fprintf(stderr, "preadmit: %v\n", err)
+	} else {
+		fmt.Fprintf(stderr, "preadmit: %v\n", ee.Err)
+	}
+	return app.Code(err)
+}
+
+// newRoot is "preadmit". Without a sub-command and with manifests on stdin it
+// renders, because that is how Helm 3 runs a post-renderer.
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	ro := &renderFlags{}
+	root := &cobra.Command{
+		Use:   "preadmit",
+		Short: "Apply Kyverno policies to rendered manifests, before admission",
+		Long: `preadmit applies the Kyverno ClusterPolicy and Policy files a cluster already runs to
+rendered manifests: mutate rules first, then validation. Use it as a Helm post-renderer,
+a KRM function or a CI filter. With no sub-command and manifests on stdin it renders.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+				return cmd.Help()
+			}
+			return ro.run(cmd, stdin, stdout, stderr)
+		},
+	}
+	root.SetOut(stderr)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &app.ExitErr{Code: app.ExitError, Err: err}
+	})
+	ro.register(root)
+	root.AddCommand(newRender(stdin, stdout, stderr))
+	root.AddCommand(newPolicies(stdout))
+	return root
+}

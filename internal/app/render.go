@@ -1,0 +1,156 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/report"
+)
+
+// RenderOptions are the settings of "preadmit render".
+type RenderOptions struct {
+	Policies  PolicyOptions
+	Mode      string
+	Namespace string
+	// Quiet silences the audit summary on success.
+	Quiet bool
+	// Diff prints a unified diff of the mutations instead of manifests.
+	Diff bool
+	// ReportFile, when set, receives the full report in ReportFormat.
+	ReportFile   string
+	ReportFormat string
+	TTY          TTYMode
+	Version      string
+}
+
+// Render reads manifests from in, applies the policies and writes the result
+// to out. Diagnostics go to ch. On any failure nothing is written to out.
+func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, ch *Channels) error {
+	mode, err := transform.ParseMode(o.Mode)
+	if err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	format := report.FormatLines
+	if o.ReportFormat != "" {
+		if format, err = report.ParseFormat(o.ReportFormat); err != nil {
+			return &ExitErr{Code: ExitError, Err: err}
+		}
+	}
+	set, err := LoadPolicies(o.Policies)
+	if err != nil {
+		return classify(err)
+	}
+	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: mode, Namespace: o.Namespace})
+	if err != nil {
+		return classify(err)
+	}
+	input, err := io.ReadAll(in)
+	if err != nil {
+		return &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
+	}
+	if err := ctx.Err(); err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	res, err := eng.Render(input)
+	if err != nil {
+		return classify(err)
+	}
+	report.Sort(res.Results)
+	ropts := report.Options{Resources: res.Resources, ToolVersion: o.Version}
+	if o.ReportFile != "" {
+		if err := writeReportFile(o.ReportFile, format, res.Results, ropts); err != nil {
+			return &ExitErr{Code: ExitError, Err: err}
+		}
+	}
+	if v := res.Violations(); len(v) > 0 {
+		text := findings(res.Results, true) + summaryLine(res) + "\n"
+		ch.Failure(text)
+		return &ExitErr{Code: ExitViolation, Reported: true,
+			Err: fmt.Errorf("%d violation(s) of policies in Enforce: nothing was rendered", len(v))}
+	}
+	var buf bytes.Buffer
+	if o.Diff {
+		err = writeDiff(&buf, res)
+	} else {
+		err = writeManifests(&buf, res)
+	}
+	if err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	if _, err := out.Write(buf.Bytes()); err != nil {
+		return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
+	}
+	text := findings(res.Results, false)
+	if !o.Quiet || text != "" {
+		text += summaryLine(res) + "\n"
+	}
+	ch.Success(text)
+	return nil
+}
+
+func writeManifests(w io.Writer, res *transform.Output) error {
+	b, err := res.Bytes()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// findings formats the lines a person must read: Enforce failures on
+// failure; warnings and errors otherwise. Audit failures are counted in the
+// summary only, as Kyverno's Audit leaves them to the report.
+func findings(results []report.Result, failed bool) string {
+	var b strings.Builder
+	for _, r := range results {
+		show := false
+		switch {
+		case r.Violation():
+			show = failed
+		case r.Warning(), r.Status == report.StatusError:
+			show = true
+		}
+		if !show {
+			continue
+		}
+		b.WriteString(report.Line(r))
+		b.WriteByte('\n')
+		if r.Remediation != "" && (r.Violation() || r.Warning()) {
+			lines := strings.Split(strings.TrimRight(r.Remediation, "\n"), "\n")
+			b.WriteString("  fix: " + lines[0] + "\n")
+			for _, l := range lines[1:] {
+				b.WriteString("       " + l + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func summaryLine(res *transform.Output) string {
+	return fmt.Sprintf("preadmit: %s; %d document(s) mutated", report.Tally(res.Results, res.Resources), res.Mutated)
+}
+
+func writeReportFile(path string, format report.Format, results []report.Result, opts report.Options) error {
+	var buf bytes.Buffer
+	w, err := report.New(format, &buf, opts)
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		if err := w.Write(r); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package transform
+
+import (
+	"fmt"
+
+	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/report"
+	"github.com/preadmit/preadmit/transform/stream"
+)
+
+// Engine applies a compiled set of policies to streams. It is safe to reuse
+// for many streams; it is not safe for concurrent use.
+type Engine struct {
+	opts   Options
+	rules  []*rule
+	byKind map[string][]*rule
+}
+
+// New compiles every rule of every policy once. Problems are returned as
+// policy.Errors naming file, policy and rule.
+func New(opts Options) (*Engine, error) {
+	if opts.Namespace == "" {
+		opts.Namespace = "default"
+	}
+	if opts.Limits == (stream.Limits{}) {
+		opts.Limits = stream.DefaultLimits
+	}
+	e := &Engine{opts: opts, byKind: map[string][]*rule{}}
+	var errs policy.Errors
+	for _, p := range opts.Policies {
+		for _, r := range p.Rules {
+			cr, err := compileRule(p, r, opts.Mode)
+			if err != nil {
+				errs = append(errs, &policy.Error{File: p.File, Policy: p.Name, Rule: r.Name, Err: err})
+				continue
+			}
+			e.rules = append(e.rules, cr)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return e, nil
+}
+
+// Output is the result of a render.
+type Output struct {
+	Docs    []*stream.Document
+	Results []report.Result
+	// Resources counts the resources rules were evaluated on.
+	Resources int
+	// Mutated counts the documents a mutate rule changed.
+	Mutated int
+}
+
+// Bytes returns the rendered stream.
+func (o *Output) Bytes() ([]byte, error) { return stream.Bytes(o.Docs) }
+
+// Violations returns the failures of rules in Enforce.
+func (o *Output) Violations() []report.Result {
+	var out []report.Result
+	for _, r := range o.Results {
+		if r.Violation() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Render reads a stream, mutates and validates every resource, and returns
+// the documents and results. Input problems are *stream.InputError values.
+func (e *Engine) Render(in []byte) (*Output, error) {
+	docs, err := stream.Read(in, e.opts.Limits)
+	if err != nil {
+		return nil, err
+	}
+	out := &Output{Docs: docs}
+	for _, d := range docs {
+		if err := e.renderDoc(d, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
+	units := unitsOf(d, e.opts.Namespace)
+	if len(units) == 0 {
+		return nil
+	}
+	var before = d.Node.YNode()
+	var snapshot = false
+	for _, u := range units {
+		out.Resources++
+		rules := e.rulesFor(u)
+		if len(rules) == 0 {
+			continue
+		}
+		for _, r := range rules {
+			if r.mutate == nil || !r.selects(u) {
+				continue
+			}
+			if !snapshot {
+				before, snapshot = clone(d.Node.YNode()), true
+			}
+			applied, err := r.mutate.apply(u)
+			switch {
+			case err != nil:
+				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: err.Error()}))
+			case applied:
+				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusPass, message: "mutated"}))
+			}
+		}
+		if snapshot {
+			// Mutations may change labels or names: match validation
+			// rules against the mutated resource, as Kyverno does.
+			u.identify(e.opts.Namespace)
+		}
+		for _, r := range rules {
+			if r.mutate != nil || !r.selects(u) {
+				continue
+			}
+			if r.unsupported != "" {
+				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
+				continue
+			}
+			if r.validate == nil {
+				continue
+			}
+			for _, o := range r.validate.validate(u) {
+				if o.status == report.StatusFail && o.message == "" || o.status == report.StatusFail && r.message != "" {
+					o.message = joinMessage(r.message, o.message)
+				}
+				out.Results = append(out.Results, r.result(u, o))
+			}
+		}
+	}
+	if snapshot && !equal(before, d.Node.YNode()) {
+		d.Changed = true
+		out.Mutated++
+	}
+	return nil
+}
+
+func joinMessage(ruleMsg, detail string) string {
+	switch {
+	case ruleMsg == "":
+		return detail
+	case detail == "":
+		return ruleMsg
+	}
+	return fmt.Sprintf("%s (%s)", ruleMsg, detail)
+}
+
+// rulesFor returns the rules whose match block could select the unit's
+// kind, computed once per kind.
+func (e *Engine) rulesFor(u *unit) []*rule {
+	key := u.res.APIVersion + "/" + u.res.Kind
+	if rs, ok := e.byKind[key]; ok {
+		return rs
+	}
+	var rs []*rule
+	for _, r := range e.rules {
+		if r.match.MatchesKind(u.res.Group, u.res.Version, u.res.Kind) {
+			rs = append(rs, r)
+		}
+	}
+	e.byKind[key] = rs
+	return rs
+}

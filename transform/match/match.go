@@ -1,0 +1,159 @@
+package match
+
+import (
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/preadmit/preadmit/transform/wildcard"
+)
+
+// Operation is the admission operation assumed offline.
+const Operation = "CREATE"
+
+// Matches reports whether the block selects the resource, as a match block.
+// An empty block selects nothing.
+func (m *Matcher) Matches(r *Resource) bool {
+	if m == nil || m.empty {
+		return false
+	}
+	return m.eval(r)
+}
+
+// Excludes reports whether the block excludes the resource, as an exclude
+// block. An empty block excludes nothing.
+func (m *Matcher) Excludes(r *Resource) bool {
+	if m == nil || m.empty {
+		return false
+	}
+	return m.eval(r)
+}
+
+func (m *Matcher) eval(r *Resource) bool {
+	if len(m.any) > 0 {
+		ok := false
+		for _, f := range m.any {
+			if f.matches(r) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	for _, f := range m.all {
+		if !f.matches(r) {
+			return false
+		}
+	}
+	if m.legacy != nil && !m.legacy.matches(r) {
+		return false
+	}
+	return true
+}
+
+// MatchesKind reports whether the block could select some resource of the
+// given kind; the engine uses it to index rules by kind.
+func (m *Matcher) MatchesKind(group, version, kind string) bool {
+	if m == nil || m.empty {
+		return false
+	}
+	check := func(f *filter) bool { return len(f.kinds) == 0 || f.kindMatches(group, version, kind) }
+	if len(m.any) > 0 {
+		ok := false
+		for _, f := range m.any {
+			if check(f) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	for _, f := range m.all {
+		if !check(f) {
+			return false
+		}
+	}
+	return m.legacy == nil || check(m.legacy)
+}
+
+func (f *filter) matches(r *Resource) bool {
+	if f.empty {
+		return false
+	}
+	if f.needsSubject {
+		return false
+	}
+	if len(f.kinds) > 0 && !f.kindMatches(r.Group, r.Version, r.Kind) {
+		return false
+	}
+	if len(f.names) > 0 && !wildcard.Any(f.names, r.Name) {
+		return false
+	}
+	if len(f.namespaces) > 0 {
+		ns := r.Namespace
+		if r.Kind == "Namespace" && r.Group == "" {
+			ns = r.Name
+		}
+		if !wildcard.Any(f.namespaces, ns) {
+			return false
+		}
+	}
+	for k, v := range f.annotations {
+		if !mapHas(r.Annotations, k, v) {
+			return false
+		}
+	}
+	if f.selector != nil && !f.selector.Matches(labels.Set(r.Labels)) {
+		return false
+	}
+	if f.nsSelector != nil && (r.NamespaceLabels == nil || !f.nsSelector.Matches(labels.Set(r.NamespaceLabels))) {
+		return false
+	}
+	if len(f.operations) > 0 && !contains(f.operations, Operation) {
+		return false
+	}
+	return true
+}
+
+func (f *filter) kindMatches(group, version, kind string) bool {
+	for _, k := range f.kinds {
+		if k.subresource != "" {
+			continue // subresources are never rendered
+		}
+		if k.kind != "*" && !wildcard.Match(k.kind, kind) {
+			continue
+		}
+		if k.group != "*" && !wildcard.Match(k.group, group) {
+			continue
+		}
+		if k.version != "*" && !wildcard.Match(k.version, version) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// mapHas matches a key and value, both with wildcards, against a map.
+func mapHas(m map[string]string, key, value string) bool {
+	if !wildcard.Contains(key) {
+		v, ok := m[key]
+		return ok && wildcard.Match(value, v)
+	}
+	for k, v := range m {
+		if wildcard.Match(key, k) && wildcard.Match(value, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

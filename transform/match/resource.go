@@ -1,0 +1,19 @@
+package match
+
+// Resource is the identity of a resource as matching needs it.
+type Resource struct {
+	APIVersion string
+	Group      string
+	Version    string
+	Kind       string
+	Name       string
+	// Namespace is the effective namespace: metadata.namespace, or the
+	// render's default namespace for namespaced kinds, or "" for
+	// cluster-scoped kinds.
+	Namespace   string
+	Labels      map[string]string
+	Annotations map[string]string
+	// NamespaceLabels are the labels of the resource's Namespace when the
+	// stream or the configuration provides them; nil when unknown.
+	NamespaceLabels map[string]string
+}

@@ -1,0 +1,53 @@
+package transform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/report"
+	"github.com/preadmit/preadmit/transform/stream"
+)
+
+// Mode overrides every validate rule's failure action, or keeps each rule's
+// own when empty.
+type Mode string
+
+// The modes of --mode.
+const (
+	ModePolicy  Mode = ""
+	ModeAudit   Mode = "audit"
+	ModeWarn    Mode = "warn"
+	ModeEnforce Mode = "enforce"
+)
+
+// ParseMode reads a --mode value.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(strings.ToLower(s)); m {
+	case ModePolicy, ModeAudit, ModeWarn, ModeEnforce:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown mode %q: expected audit, warn or enforce", s)
+}
+
+func (m Mode) action() report.Action {
+	switch m {
+	case ModeAudit:
+		return report.ActionAudit
+	case ModeWarn:
+		return report.ActionWarn
+	case ModeEnforce:
+		return report.ActionEnforce
+	}
+	return ""
+}
+
+// Options configure an Engine.
+type Options struct {
+	Policies []*policy.Policy
+	Mode     Mode
+	// Namespace is given to namespaced resources that do not name one, as
+	// Helm and kubectl do at apply time. Default "default".
+	Namespace string
+	Limits    stream.Limits
+}

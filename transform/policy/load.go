@@ -1,0 +1,294 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/match"
+	"github.com/preadmit/preadmit/transform/stream"
+)
+
+// Set is what a set of policy sources holds.
+type Set struct {
+	Policies []*Policy
+	// Others are Kyverno documents that are not policies, such as
+	// PolicyExceptions, for the packages that read them.
+	Others []*Document
+}
+
+// Document is a non-policy document found among policies.
+type Document struct {
+	File string
+	Node *yaml.RNode
+}
+
+// LoadPaths reads policies from files and directories (recursively, *.yaml
+// and *.yml). A file given by name that holds no Kyverno document is an
+// error; files found in directories that hold none (test resources, say) are
+// skipped.
+func LoadPaths(paths []string) (*Set, error) {
+	set := &Set{}
+	var errs Errors
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, &Error{File: p, Err: err})
+			continue
+		}
+		if !info.IsDir() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				errs = append(errs, &Error{File: p, Err: err})
+				continue
+			}
+			n := len(set.Policies) + len(set.Others)
+			errs = append(errs, set.add(p, b)...)
+			if len(set.Policies)+len(set.Others) == n && len(errs) == 0 {
+				errs = append(errs, &Error{File: p, Err: errors.New("no Kyverno ClusterPolicy or Policy in file")})
+			}
+			continue
+		}
+		errs = append(errs, set.addFS(os.DirFS(p), ".", p)...)
+	}
+	return set, finish(set, errs)
+}
+
+// LoadFS reads every policy under root in fsys, as for a directory. prefix
+// names the source in messages (e.g. "embedded").
+func LoadFS(fsys fs.FS, root, prefix string) (*Set, error) {
+	set := &Set{}
+	errs := set.addFS(fsys, root, prefix)
+	return set, finish(set, errs)
+}
+
+func finish(set *Set, errs Errors) error {
+	errs = append(errs, checkDuplicates(set.Policies)...)
+	return errs.AsError()
+}
+
+func (s *Set) addFS(fsys fs.FS, root, prefix string) Errors {
+	var files []string
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if ext := path.Ext(p); ext == ".yaml" || ext == ".yml" {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return Errors{{File: prefix, Err: err}}
+	}
+	sort.Strings(files)
+	var errs Errors
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		name := filepath.Join(prefix, filepath.FromSlash(f))
+		if err != nil {
+			errs = append(errs, &Error{File: name, Err: err})
+			continue
+		}
+		errs = append(errs, s.add(name, b)...)
+	}
+	return errs
+}
+
+// add parses every document of a file and keeps the Kyverno ones.
+func (s *Set) add(file string, b []byte) Errors {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	docs, err := stream.Read(b, stream.DefaultLimits)
+	if err != nil {
+		return Errors{{File: file, Err: err}}
+	}
+	var errs Errors
+	for _, d := range docs {
+		if d.Node == nil {
+			continue
+		}
+		apiVersion := d.Node.GetApiVersion()
+		kind := d.Node.GetKind()
+		if !strings.HasPrefix(apiVersion, "kyverno.io/") && !strings.HasPrefix(apiVersion, "policies.kyverno.io/") {
+			continue
+		}
+		if kind == "ClusterPolicy" || kind == "Policy" {
+			p, perrs := Parse(file, d.Node)
+			errs = append(errs, perrs...)
+			if p != nil {
+				s.Policies = append(s.Policies, p)
+			}
+			continue
+		}
+		s.Others = append(s.Others, &Document{File: file, Node: d.Node})
+	}
+	return errs
+}
+
+// Parse reads one ClusterPolicy or Policy document, validates its shape and
+// appends the autogen rules.
+func Parse(file string, n *yaml.RNode) (*Policy, Errors) {
+	meta, err := n.GetMeta()
+	if err != nil {
+		return nil, Errors{{File: file, Err: fmt.Errorf("reading metadata: %w", err)}}
+	}
+	p := &Policy{
+		File:        file,
+		Kind:        meta.Kind,
+		Name:        meta.Name,
+		Annotations: meta.Annotations,
+		Node:        n,
+	}
+	if meta.APIVersion != "kyverno.io/v1" && meta.APIVersion != "kyverno.io/v2beta1" {
+		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("apiVersion %q is not supported: use kyverno.io/v1", meta.APIVersion)}}
+	}
+	if p.Kind == "Policy" {
+		p.Namespace = meta.Namespace
+		if p.Namespace == "" {
+			p.Namespace = "default"
+		}
+	}
+	if p.Name == "" {
+		return nil, Errors{{File: file, Err: errors.New("metadata.name is required")}}
+	}
+	errorf := func(rule, format string, args ...any) *Error {
+		return &Error{File: file, Policy: p.Name, Rule: rule, Err: fmt.Errorf(format, args...)}
+	}
+	if v := n.Field("spec"); v == nil || v.Value.YNode().Kind != yaml.MappingNode {
+		return nil, Errors{errorf("", "spec is required")}
+	}
+	p.ValidationFailureAction = scalar(n, "spec", "validationFailureAction")
+	if a := p.ValidationFailureAction; a != "" {
+		if _, err := ParseAction(a); err != nil {
+			return nil, Errors{errorf("", "spec.validationFailureAction: %v", err)}
+		}
+	}
+	rules, err := n.Pipe(yaml.Lookup("spec", "rules"))
+	if err != nil || rules == nil || rules.YNode().Kind != yaml.SequenceNode || len(rules.YNode().Content) == 0 {
+		return nil, Errors{errorf("", "spec.rules must be a non-empty list")}
+	}
+	var errs Errors
+	seen := map[string]bool{}
+	for i, rn := range rules.YNode().Content {
+		r, err := parseRule(yaml.NewRNode(rn))
+		if err != nil {
+			errs = append(errs, errorf(r.Name, "rule %d: %v", i, err))
+			continue
+		}
+		if seen[r.Name] {
+			errs = append(errs, errorf(r.Name, "duplicate rule name"))
+			continue
+		}
+		seen[r.Name] = true
+		p.Rules = append(p.Rules, r)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	gen, err := autogen(p)
+	if err != nil {
+		return nil, Errors{errorf("", "autogen: %v", err)}
+	}
+	p.Rules = gen
+	return p, nil
+}
+
+func parseRule(n *yaml.RNode) (*Rule, error) {
+	r := &Rule{Node: n}
+	if n.YNode().Kind != yaml.MappingNode {
+		return r, errors.New("a rule must be a mapping")
+	}
+	r.Name = scalar(n, "name")
+	if r.Name == "" {
+		return r, errors.New("name is required")
+	}
+	if err := decodeStrict(n.Field("match"), &r.Match); err != nil {
+		return r, fmt.Errorf("match: %w", err)
+	}
+	if r.Match.IsEmpty() {
+		return r, errors.New("match is required and must select resources")
+	}
+	if err := decodeStrict(n.Field("exclude"), &r.Exclude); err != nil {
+		return r, fmt.Errorf("exclude: %w", err)
+	}
+	count := 0
+	for _, k := range []string{"mutate", "validate", "generate", "verifyImages"} {
+		if n.Field(k) != nil {
+			count++
+		}
+	}
+	if count != 1 {
+		return r, errors.New("a rule needs exactly one of mutate, validate, generate or verifyImages")
+	}
+	if a := scalar(n, "validate", "failureAction"); a != "" {
+		if _, err := ParseAction(a); err != nil {
+			return r, fmt.Errorf("validate.failureAction: %w", err)
+		}
+	}
+	if _, err := matchCompile(r); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func matchCompile(r *Rule) (bool, error) {
+	if _, err := match.Compile(&r.Match); err != nil {
+		return false, fmt.Errorf("match: %w", err)
+	}
+	if _, err := match.Compile(&r.Exclude); err != nil {
+		return false, fmt.Errorf("exclude: %w", err)
+	}
+	return true, nil
+}
+
+func decodeStrict(f *yaml.MapNode, out any) error {
+	if f == nil || f.Value == nil {
+		return nil
+	}
+	b, err := f.Value.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(out)
+}
+
+func scalar(n *yaml.RNode, path ...string) string {
+	v, err := n.Pipe(yaml.Lookup(path...))
+	if err != nil || v == nil || v.YNode().Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.YNode().Value
+}
+
+func checkDuplicates(ps []*Policy) Errors {
+	seen := map[string]*Policy{}
+	var errs Errors
+	for _, p := range ps {
+		key := p.Kind + "/" + p.Namespace + "/" + p.Name
+		if prev, ok := seen[key]; ok {
+			errs = append(errs, &Error{File: p.File, Policy: p.Name, Err: fmt.Errorf("%s %q is also defined in %s", p.Kind, p.Name, prev.File)})
+			continue
+		}
+		seen[key] = p
+	}
+	return errs
+}

@@ -1,0 +1,84 @@
+package policy
+
+import (
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/match"
+)
+
+// Annotation keys read from policies.
+const (
+	AnnotationAutogenControllers = "pod-policies.kyverno.io/autogen-controllers"
+	AnnotationTitle              = "policies.kyverno.io/title"
+	AnnotationCategory           = "policies.kyverno.io/category"
+	AnnotationSeverity           = "policies.kyverno.io/severity"
+	AnnotationDescription        = "policies.kyverno.io/description"
+	AnnotationRemediation        = "preadmit.io/remediation"
+)
+
+// Policy is a Kyverno ClusterPolicy or Policy.
+type Policy struct {
+	// File is where the policy was read from ("embedded:..." for the
+	// built-in library).
+	File string
+	// Kind is ClusterPolicy or Policy.
+	Kind string
+	Name string
+	// Namespace is set for a namespaced Policy, which applies only to
+	// resources in that namespace.
+	Namespace   string
+	Annotations map[string]string
+	// ValidationFailureAction is spec.validationFailureAction as written
+	// ("" when unset: Kyverno's default is Audit).
+	ValidationFailureAction string
+	// Rules are the rules as written followed by the rules autogen derived
+	// for pod controllers.
+	Rules []*Rule
+	// Node is the whole policy document.
+	Node *yaml.RNode
+}
+
+// Rule is one rule of a policy.
+type Rule struct {
+	Name string
+	// AutogenOf names the rule this one was generated from, or "".
+	AutogenOf string
+	Match     match.Spec
+	Exclude   match.Spec
+	// Node is the rule as written, or as autogen generated it.
+	Node *yaml.RNode
+}
+
+// Field returns a field of the rule node, or nil.
+func (r *Rule) Field(path ...string) *yaml.RNode {
+	n, err := r.Node.Pipe(yaml.Lookup(path...))
+	if err != nil {
+		return nil
+	}
+	return n
+}
+
+// Type is "Mutation", "Validation" or the name of a rule type preadmit
+// does not apply at render time.
+func (r *Rule) Type() string {
+	switch {
+	case r.Field("mutate") != nil:
+		return "Mutation"
+	case r.Field("validate") != nil:
+		return "Validation"
+	case r.Field("generate") != nil:
+		return "Generation"
+	case r.Field("verifyImages") != nil:
+		return "ImageVerification"
+	}
+	return ""
+}
+
+// Severity returns the policy's severity annotation.
+func (p *Policy) Severity() string { return p.Annotations[AnnotationSeverity] }
+
+// Category returns the policy's category annotation.
+func (p *Policy) Category() string { return p.Annotations[AnnotationCategory] }
+
+// Remediation returns the runbook snippet of the policy.
+func (p *Policy) Remediation() string { return p.Annotations[AnnotationRemediation] }

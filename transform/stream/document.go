@@ -1,0 +1,53 @@
+package stream
+
+import (
+	"bytes"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Document is one document of a stream.
+type Document struct {
+	// Index is the 0-based position of the document in the stream.
+	Index int
+	// Separator is the "---" line that opened the document, with its line
+	// break, or empty for a first document without one.
+	Separator []byte
+	// Raw is the body exactly as read.
+	Raw []byte
+	// Node is the parsed body, nil for an empty document (only comments and
+	// white space). Filters may change it in place; Changed must then be set.
+	Node *yaml.RNode
+	// Source is the Helm template the document came from ("# Source:" comment)
+	// or "" when there is none.
+	Source string
+	// Changed marks a document whose Node must be encoded again.
+	Changed bool
+}
+
+// Empty reports whether the document has no content, only comments or space.
+func (d *Document) Empty() bool { return d.Node == nil }
+
+// sourceOf finds Helm's "# Source: path" comment at the head of a document.
+func sourceOf(raw []byte) string {
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		t := strings.TrimSpace(string(line))
+		if t == "" {
+			continue
+		}
+		if !strings.HasPrefix(t, "#") {
+			return ""
+		}
+		if rest, ok := strings.CutPrefix(t, "# Source:"); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,48 @@
+package stream
+
+import (
+	"fmt"
+
+	yamlv3 "go.yaml.in/yaml/v3"
+)
+
+// checkSize measures how many nodes a document expands to when aliases are
+// followed, in linear time thanks to memoising each node's expanded size, and
+// rejects alias bombs and absurd nesting before any filter walks the tree.
+func checkSize(root *yamlv3.Node, limits Limits) error {
+	memo := map[*yamlv3.Node]int{}
+	var size func(n *yamlv3.Node, depth int) (int, error)
+	size = func(n *yamlv3.Node, depth int) (int, error) {
+		if depth > limits.MaxDepth {
+			return 0, fmt.Errorf("document nests deeper than %d levels", limits.MaxDepth)
+		}
+		if n.Kind == yamlv3.AliasNode {
+			if n.Alias == nil {
+				return 1, nil
+			}
+			if v, ok := memo[n.Alias]; ok {
+				return v, nil
+			}
+			return size(n.Alias, depth+1)
+		}
+		if v, ok := memo[n]; ok {
+			return v, nil
+		}
+		memo[n] = 1 // breaks cycles through aliases to an ancestor
+		total := 1
+		for _, c := range n.Content {
+			s, err := size(c, depth+1)
+			if err != nil {
+				return 0, err
+			}
+			total += s
+			if total > limits.MaxNodes {
+				return 0, fmt.Errorf("document expands to more than %d YAML nodes through aliases (alias bomb?)", limits.MaxNodes)
+			}
+		}
+		memo[n] = total
+		return total, nil
+	}
+	_, err := size(root, 0)
+	return err
+}

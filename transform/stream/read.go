@@ -1,0 +1,127 @@
+package stream
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	yamlv3 "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Limits bound the work a hostile document can cause.
+type Limits struct {
+	// MaxNodes is the largest number of YAML nodes one document may expand
+	// to when its aliases are followed (alias bombs).
+	MaxNodes int
+	// MaxDepth is the deepest nesting allowed.
+	MaxDepth int
+}
+
+// DefaultLimits are generous for real manifests and small enough to stop a
+// "billion laughs" document at once.
+var DefaultLimits = Limits{MaxNodes: 2_000_000, MaxDepth: 512}
+
+// ErrEmpty is returned for a stream with no bytes at all.
+var ErrEmpty = errors.New("empty input: expected Kubernetes manifests on stdin")
+
+// Read splits and parses a whole stream. An empty stream is an error; a
+// document that does not parse is an *InputError naming it.
+func Read(in []byte, limits Limits) ([]*Document, error) {
+	if len(bytes.TrimSpace(in)) == 0 {
+		return nil, &InputError{Index: -1, Err: ErrEmpty}
+	}
+	docs := Split(in)
+	for _, d := range docs {
+		if err := d.parse(limits); err != nil {
+			return nil, err
+		}
+	}
+	return docs, nil
+}
+
+// Split cuts a stream at its document separators without parsing. Joining the
+// documents' Separator and Raw gives back the input exactly.
+func Split(in []byte) []*Document {
+	var docs []*Document
+	cur := &Document{}
+	start := 0
+	for pos := 0; pos < len(in); {
+		end := bytes.IndexByte(in[pos:], '\n')
+		next := len(in)
+		if end >= 0 {
+			next = pos + end + 1
+		}
+		if isSeparator(in[pos:next]) {
+			cur.Raw = in[start:pos]
+			if pos > 0 || len(cur.Separator) > 0 {
+				docs = append(docs, cur)
+			}
+			cur = &Document{Separator: in[pos:next]}
+			start = next
+		}
+		pos = next
+	}
+	cur.Raw = in[start:]
+	docs = append(docs, cur)
+	for i, d := range docs {
+		d.Index = i
+	}
+	return docs
+}
+
+// isSeparator reports whether line is a "---" document marker on its own,
+// optionally followed by white space or a comment.
+func isSeparator(line []byte) bool {
+	if !bytes.HasPrefix(line, []byte("---")) {
+		return false
+	}
+	rest := bytes.TrimRight(line[3:], "\r\n")
+	if len(rest) == 0 {
+		return true
+	}
+	if rest[0] != ' ' && rest[0] != '\t' {
+		return false
+	}
+	rest = bytes.TrimSpace(rest)
+	return len(rest) == 0 || rest[0] == '#'
+}
+
+func (d *Document) parse(limits Limits) error {
+	d.Source = sourceOf(d.Raw)
+	if len(bytes.TrimSpace(d.Raw)) == 0 {
+		return nil
+	}
+	dec := yamlv3.NewDecoder(bytes.NewReader(d.Raw))
+	var n yamlv3.Node
+	if err := dec.Decode(&n); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return d.errorf("malformed YAML: %w", err)
+	}
+	var extra yamlv3.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return d.errorf("malformed YAML: more than one document without a \"---\" separator line")
+	}
+	if n.Kind == yamlv3.DocumentNode && len(n.Content) == 0 {
+		return nil
+	}
+	if n.Kind == yamlv3.DocumentNode && len(n.Content) == 1 {
+		root := n.Content[0]
+		if err := checkSize(root, limits); err != nil {
+			return d.errorf("%w", err)
+		}
+		if root.Kind == yamlv3.ScalarNode && root.Tag == "!!null" && root.Value == "" {
+			return nil
+		}
+		d.Node = yaml.NewRNode(root)
+		return nil
+	}
+	return d.errorf("unexpected YAML document structure")
+}
+
+func (d *Document) errorf(format string, args ...any) error {
+	return &InputError{Index: d.Index, Source: d.Source, Err: fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,138 @@
+package stream
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRoundTripUnchanged(t *testing.T) {
+	corpus, _ := filepath.Glob("../../../shared/corpus/charts/*.yaml")
+	inputs := map[string]string{
+		"helm":              "---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# Source: c/templates/b.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n",
+		"no leading sep":    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\n",
+		"empty docs":        "---\n---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\n",
+		"no final newline":  "apiVersion: v1\nkind: ConfigMap",
+		"crlf":              "---\r\napiVersion: v1\r\nkind: ConfigMap\r\n",
+		"sep with comment":  "--- # first\na: 1\n---\t\nb: 2\n",
+		"block scalar dash": "a: |\n  ---x\n  --- not a sep\n",
+	}
+	for _, f := range corpus {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[filepath.Base(f)] = string(b)
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			docs, err := Read([]byte(in), DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := Bytes(docs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(out) != in {
+				t.Fatalf("round trip changed bytes:\n%q\nwant\n%q", out, in)
+			}
+		})
+	}
+}
+
+func TestSplitCounts(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"a: 1\n", 1},
+		{"---\na: 1\n", 1},
+		{"---\na: 1\n---\nb: 2\n", 2},
+		{"a: 1\n---\n", 2},
+		{"---\n---\n", 2},
+		{"---x: 1\n", 1},
+	}
+	for _, tt := range tests {
+		if got := len(Split([]byte(tt.in))); got != tt.want {
+			t.Errorf("Split(%q) = %d documents, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSource(t *testing.T) {
+	docs, err := Read([]byte("---\n# Source: demo/templates/deploy.yaml\nkind: Deployment\n---\nkind: Service\n"), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if docs[0].Source != "demo/templates/deploy.yaml" || docs[1].Source != "" {
+		t.Fatalf("sources = %q, %q", docs[0].Source, docs[1].Source)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", "empty input"},
+		{"blank", "\n  \n", "empty input"},
+		{"malformed", "---\napiVersion: v1\nkind: [\n", "input document 0"},
+		{"tab indent", "a:\n\tb: 1\n", "malformed YAML"},
+		{"alias bomb", bomb, "alias bomb"},
+		{"deep", strings.Repeat("[", 600) + strings.Repeat("]", 600), "deeper"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read([]byte(tt.in), DefaultLimits)
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error = %v, want *InputError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q does not mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestChangedDocumentKeepsSourceComment(t *testing.T) {
+	in := "---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  list: x\n"
+	docs, err := Read([]byte(in), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := docs[0].Node.PipeE(); err != nil {
+		t.Fatal(err)
+	}
+	docs[0].Changed = true
+	out, err := Bytes(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, []byte(in)) {
+		t.Fatalf("re-encoding an unmodified node changed it:\n%s", out)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("---\n# Source: x\napiVersion: v1\nkind: Pod\n"))
+	f.Add([]byte("a: &a [1]\nb: *a\n"))
+	f.Add([]byte("--- # c\n---\n...\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		docs, err := Read(in, Limits{MaxNodes: 10000, MaxDepth: 64})
+		if err != nil {
+			return
+		}
+		out, err := Bytes(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out, in) {
+			t.Fatalf("round trip changed bytes")
+		}
+	})
+}

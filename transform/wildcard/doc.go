@@ -1,0 +1,4 @@
+// Package wildcard matches strings against Kyverno's wildcard patterns, where
+// "*" stands for any run of characters and "?" for exactly one. It is the one
+// place such matching is written; it knows nothing about resources.
+package wildcard
