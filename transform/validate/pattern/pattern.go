@@ -1,6 +1,8 @@
 package pattern
 
 import (
+	"sync"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -31,6 +33,26 @@ type Result struct {
 // concurrent use.
 type Pattern struct {
 	root *pnode
+	// states recycles the per-call scratch so that a Match that passes
+	// does not allocate.
+	states sync.Pool
+}
+
+func (p *Pattern) getState() *state {
+	s, ok := p.states.Get().(*state)
+	if !ok {
+		s = &state{}
+	}
+	s.path = s.buf[:0]
+	s.steps = 0
+	return s
+}
+
+func (p *Pattern) putState(s *state) {
+	if cap(s.path) > 4*len(s.buf) {
+		return // grown on an unusually deep resource: let it go
+	}
+	p.states.Put(s)
 }
 
 // Match checks resource against the pattern without modifying it. A nil
@@ -45,8 +67,8 @@ func (p *Pattern) Match(resource *yaml.RNode) Result {
 
 // MatchNode is Match on a plain yaml.Node, for callers that hold one.
 func (p *Pattern) MatchNode(resource *yaml.Node) Result {
-	var s state
-	s.path = s.buf[:0]
+	s := p.getState()
+	defer p.putState(s)
 	o := s.match(p.root, deref(resource))
 	return s.result(o, "")
 }
@@ -98,13 +120,14 @@ func (a *AnyPattern) MatchNode(resource *yaml.Node) Result {
 	resource = deref(resource)
 	var failed, skipped []Result
 	for i, p := range a.patterns {
-		var s state
-		s.path = s.buf[:0]
+		s := p.getState()
 		o := s.match(p.root, resource)
 		if o.ok() {
+			p.putState(s)
 			return Result{Status: Pass}
 		}
 		r := s.result(o, "anyPattern["+itoa(i)+"] ")
+		p.putState(s)
 		if r.Status == Skip {
 			skipped = append(skipped, r)
 		} else {

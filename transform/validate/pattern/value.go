@@ -318,7 +318,7 @@ func matchTerm(t term, n *yaml.Node, k valueKind) bool {
 func matchCond(c cond, n *yaml.Node, k valueKind) bool {
 	if c.isDur || c.isQty {
 		if s, ok := numberString(n, k); ok {
-			if c.isDur {
+			if c.isDur && mayBeDuration(s) {
 				if d, err := time.ParseDuration(s); err == nil {
 					return compare(cmpDuration(d, c.dur), c.op)
 				}
@@ -425,4 +425,21 @@ func numberOf(n *yaml.Node, k valueKind) (float64, bool) {
 		return parseFloat(n.Value)
 	}
 	return 0, false
+}
+
+// mayBeDuration is a cheap test that lets most non-durations skip
+// time.ParseDuration, which allocates an error for each of them: a Go
+// duration is "0" or ends in a unit (ns, us, µs, ms, s, m, h).
+func mayBeDuration(s string) bool {
+	if s == "0" || s == "+0" || s == "-0" {
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	switch s[len(s)-1] {
+	case 's', 'm', 'h':
+		return true
+	}
+	return false
 }
