@@ -10,13 +10,13 @@ type Type int
 
 // The anchor kinds Kyverno documents. None means the key is a plain key.
 const (
-	None           Type = iota
-	Condition           // (key)
-	Global              // <(key)
-	Negation            // X(key)
-	AddIfNotPresent     // +(key)
-	Equality            // =(key)
-	Existence           // ^(key)
+	None            Type = iota
+	Condition            // (key)
+	Global               // <(key)
+	Negation             // X(key)
+	AddIfNotPresent      // +(key)
+	Equality             // =(key)
+	Existence            // ^(key)
 )
 
 // String returns the anchor's written form around the placeholder "key".

@@ -1,0 +1,43 @@
+# preadmit — see README.md. `make demo` runs the main job on the embedded
+# defaults; `make test` runs everything CI runs.
+
+GO       ?= go
+BIN      := $(CURDIR)/bin
+PREADMIT := $(BIN)/preadmit
+FUZZTIME ?= 4s
+
+include hack/tools.mk
+
+.PHONY: all build test unit vet fuzz bench demo generate clean
+
+all: build
+
+build: ## Build bin/preadmit
+	$(GO) build -o $(PREADMIT) ./cmd/preadmit
+
+vet:
+	@test -z "$$(gofmt -l cmd internal transform policies)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies; exit 1; }
+	$(GO) vet ./...
+
+unit: build $(HELM) $(HELM4) $(KUSTOMIZE) ## Unit, golden, corpus and end-to-end tests (race detector on)
+	PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) \
+		$(GO) test -race -count=1 ./...
+
+fuzz: ## A short run of every fuzz target
+	FUZZTIME=$(FUZZTIME) hack/fuzz.sh
+
+test: vet unit fuzz ## Everything CI runs
+
+bench: ## Benchmarks, 10,000-document stream against the go-yaml floor
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=3x ./transform/
+
+demo: build $(HELM) ## Render charts/demo-app through preadmit: diff of the mutations, then the report
+	@echo "== helm template demo charts/demo-app | preadmit render --diff"
+	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 | $(PREADMIT) render --diff --tty=never
+	@echo
+	@echo "== the same through 'helm template --post-renderer' in enforce mode (expected to fail):"
+	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 --post-renderer $(PREADMIT) \
+		--post-renderer-args render --post-renderer-args --mode=enforce --post-renderer-args --tty=never >/dev/null || true
+
+clean:
+	rm -rf $(BIN)
