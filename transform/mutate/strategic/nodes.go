@@ -1,0 +1,164 @@
+package strategic
+
+import (
+	"fmt"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// copyNode returns a deep copy of n. Callers reject aliases first, so the
+// copy is a tree.
+func copyNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	if n.Content != nil {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, child := range n.Content {
+			c.Content[i] = copyNode(child)
+		}
+	}
+	return &c
+}
+
+// stripComments removes comments from a tree taken from the policy: they
+// describe the policy, not the resource.
+func stripComments(n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	for _, c := range n.Content {
+		stripComments(c)
+	}
+}
+
+// lookup returns the key and value nodes of field name in mapping m, or nils.
+func lookup(m *yaml.Node, name string) (key, value *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == name {
+			return m.Content[i], m.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+// removeField deletes field name from mapping m.
+func removeField(m *yaml.Node, name string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == name {
+			m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
+			return
+		}
+	}
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagNull)
+}
+
+func kindName(n *yaml.Node) string {
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "map"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		if n.Tag == yaml.NodeTagNull {
+			return "null"
+		}
+		return "scalar"
+	case yaml.AliasNode:
+		return "alias"
+	case yaml.DocumentNode:
+		return "document"
+	}
+	return fmt.Sprintf("kind %d", n.Kind)
+}
+
+// equalNodes reports whether two trees hold the same data, ignoring style,
+// comments and map key order.
+func equalNodes(a, b *yaml.Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind {
+		return false
+	}
+	switch a.Kind {
+	case yaml.ScalarNode:
+		return a.Value == b.Value && a.ShortTag() == b.ShortTag()
+	case yaml.SequenceNode:
+		if len(a.Content) != len(b.Content) {
+			return false
+		}
+		for i := range a.Content {
+			if !equalNodes(a.Content[i], b.Content[i]) {
+				return false
+			}
+		}
+		return true
+	case yaml.MappingNode:
+		if len(a.Content) != len(b.Content) {
+			return false
+		}
+		for i := 0; i+1 < len(a.Content); i += 2 {
+			_, bv := lookup(b, a.Content[i].Value)
+			if bv == nil || !equalNodes(a.Content[i+1], bv) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// checkNoAlias rejects alias nodes, which would make a tree a graph.
+func checkNoAlias(n *yaml.Node, path string) error {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		return &MergeError{Path: orRoot(path), Err: errAlias}
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if err := checkNoAlias(n.Content[i+1], fieldPath(path, n.Content[i].Value)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, c := range n.Content {
+		if err := checkNoAlias(c, indexPath(path, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fieldPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func indexPath(path string, i int) string {
+	return path + "[" + strconv.Itoa(i) + "]"
+}
+
+func orRoot(path string) string {
+	if path == "" {
+		return "$"
+	}
+	return path
+}

@@ -1,0 +1,296 @@
+package strategic
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/preadmit/preadmit/transform/anchor"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// conditionError is a condition anchor that did not hold. A failed global
+// anchor, or a failed condition outside an anchored list element, skips the
+// whole patch; inside an anchored list element it only skips that element.
+type conditionError struct {
+	global bool
+	path   string
+	err    error
+}
+
+func (e *conditionError) Error() string {
+	kind := "condition"
+	if e.global {
+		kind = "global condition"
+	}
+	return fmt.Sprintf("%s not met at %s: %s", kind, e.path, e.err)
+}
+
+func (e *conditionError) Unwrap() error { return e.err }
+
+// preprocessor resolves the anchors of a working copy of the patch against
+// one resource, like Kyverno's strategicPreprocessing. The result is a plain
+// patch plus targets: patch list elements expanded from an anchored element,
+// each bound to the resource element it applies to.
+type preprocessor struct {
+	targets map[*yaml.Node]*yaml.Node
+}
+
+// mapping resolves p against r (the resource value at the same path, nil when
+// absent). It reports whether p is left empty by the removal of anchors, in
+// which case the caller drops it.
+func (pp *preprocessor) mapping(p, r *yaml.Node, s *openapi.ResourceSchema, path string) (bool, error) {
+	rm := r
+	if rm != nil && rm.Kind != yaml.MappingNode {
+		rm = nil
+	}
+	// Global conditions first, so a failing one is reported as global.
+	for _, global := range []bool{true, false} {
+		for i := 0; i+1 < len(p.Content); i += 2 {
+			a, _ := anchor.Parse(p.Content[i].Value)
+			if (a.Type == anchor.Global) != global {
+				continue
+			}
+			if err := checkAnchor(a, p.Content[i+1], rm, fieldPath(path, a.Key)); err != nil {
+				return false, &conditionError{global: global, path: fieldPath(path, p.Content[i].Value), err: err}
+			}
+		}
+	}
+
+	hadAnchors := false
+	out := make([]*yaml.Node, 0, len(p.Content))
+	for i := 0; i+1 < len(p.Content); i += 2 {
+		k, v := p.Content[i], p.Content[i+1]
+		a, _ := anchor.Parse(k.Value)
+		switch a.Type {
+		case anchor.Condition, anchor.Global:
+			hadAnchors = true
+			// A condition's value is only checked, except "+(key)" entries
+			// inside it, which add to the checked field (Kyverno handles
+			// add-if-not-present anchors inside conditions).
+			adds := addAnchorsOnly(v)
+			if adds == nil {
+				continue
+			}
+			k, v = renamed(k, a.Key), adds
+		case anchor.Equality, anchor.Negation, anchor.Existence:
+			hadAnchors = true
+			continue
+		case anchor.AddIfNotPresent:
+			hadAnchors = true
+			if fk, _ := lookup(rm, a.Key); fk != nil {
+				continue // the resource has the field: never override it
+			}
+			k = renamed(k, a.Key)
+		case anchor.None:
+		}
+		_, rv := lookup(rm, k.Value)
+		childPath := fieldPath(path, k.Value)
+		var drop bool
+		var err error
+		switch v.Kind {
+		case yaml.MappingNode:
+			drop, err = pp.mapping(v, rv, fieldSchema(s, k.Value), childPath)
+		case yaml.SequenceNode:
+			drop, err = pp.list(v, rv, fieldSchema(s, k.Value), childPath)
+		}
+		if err != nil {
+			return false, err
+		}
+		if drop {
+			hadAnchors = true
+			continue
+		}
+		out = append(out, k, v)
+	}
+	p.Content = out
+	return hadAnchors && len(out) == 0, nil
+}
+
+// list resolves the anchored elements of patch list p against resource list
+// r. An anchored element applies to every resource element whose conditions
+// hold (and whose merge keys equal the element's plain merge keys, if it has
+// any); each application becomes a copy bound to that resource element.
+func (pp *preprocessor) list(p, r *yaml.Node, s *openapi.ResourceSchema, path string) (bool, error) {
+	var resElems []*yaml.Node
+	if r != nil && r.Kind == yaml.SequenceNode {
+		resElems = r.Content
+	}
+	_, keys := listStrategy(s)
+	if len(keys) == 0 {
+		keys = []string{"name"} // Kyverno binds expanded elements by name
+	}
+	es := elementSchema(s)
+
+	out := make([]*yaml.Node, 0, len(p.Content))
+	for i, e := range p.Content {
+		if e.Kind != yaml.MappingNode || !hasAnchors(e) {
+			out = append(out, e)
+			continue
+		}
+		elemPath := indexPath(path, i)
+		global := hasGlobal(e)
+		ids := plainKeys(e, keys)
+		var lastGlobal error
+		globalPassed, idMatched := false, false
+		for _, re := range resElems {
+			if !sameKeys(ids, re) {
+				continue
+			}
+			idMatched = true
+			ec := copyNode(e)
+			empty, err := pp.mapping(ec, re, es, elemPath)
+			var ce *conditionError
+			if errors.As(err, &ce) {
+				if ce.global {
+					lastGlobal = err
+				}
+				continue
+			}
+			if err != nil {
+				return false, err
+			}
+			if global {
+				globalPassed = true
+				continue
+			}
+			if empty || len(ec.Content) == 0 {
+				continue
+			}
+			pp.targets[ec] = re
+			out = append(out, ec)
+		}
+		if !idMatched && (len(ids) > 0 || len(resElems) == 0) {
+			// No resource element to bind to: the element may still be
+			// added as a new one when its anchors hold on nothing.
+			ec := copyNode(e)
+			empty, err := pp.mapping(ec, nil, es, elemPath)
+			var ce *conditionError
+			switch {
+			case errors.As(err, &ce):
+				if ce.global {
+					lastGlobal = err
+				}
+			case err != nil:
+				return false, err
+			case global:
+				globalPassed = true
+			case !empty && len(ec.Content) > 0:
+				out = append(out, ec)
+			}
+		}
+		if global && !globalPassed {
+			if lastGlobal == nil {
+				lastGlobal = &conditionError{global: true, path: elemPath, err: errors.New("no list element satisfies it")}
+			}
+			return false, lastGlobal
+		}
+	}
+	dropped := len(p.Content) > 0 && len(out) == 0
+	p.Content = out
+	return dropped, nil
+}
+
+// checkAnchor evaluates one condition-like anchor on resource map rm.
+func checkAnchor(a anchor.Anchor, pattern, rm *yaml.Node, path string) error {
+	_, rv := lookup(rm, a.Key)
+	present := rv != nil
+	switch a.Type {
+	case anchor.Condition, anchor.Global:
+		if !present {
+			return fmt.Errorf("field %q not found", a.Key)
+		}
+		return matchPattern(rv, pattern, path)
+	case anchor.Equality:
+		if !present {
+			return nil
+		}
+		return matchPattern(rv, pattern, path)
+	case anchor.Negation:
+		if present {
+			return fmt.Errorf("field %q is present", a.Key)
+		}
+	case anchor.None, anchor.AddIfNotPresent, anchor.Existence:
+	}
+	return nil
+}
+
+// addAnchorsOnly returns a map of the "+(key)" entries of v, or nil.
+func addAnchorsOnly(v *yaml.Node) *yaml.Node {
+	if v.Kind != yaml.MappingNode {
+		return nil
+	}
+	var content []*yaml.Node
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		if a, _ := anchor.Parse(v.Content[i].Value); a.Type == anchor.AddIfNotPresent {
+			content = append(content, v.Content[i], v.Content[i+1])
+		}
+	}
+	if content == nil {
+		return nil
+	}
+	m := *v
+	m.Content = content
+	return &m
+}
+
+func renamed(k *yaml.Node, name string) *yaml.Node {
+	c := *k
+	c.Value = name
+	c.Style = 0
+	return &c
+}
+
+// hasAnchors reports whether any map key below n is an anchor.
+func hasAnchors(n *yaml.Node) bool {
+	return findAnchor(n, func(t anchor.Type) bool { return t != anchor.None })
+}
+
+// hasGlobal reports whether n holds a global anchor outside a condition.
+func hasGlobal(n *yaml.Node) bool {
+	return findAnchor(n, func(t anchor.Type) bool { return t == anchor.Global })
+}
+
+func findAnchor(n *yaml.Node, want func(anchor.Type) bool) bool {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			a, err := anchor.Parse(n.Content[i].Value)
+			if err == nil && want(a.Type) {
+				return true
+			}
+			if findAnchor(n.Content[i+1], want) {
+				return true
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if findAnchor(c, want) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// plainKeys returns the scalar values that element e gives, without anchors,
+// for the list's merge keys.
+func plainKeys(e *yaml.Node, keys []string) map[string]string {
+	ids := map[string]string{}
+	for _, k := range keys {
+		if _, v := lookup(e, k); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
+			ids[k] = v.Value
+		}
+	}
+	return ids
+}
+
+func sameKeys(ids map[string]string, re *yaml.Node) bool {
+	for k, want := range ids {
+		_, v := lookup(re, k)
+		if v == nil || v.Kind != yaml.ScalarNode || v.Value != want {
+			return false
+		}
+	}
+	return true
+}
