@@ -1,0 +1,100 @@
+package variables
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmespath-community/go-jmespath/pkg/interpreter"
+)
+
+// Context is the data variables are resolved against: a JSON-like tree of
+// map[string]interface{}, []interface{}, string, float64, bool and nil.
+//
+// Set copies the maps along the path it writes, so a Clone is cheap and
+// writing to a clone (a foreach element, say) never changes the original.
+type Context struct {
+	data map[string]interface{}
+	env  *env
+}
+
+// env holds what functions need besides their arguments. It is shared by a
+// Context and its clones.
+type env struct {
+	now    func() time.Time
+	seed   uint64
+	once   sync.Once
+	fc     interpreter.FunctionCaller
+}
+
+// NewContext returns an empty context. Its clock is time.Now and its random
+// seed is 0; see SetClock and SetSeed.
+func NewContext() *Context {
+	return &Context{data: map[string]interface{}{}, env: &env{now: time.Now}}
+}
+
+// SetClock sets the clock used by time_now, time_now_utc and time_since.
+// Renders that must be reproducible pass a fixed time.
+func (c *Context) SetClock(now func() time.Time) {
+	c.env = &env{now: now, seed: c.env.seed}
+}
+
+// SetSeed sets the seed of the random() function. random() output depends
+// only on the seed and the pattern, so renders are reproducible.
+func (c *Context) SetSeed(seed uint64) {
+	c.env = &env{now: c.env.now, seed: seed}
+}
+
+// Set stores value at a dot-separated path such as "request.object",
+// creating objects on the way and replacing non-objects. value must be
+// JSON-like (see FromRNode); it is stored as is, not copied.
+func (c *Context) Set(path string, value interface{}) {
+	keys := strings.Split(path, ".")
+	c.data = setIn(c.data, keys, value)
+}
+
+func setIn(m map[string]interface{}, keys []string, value interface{}) map[string]interface{} {
+	out := make(map[string]interface{}, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	if len(keys) == 1 {
+		out[keys[0]] = value
+		return out
+	}
+	child, _ := m[keys[0]].(map[string]interface{})
+	out[keys[0]] = setIn(child, keys[1:], value)
+	return out
+}
+
+// Get returns the value at a dot-separated path, and whether it exists.
+func (c *Context) Get(path string) (interface{}, bool) {
+	var cur interface{} = c.data
+	for _, k := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]interface{})
+		if !ok {
+			return nil, false
+		}
+		cur, ok = m[k]
+		if !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// Data returns the root object. Callers must not modify it.
+func (c *Context) Data() map[string]interface{} { return c.data }
+
+// Clone returns a context sharing data with c; Set on either side does not
+// affect the other.
+func (c *Context) Clone() *Context {
+	return &Context{data: c.data, env: c.env}
+}
+
+func (c *Context) caller() interpreter.FunctionCaller {
+	c.env.once.Do(func() {
+		c.env.fc = interpreter.NewFunctionCaller(functionTable(c.env)...)
+	})
+	return c.env.fc
+}

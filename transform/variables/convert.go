@@ -1,0 +1,206 @@
+package variables
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// FromRNode converts a YAML tree to the JSON-like value JMESPath works on:
+// map[string]interface{}, []interface{}, string, float64, bool and nil.
+// Numbers become float64 as they do when Kyverno decodes JSON. Aliases are
+// resolved; merge keys ("<<") are kept as plain keys.
+func FromRNode(n *yaml.RNode) (interface{}, error) {
+	if n == nil || n.YNode() == nil {
+		return nil, nil
+	}
+	return fromNode(n.YNode(), 0)
+}
+
+const maxDepth = 10000
+
+func fromNode(n *yaml.Node, depth int) (interface{}, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("YAML nested deeper than %d levels", maxDepth)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return fromNode(n.Content[0], depth+1)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, nil
+		}
+		return fromNode(n.Alias, depth+1)
+	case yaml.MappingNode:
+		m := make(map[string]interface{}, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				k = k.Alias
+			}
+			v, err := fromNode(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		a := make([]interface{}, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := fromNode(c, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+		return a, nil
+	case yaml.ScalarNode:
+		return scalarValue(n), nil
+	}
+	return nil, nil
+}
+
+func scalarValue(n *yaml.Node) interface{} {
+	switch n.ShortTag() {
+	case yaml.NodeTagString:
+		return n.Value
+	case yaml.NodeTagNull:
+		return nil
+	case yaml.NodeTagBool:
+		switch strings.ToLower(n.Value) {
+		case "true", "yes", "on", "y":
+			return true
+		}
+		return false
+	case yaml.NodeTagInt:
+		s := strings.ReplaceAll(n.Value, "_", "")
+		if i, err := strconv.ParseInt(s, 0, 64); err == nil {
+			return float64(i)
+		}
+		if u, err := strconv.ParseUint(s, 0, 64); err == nil {
+			return float64(u)
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f
+		}
+		return n.Value
+	case yaml.NodeTagFloat:
+		s := strings.ToLower(strings.ReplaceAll(n.Value, "_", ""))
+		switch s {
+		case ".inf", "+.inf":
+			return math.Inf(1)
+		case "-.inf":
+			return math.Inf(-1)
+		case ".nan":
+			return math.NaN()
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f
+		}
+		return n.Value
+	}
+	return n.Value
+}
+
+// ToRNode converts a JSON-like value to YAML. Object keys are sorted, as
+// Kyverno's JSON encoding sorts them.
+func ToRNode(v interface{}) (*yaml.RNode, error) {
+	n, err := toNode(v, 0)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.NewRNode(n), nil
+}
+
+func toNode(v interface{}, depth int) (*yaml.Node, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("value nested deeper than %d levels", maxDepth)
+	}
+	switch t := v.(type) {
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}, nil
+	case string:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}, nil
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(t)}, nil
+	case float64:
+		return numberNode(t), nil
+	case int:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.Itoa(t)}, nil
+	case int64:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.FormatInt(t, 10)}, nil
+	case []interface{}:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
+		for _, e := range t {
+			c, err := toNode(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+		return n, nil
+	case map[string]interface{}:
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			c, err := toNode(t[k], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k}, c)
+		}
+		return n, nil
+	}
+	// Anything else (typed slices from custom functions, say) goes
+	// through JSON.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("cannot convert %T to YAML: %w", v, err)
+	}
+	var u interface{}
+	if err := json.Unmarshal(b, &u); err != nil {
+		return nil, fmt.Errorf("cannot convert %T to YAML: %w", v, err)
+	}
+	return toNode(u, depth+1)
+}
+
+func numberNode(f float64) *yaml.Node {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.FormatInt(int64(f), 10)}
+	}
+	switch {
+	case math.IsInf(f, 1):
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagFloat, Value: ".inf"}
+	case math.IsInf(f, -1):
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagFloat, Value: "-.inf"}
+	case math.IsNaN(f):
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagFloat, Value: ".nan"}
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagFloat, Value: strconv.FormatFloat(f, 'g', -1, 64)}
+}
+
+// toText renders a value for string interpolation: strings as they are,
+// anything else as JSON, as Kyverno does.
+func toText(v interface{}) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("failed to marshal %T: %w", v, err)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,198 @@
+package variables
+
+import (
+	"fmt"
+
+	"github.com/jmespath-community/go-jmespath/pkg/interpreter"
+	"github.com/jmespath-community/go-jmespath/pkg/parsing"
+	"github.com/jmespath-community/go-jmespath/pkg/util"
+)
+
+// NotFoundError is Kyverno's JMESPath "not found" error: a field was looked
+// up on an object that does not have it.
+type NotFoundError struct {
+	Key string
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("Unknown key %q in path", e.Key)
+}
+
+// Expr is one parsed JMESPath expression.
+type Expr struct {
+	text  string
+	ast   parsing.ASTNode
+	chain []step // set when the expression is a plain path
+}
+
+// step is one element of a plain path: a field name or an array index.
+type step struct {
+	field string
+	index int
+	isIdx bool
+}
+
+// ParseExpr parses a JMESPath expression.
+func ParseExpr(text string) (*Expr, error) {
+	ast, err := parsing.NewParser().Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("invalid JMESPath query %s: %w", text, err)
+	}
+	e := &Expr{text: text, ast: ast}
+	if c, ok := chainOf(ast); ok && len(c) > 0 {
+		e.chain = c
+	}
+	return e, nil
+}
+
+// String returns the expression text.
+func (e *Expr) String() string { return e.text }
+
+// Evaluate runs the expression against the context.
+func (e *Expr) Evaluate(ctx *Context) (interface{}, error) {
+	return e.search(ctx, ctx.data)
+}
+
+func (e *Expr) search(ctx *Context, data interface{}) (v interface{}, err error) {
+	if e.chain != nil {
+		return walk(e.chain, data)
+	}
+	defer func() {
+		// The interpreter panics on some hostile inputs (deep recursion
+		// aside); a policy must never take the render down.
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("JMESPath query %s failed: %v", e.text, r)
+		}
+	}()
+	intr := interpreter.NewInterpreter(data, ctx.caller(), nil)
+	if err := strict(intr, e.ast, data); err != nil {
+		return nil, err
+	}
+	return intr.Execute(e.ast, data)
+}
+
+// chainOf reports whether node is a plain path (fields and indexes) and
+// returns its steps.
+func chainOf(node parsing.ASTNode) ([]step, bool) {
+	switch node.NodeType {
+	case parsing.ASTField:
+		s, ok := node.Value.(string)
+		return []step{{field: s}}, ok
+	case parsing.ASTCurrentNode, parsing.ASTIdentity:
+		return []step{}, true
+	case parsing.ASTSubexpression, parsing.ASTIndexExpression:
+		if len(node.Children) != 2 {
+			return nil, false
+		}
+		left, ok := chainOf(node.Children[0])
+		if !ok {
+			return nil, false
+		}
+		r := node.Children[1]
+		if r.NodeType == parsing.ASTIndex {
+			i, ok := r.Value.(int)
+			if !ok {
+				return nil, false
+			}
+			return append(left, step{index: i, isIdx: true}), true
+		}
+		right, ok := chainOf(r)
+		if !ok {
+			return nil, false
+		}
+		return append(left, right...), true
+	}
+	return nil, false
+}
+
+// walk follows a plain path the way Kyverno's JMESPath fork does: a key
+// missing from an object is a NotFoundError; anything else that does not
+// fit (a field of a string, an index out of range) yields null.
+func walk(steps []step, v interface{}) (interface{}, error) {
+	for _, s := range steps {
+		if s.isIdx {
+			arr, ok := v.([]interface{})
+			if !ok {
+				return nil, nil
+			}
+			i := s.index
+			if i < 0 {
+				i += len(arr)
+			}
+			if i < 0 || i >= len(arr) {
+				return nil, nil
+			}
+			v = arr[i]
+			continue
+		}
+		m, ok := v.(map[string]interface{})
+		if !ok {
+			return nil, nil
+		}
+		v, ok = m[s.field]
+		if !ok {
+			return nil, &NotFoundError{Key: s.field}
+		}
+	}
+	return v, nil
+}
+
+// strict reports the NotFoundError Kyverno's interpreter would raise for
+// node evaluated against value. Missing keys count on paths evaluated
+// against the value itself, in function arguments, comparisons, "&&", "!",
+// pipes and the right side of "||"; they do not count on the left of
+// "||", inside projections, filters and multi-selects, which Kyverno
+// tolerates.
+func strict(intr interpreter.Interpreter, node parsing.ASTNode, value interface{}) error {
+	if c, ok := chainOf(node); ok {
+		_, err := walk(c, value)
+		return err
+	}
+	switch node.NodeType {
+	case parsing.ASTOrExpression:
+		// A missing key on the left is falsy, not an error.
+		left, err := intr.Execute(node.Children[0], value)
+		if err != nil || !util.IsFalse(left) {
+			return nil
+		}
+		return strict(intr, node.Children[1], value)
+	case parsing.ASTAndExpression:
+		if err := strict(intr, node.Children[0], value); err != nil {
+			return err
+		}
+		left, err := intr.Execute(node.Children[0], value)
+		if err != nil || util.IsFalse(left) {
+			return nil
+		}
+		return strict(intr, node.Children[1], value)
+	case parsing.ASTPipe, parsing.ASTSubexpression:
+		if err := strict(intr, node.Children[0], value); err != nil {
+			return err
+		}
+		if node.NodeType == parsing.ASTSubexpression {
+			return nil
+		}
+		left, err := intr.Execute(node.Children[0], value)
+		if err != nil {
+			return nil
+		}
+		return strict(intr, node.Children[1], left)
+	case parsing.ASTNotExpression, parsing.ASTArithmeticUnaryExpression:
+		return strict(intr, node.Children[0], value)
+	case parsing.ASTComparator, parsing.ASTArithmeticExpression, parsing.ASTFunctionExpression:
+		for _, c := range node.Children {
+			if c.NodeType == parsing.ASTExpRef {
+				continue
+			}
+			if err := strict(intr, c, value); err != nil {
+				return err
+			}
+		}
+	case parsing.ASTProjection, parsing.ASTFilterProjection, parsing.ASTValueProjection,
+		parsing.ASTFlatten, parsing.ASTIndexExpression:
+		if len(node.Children) > 0 {
+			return strict(intr, node.Children[0], value)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,197 @@
+package variables
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// DefaultRegistry is the registry Kyverno assumes for images without one.
+const DefaultRegistry = "docker.io"
+
+// ImageInfo is an image reference split the way Kyverno splits it for the
+// images variable and image_normalize.
+type ImageInfo struct {
+	Registry string
+	// Path is the repository path, e.g. "library/nginx" or "test/nginx".
+	Path string
+	// Name is the last element of Path.
+	Name   string
+	Tag    string
+	Digest string
+}
+
+// String returns the normalized reference: registry/path:tag, or
+// registry/path@digest when there is a digest.
+func (i ImageInfo) String() string {
+	image := i.Path
+	if i.Registry != "" {
+		image = i.Registry + "/" + i.Path
+	}
+	if i.Digest != "" {
+		return image + "@" + i.Digest
+	}
+	return image + ":" + i.Tag
+}
+
+// The grammar of github.com/distribution/reference, which Kyverno parses
+// images with.
+var (
+	domainRe = regexp.MustCompile(`^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$`)
+	pathRe   = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$`)
+	tagRe    = regexp.MustCompile(`^[\w][\w.-]{0,127}$`)
+	digestRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$`)
+)
+
+var digestLen = map[string]int{"sha256": 64, "sha384": 96, "sha512": 128}
+
+// ParseImage splits an image reference as Kyverno's GetImageInfo does with
+// the default configuration: docker.io is added when the first path
+// element is not a registry, and "latest" when there is neither tag nor
+// digest.
+func ParseImage(image string) (ImageInfo, error) {
+	full := image
+	if i := strings.IndexByte(image, '/'); i == -1 || (!strings.ContainsAny(image[:i], ".:") && image[:i] != "localhost" && strings.ToLower(image[:i]) == image[:i]) {
+		full = DefaultRegistry + "/" + image
+	}
+	bad := func(why string) (ImageInfo, error) {
+		return ImageInfo{}, fmt.Errorf("bad image: %s, defaultRegistry: %s, enableDefaultRegistryMutation: true: %s", full, DefaultRegistry, why)
+	}
+	rest := full
+	var info ImageInfo
+	if i := strings.IndexByte(rest, '@'); i >= 0 {
+		info.Digest = rest[i+1:]
+		rest = rest[:i]
+		if !digestRe.MatchString(info.Digest) {
+			return bad("invalid reference format")
+		}
+		alg, hex, _ := strings.Cut(info.Digest, ":")
+		if n, ok := digestLen[alg]; !ok || len(hex) != n {
+			return bad("invalid digest")
+		}
+	}
+	if i := strings.LastIndexByte(rest, ':'); i > strings.LastIndexByte(rest, '/') {
+		info.Tag = rest[i+1:]
+		rest = rest[:i]
+		if !tagRe.MatchString(info.Tag) {
+			return bad("invalid reference format")
+		}
+	}
+	if len(rest) > 255 {
+		return bad("repository name must not be more than 255 characters")
+	}
+	if d, p, ok := strings.Cut(rest, "/"); ok && domainRe.MatchString(d) && pathRe.MatchString(p) {
+		info.Registry, info.Path = d, p
+	} else if pathRe.MatchString(rest) {
+		info.Path = rest
+	} else if strings.ToLower(rest) != rest {
+		return bad("repository name must be lowercase")
+	} else {
+		return bad("invalid reference format")
+	}
+	info.Name = info.Path[strings.LastIndexByte(info.Path, '/')+1:]
+	if info.Tag == "" && info.Digest == "" {
+		info.Tag = "latest"
+	}
+	return info, nil
+}
+
+// imageValue is the JSON-like form of one entry of the images variable.
+func imageValue(info ImageInfo, pointer string) map[string]interface{} {
+	m := map[string]interface{}{
+		"registry":    info.Registry,
+		"path":        info.Path,
+		"name":        info.Name,
+		"jsonPointer": pointer,
+		"reference":   info.String(),
+	}
+	if info.Tag != "" {
+		m["tag"] = info.Tag
+	}
+	if info.Digest != "" {
+		m["digest"] = info.Digest
+	}
+	return m
+}
+
+// Images computes Kyverno's images variable for a pod spec:
+// {initContainers, containers, ephemeralContainers} -> container name ->
+// {registry, path, name, tag, digest, reference, jsonPointer}. Groups
+// without images are left out; containers without an image are skipped.
+// jsonPointer is relative to the pod spec; ResourceImages gives pointers
+// from the resource root.
+func Images(podSpec *yaml.RNode) (map[string]interface{}, error) {
+	return imagesAt(podSpec, "")
+}
+
+func imagesAt(podSpec *yaml.RNode, prefix string) (map[string]interface{}, error) {
+	out := map[string]interface{}{}
+	if podSpec == nil || podSpec.YNode() == nil || podSpec.YNode().Kind != yaml.MappingNode {
+		return out, nil
+	}
+	for _, group := range []string{"initContainers", "containers", "ephemeralContainers"} {
+		list := podSpec.Field(group)
+		if list == nil || list.Value.YNode().Kind != yaml.SequenceNode {
+			continue
+		}
+		infos := map[string]interface{}{}
+		for i, c := range list.Value.YNode().Content {
+			if c.Kind != yaml.MappingNode {
+				return nil, fmt.Errorf("invalid image config at %s/%s/%d", prefix, group, i)
+			}
+			cn := yaml.NewRNode(c)
+			pointer := prefix + "/" + group + "/" + strconv.Itoa(i) + "/image"
+			img := cn.Field("image")
+			if img == nil || img.Value.YNode().Kind != yaml.ScalarNode || strings.TrimSpace(img.Value.YNode().Value) == "" {
+				continue
+			}
+			name := cn.Field("name")
+			if name == nil || name.Value.YNode().Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("invalid key at %s/%s/%d: container has no name", prefix, group, i)
+			}
+			value := img.Value.YNode().Value
+			info, err := ParseImage(value)
+			if err != nil {
+				return nil, fmt.Errorf("invalid image '%s' (%w)", value, err)
+			}
+			infos[name.Value.YNode().Value] = imageValue(info, pointer)
+		}
+		if len(infos) > 0 {
+			out[group] = infos
+		}
+	}
+	return out, nil
+}
+
+// podSpecPaths are where Kyverno looks for the pod spec, by kind.
+var podSpecPaths = map[string][]string{
+	"Pod":                   {"spec"},
+	"DaemonSet":             {"spec", "template", "spec"},
+	"Deployment":            {"spec", "template", "spec"},
+	"ReplicaSet":            {"spec", "template", "spec"},
+	"ReplicationController": {"spec", "template", "spec"},
+	"StatefulSet":           {"spec", "template", "spec"},
+	"Job":                   {"spec", "template", "spec"},
+	"CronJob":               {"spec", "jobTemplate", "spec", "template", "spec"},
+}
+
+// ResourceImages computes the images variable for a resource of one of the
+// kinds Kyverno extracts images from (Pod and the pod controllers). It
+// returns nil for other kinds.
+func ResourceImages(resource *yaml.RNode) (map[string]interface{}, error) {
+	if resource == nil {
+		return nil, nil
+	}
+	path, ok := podSpecPaths[resource.GetKind()]
+	if !ok {
+		return nil, nil
+	}
+	spec, err := resource.Pipe(yaml.Lookup(path...))
+	if err != nil || spec == nil {
+		return map[string]interface{}{}, nil
+	}
+	return imagesAt(spec, "/"+strings.Join(path, "/"))
+}
