@@ -307,3 +307,16 @@ func jpSemverCompare(a []interface{}) (interface{}, error) {
 	}
 	return r.match(v), nil
 }
+
+// Version is a parsed semantic version, for the condition operators.
+type Version struct{ v version }
+
+// ParseSemver parses a strict semantic version (MAJOR.MINOR.PATCH with
+// optional prerelease and build metadata).
+func ParseSemver(s string) (Version, error) {
+	v, err := parseSemver(s)
+	return Version{v}, err
+}
+
+// Compare returns -1, 0 or 1 as v sorts before, with or after o.
+func (v Version) Compare(o Version) int { return v.v.compare(o.v) }
