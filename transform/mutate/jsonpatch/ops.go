@@ -1,0 +1,370 @@
+package jsonpatch
+
+import (
+	"fmt"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// apply runs one operation on doc and returns the (possibly new) root.
+func apply(doc *yaml.Node, op operation) (*yaml.Node, error) {
+	switch op.kind {
+	case "add":
+		if op.path == nil {
+			return deepCopy(op.value), nil
+		}
+		if err := ensurePath(doc, op.path); err != nil {
+			return nil, err
+		}
+		parent, key, err := parentOf(doc, op.path)
+		if err != nil {
+			return nil, err
+		}
+		return doc, add(parent, key, deepCopy(op.value))
+	case "remove":
+		if op.path == nil {
+			return nil, fmt.Errorf("cannot remove the whole document: %w", ErrMissing)
+		}
+		parent, key, err := parentOf(doc, op.path)
+		if err != nil {
+			return doc, nil // AllowMissingPathOnRemove
+		}
+		_, err = remove(parent, key, true)
+		return doc, err
+	case "replace":
+		if op.path == nil {
+			return deepCopy(op.value), nil
+		}
+		parent, key, err := parentOf(doc, op.path)
+		if err != nil {
+			return nil, err
+		}
+		return doc, replace(parent, key, deepCopy(op.value))
+	case "test":
+		got, err := get(doc, op.path)
+		if err != nil {
+			if isNull(op.value) {
+				return doc, nil
+			}
+			return nil, fmt.Errorf("%w: %v", ErrTestFailed, err)
+		}
+		if !equal(got, op.value) {
+			return nil, fmt.Errorf("%w: value differs", ErrTestFailed)
+		}
+		return doc, nil
+	case "move", "copy":
+		if op.from == nil && op.kind == "move" {
+			return nil, fmt.Errorf("cannot move the whole document: %w", ErrMissing)
+		}
+		val, err := get(doc, op.from)
+		if err != nil {
+			return nil, fmt.Errorf("from %s: %w", op.rawFrom, err)
+		}
+		if op.kind == "move" {
+			parent, key, err := parentOf(doc, op.from)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := remove(parent, key, false); err != nil {
+				return nil, err
+			}
+		} else {
+			val = deepCopy(val)
+		}
+		if op.path == nil {
+			return val, nil
+		}
+		parent, key, err := parentOf(doc, op.path)
+		if err != nil {
+			return nil, err
+		}
+		return doc, add(parent, key, val)
+	}
+	return nil, fmt.Errorf("unknown op %q", op.kind)
+}
+
+// get returns the node at path.
+func get(doc *yaml.Node, path []string) (*yaml.Node, error) {
+	n := doc
+	for _, t := range path {
+		next, err := child(n, t)
+		if err != nil {
+			return nil, err
+		}
+		n = next
+	}
+	return n, nil
+}
+
+// parentOf returns the container that holds the last token of path.
+func parentOf(doc *yaml.Node, path []string) (*yaml.Node, string, error) {
+	parent, err := get(doc, path[:len(path)-1])
+	if err != nil {
+		return nil, "", err
+	}
+	if parent.Kind != yaml.MappingNode && parent.Kind != yaml.SequenceNode {
+		return nil, "", ErrWrongType
+	}
+	return parent, path[len(path)-1], nil
+}
+
+func child(n *yaml.Node, token string) (*yaml.Node, error) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		if v := field(n, token); v != nil {
+			return v, nil
+		}
+		return nil, fmt.Errorf("%w: key %q", ErrMissing, token)
+	case yaml.SequenceNode:
+		i, err := index(token, len(n.Content), false)
+		if err != nil {
+			return nil, err
+		}
+		return n.Content[i], nil
+	}
+	return nil, fmt.Errorf("%w at %q", ErrWrongType, token)
+}
+
+// index parses a list index. With forAdd, the index may equal the length
+// (insert at the end); negative indexes count from the end.
+func index(token string, length int, forAdd bool) (int, error) {
+	size := length
+	if forAdd {
+		size++
+	}
+	i, err := strconv.Atoi(token)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q", ErrInvalidIndex, token)
+	}
+	if i < 0 {
+		if i < -size {
+			return 0, fmt.Errorf("%w: %d", ErrInvalidIndex, i)
+		}
+		i += size
+	}
+	if i >= size {
+		return 0, fmt.Errorf("%w: %d (length %d)", ErrInvalidIndex, i, length)
+	}
+	return i, nil
+}
+
+func add(parent *yaml.Node, key string, val *yaml.Node) error {
+	if len(parent.Content) == 0 {
+		// An empty "{}" or "[]" should not force flow style on new content.
+		parent.Style = 0
+	}
+	if parent.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(parent.Content); i += 2 {
+			if parent.Content[i].Value == key {
+				keepComment(parent.Content[i+1], val)
+				parent.Content[i+1] = val
+				return nil
+			}
+		}
+		parent.Content = append(parent.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: key}, val)
+		return nil
+	}
+	if key == "-" {
+		parent.Content = append(parent.Content, val)
+		return nil
+	}
+	i, err := index(key, len(parent.Content), true)
+	if err != nil {
+		return err
+	}
+	parent.Content = append(parent.Content, nil)
+	copy(parent.Content[i+1:], parent.Content[i:])
+	parent.Content[i] = val
+	return nil
+}
+
+// remove deletes key from parent. With allowMissing, a missing key or index
+// is not an error.
+func remove(parent *yaml.Node, key string, allowMissing bool) (*yaml.Node, error) {
+	if parent.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(parent.Content); i += 2 {
+			if parent.Content[i].Value == key {
+				v := parent.Content[i+1]
+				parent.Content = append(parent.Content[:i:i], parent.Content[i+2:]...)
+				return v, nil
+			}
+		}
+		if allowMissing {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%w: key %q", ErrMissing, key)
+	}
+	i, err := index(key, len(parent.Content), false)
+	if err != nil {
+		if allowMissing {
+			if _, perr := strconv.Atoi(key); perr == nil {
+				return nil, nil
+			}
+		}
+		return nil, err
+	}
+	v := parent.Content[i]
+	parent.Content = append(parent.Content[:i:i], parent.Content[i+1:]...)
+	return v, nil
+}
+
+func replace(parent *yaml.Node, key string, val *yaml.Node) error {
+	if parent.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(parent.Content); i += 2 {
+			if parent.Content[i].Value == key {
+				keepComment(parent.Content[i+1], val)
+				parent.Content[i+1] = val
+				return nil
+			}
+		}
+		return fmt.Errorf("%w: key %q", ErrMissing, key)
+	}
+	i, err := index(key, len(parent.Content), false)
+	if err != nil {
+		return err
+	}
+	keepComment(parent.Content[i], val)
+	parent.Content[i] = val
+	return nil
+}
+
+// ensurePath creates the missing parents of path, as json-patch's
+// EnsurePathExistsOnAdd does: a list when the next token is an index or
+// "-", padded with nulls up to that index, a map otherwise.
+func ensurePath(doc *yaml.Node, path []string) error {
+	n := doc
+	for i := 0; i < len(path)-1; i++ {
+		t := path[i]
+		next, err := child(n, t)
+		if err == nil {
+			if next.Kind != yaml.MappingNode && next.Kind != yaml.SequenceNode {
+				if isNull(next) {
+					created := newContainer(path[i+1])
+					*next = *created
+					n = next
+					continue
+				}
+				return fmt.Errorf("%w at %q", ErrWrongType, t)
+			}
+			n = next
+			continue
+		}
+		created := newContainer(path[i+1])
+		switch n.Kind {
+		case yaml.MappingNode:
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}, created)
+		case yaml.SequenceNode:
+			idx, perr := strconv.Atoi(t)
+			if perr != nil || idx < 0 {
+				return err
+			}
+			for len(n.Content) < idx {
+				n.Content = append(n.Content, nullNode())
+			}
+			if idx == len(n.Content) {
+				n.Content = append(n.Content, created)
+			} else {
+				return err
+			}
+		default:
+			return fmt.Errorf("%w at %q", ErrWrongType, t)
+		}
+		n = created
+	}
+	return nil
+}
+
+func newContainer(next string) *yaml.Node {
+	if next == "-" {
+		return &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
+	}
+	if i, err := strconv.Atoi(next); err == nil {
+		s := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
+		for ; i > 0; i-- {
+			s.Content = append(s.Content, nullNode())
+		}
+		return s
+	}
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+}
+
+func nullNode() *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}
+}
+
+func field(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// keepComment carries the line comment of a replaced scalar over to its
+// replacement, so "image: x # pinned" keeps its note.
+func keepComment(old, val *yaml.Node) {
+	if val.LineComment == "" && old.Kind == yaml.ScalarNode && val.Kind == yaml.ScalarNode {
+		val.LineComment = old.LineComment
+	}
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull)
+}
+
+func deepCopy(n *yaml.Node) *yaml.Node {
+	c := *n
+	if n.Content != nil {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, ch := range n.Content {
+			c.Content[i] = deepCopy(ch)
+		}
+	}
+	return &c
+}
+
+// equal compares two values as JSON does: numbers by value, maps without
+// regard to key order.
+func equal(a, b *yaml.Node) bool {
+	if a.Kind != b.Kind {
+		return false
+	}
+	switch a.Kind {
+	case yaml.ScalarNode:
+		at, bt := a.ShortTag(), b.ShortTag()
+		if isNumber(at) && isNumber(bt) {
+			af, err1 := strconv.ParseFloat(a.Value, 64)
+			bf, err2 := strconv.ParseFloat(b.Value, 64)
+			return err1 == nil && err2 == nil && af == bf
+		}
+		return at == bt && a.Value == b.Value
+	case yaml.SequenceNode:
+		if len(a.Content) != len(b.Content) {
+			return false
+		}
+		for i := range a.Content {
+			if !equal(a.Content[i], b.Content[i]) {
+				return false
+			}
+		}
+		return true
+	case yaml.MappingNode:
+		if len(a.Content) != len(b.Content) {
+			return false
+		}
+		for i := 0; i+1 < len(a.Content); i += 2 {
+			bv := field(b, a.Content[i].Value)
+			if bv == nil || !equal(a.Content[i+1], bv) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func isNumber(tag string) bool {
+	return tag == yaml.NodeTagInt || tag == yaml.NodeTagFloat
+}
