@@ -163,8 +163,11 @@ func sarifReported(r Result) bool {
 	return finding(r) || (r.Status == StatusSkip && r.Exception != "")
 }
 
+// sarifLevel is "error" for errors and for Enforce failures, including
+// those an exception suppressed; "warning" otherwise.
 func sarifLevel(r Result) string {
-	if r.Status == StatusError || (r.Status == StatusFail && r.Action == ActionEnforce) {
+	enforced := r.Action == ActionEnforce && (r.Status == StatusFail || r.Status == StatusSkip)
+	if r.Status == StatusError || enforced {
 		return "error"
 	}
 	return "warning"
