@@ -129,7 +129,7 @@ func toNode(v interface{}, depth int) (*yaml.Node, error) {
 	case nil:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}, nil
 	case string:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}, nil
+		return stringNode(t), nil
 	case bool:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(t)}, nil
 	case float64:
@@ -175,6 +175,16 @@ func toNode(v interface{}, depth int) (*yaml.Node, error) {
 		return nil, fmt.Errorf("cannot convert %T to YAML: %w", v, err)
 	}
 	return toNode(u, depth+1)
+}
+
+// stringNode returns a string scalar, double-quoted when YAML 1.1 readers
+// (kubectl, Helm) would take it for something else, such as "yes".
+func stringNode(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: s}
+	if yaml.IsYaml1_1NonString(n) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
 }
 
 func numberNode(f float64) *yaml.Node {

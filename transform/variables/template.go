@@ -412,6 +412,9 @@ func replacement(old *yaml.Node, v interface{}, key bool) (*yaml.Node, error) {
 		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && !strings.Contains(s, "\n") {
 			n.Style = 0
 		}
+		if n.Style == 0 && yaml.IsYaml1_1NonString(&n) {
+			n.Style = yaml.DoubleQuotedStyle
+		}
 		return &n, nil
 	}
 	n, err := toNode(v, 0)
