@@ -240,7 +240,10 @@ func ensurePath(doc *yaml.Node, path []string) error {
 		if err == nil {
 			if next.Kind != yaml.MappingNode && next.Kind != yaml.SequenceNode {
 				if isNull(next) {
-					created := newContainer(path[i+1])
+					created, err := newContainer(path[i+1])
+					if err != nil {
+						return err
+					}
 					*next = *created
 					n = next
 					continue
@@ -250,13 +253,16 @@ func ensurePath(doc *yaml.Node, path []string) error {
 			n = next
 			continue
 		}
-		created := newContainer(path[i+1])
+		created, cerr := newContainer(path[i+1])
+		if cerr != nil {
+			return cerr
+		}
 		switch n.Kind {
 		case yaml.MappingNode:
 			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}, created)
 		case yaml.SequenceNode:
 			idx, perr := strconv.Atoi(t)
-			if perr != nil || idx < 0 {
+			if perr != nil || idx < 0 || idx > maxPadding {
 				return err
 			}
 			for len(n.Content) < idx {
@@ -275,18 +281,25 @@ func ensurePath(doc *yaml.Node, path []string) error {
 	return nil
 }
 
-func newContainer(next string) *yaml.Node {
+// maxPadding bounds the nulls a created list may be padded with, so that a
+// path such as /a/999999999/b is an error rather than an out-of-memory crash.
+const maxPadding = 10000
+
+func newContainer(next string) (*yaml.Node, error) {
 	if next == "-" {
-		return &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
+		return &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}, nil
 	}
 	if i, err := strconv.Atoi(next); err == nil {
+		if i > maxPadding {
+			return nil, fmt.Errorf("%w: %d is beyond the %d nulls a new list may be padded with", ErrInvalidIndex, i, maxPadding)
+		}
 		s := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
 		for ; i > 0; i-- {
 			s.Content = append(s.Content, nullNode())
 		}
-		return s
+		return s, nil
 	}
-	return &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}, nil
 }
 
 func nullNode() *yaml.Node {
