@@ -6,6 +6,7 @@ import (
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
+	"github.com/preadmit/preadmit/transform/variables"
 )
 
 // Engine applies a compiled set of policies to streams. It is safe to reuse
@@ -14,6 +15,12 @@ type Engine struct {
 	opts   Options
 	rules  []*rule
 	byKind map[string][]*rule
+	// base is the context every resource's context starts from: the
+	// values given on the command line.
+	base *variables.Context
+	// configMaps are the ConfigMaps a context entry can read, by
+	// "namespace/name": from Options and from the stream being rendered.
+	configMaps map[string]interface{}
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -25,7 +32,13 @@ func New(opts Options) (*Engine, error) {
 	if opts.Limits == (stream.Limits{}) {
 		opts.Limits = stream.DefaultLimits
 	}
-	e := &Engine{opts: opts, byKind: map[string][]*rule{}}
+	e := &Engine{opts: opts, byKind: map[string][]*rule{}, base: variables.NewContext()}
+	if opts.Now != nil {
+		e.base.SetClock(opts.Now)
+	}
+	for k, v := range opts.Variables {
+		e.base.Set(k, v)
+	}
 	var errs policy.Errors
 	for _, p := range opts.Policies {
 		for _, r := range p.Rules {
@@ -75,6 +88,7 @@ func (e *Engine) Render(in []byte) (*Output, error) {
 		return nil, err
 	}
 	out := &Output{Docs: docs}
+	e.collectConfigMaps(docs)
 	for _, d := range docs {
 		if err := e.renderDoc(d, out); err != nil {
 			return nil, err
@@ -103,7 +117,19 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			if !snapshot {
 				before, snapshot = clone(d.Node.YNode()), true
 			}
-			applied, err := r.mutate.apply(u)
+			if r.unsupported != "" {
+				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
+				continue
+			}
+			en, skip := r.prepare(e, u)
+			if skip != nil {
+				out.Results = append(out.Results, r.result(u, *skip))
+				continue
+			}
+			applied, err := r.mutate.apply(en)
+			if applied {
+				u.dirty = true
+			}
 			switch {
 			case err != nil:
 				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: err.Error()}))
@@ -115,6 +141,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			// Mutations may change labels or names: match validation
 			// rules against the mutated resource, as Kyverno does.
 			u.identify(e.opts.Namespace)
+			u.dirty = true
 		}
 		for _, r := range rules {
 			if r.mutate != nil || !r.selects(u) {
@@ -127,9 +154,14 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			if r.validate == nil {
 				continue
 			}
-			for _, o := range r.validate.validate(u) {
-				if o.status == report.StatusFail && o.message == "" || o.status == report.StatusFail && r.message != "" {
-					o.message = joinMessage(r.message, o.message)
+			en, skip := r.prepare(e, u)
+			if skip != nil {
+				out.Results = append(out.Results, r.result(u, *skip))
+				continue
+			}
+			for _, o := range r.validate.validate(en) {
+				if o.status == report.StatusFail {
+					o.message = joinMessage(r.ruleMessage(en), o.message)
 				}
 				out.Results = append(out.Results, r.result(u, o))
 			}
@@ -142,6 +174,27 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	return nil
 }
 
+// ruleMessage is validate.message with its variables substituted.
+func (r *rule) ruleMessage(en env) string {
+	if r.message == nil {
+		return ""
+	}
+	if en.ctx == nil && variablesIn(r.message) {
+		ctx, err := en.e.unitContext(en.u)
+		if err != nil {
+			return err.Error()
+		}
+		en.ctx = ctx
+	}
+	v, err := r.message.Value(en.ctx)
+	if err != nil {
+		return fmt.Sprintf("(message: %v)", err)
+	}
+	return fmt.Sprint(v)
+}
+
+func variablesIn(t *variables.Template) bool { return t.HasVariables() }
+
 func joinMessage(ruleMsg, detail string) string {
 	switch {
 	case ruleMsg == "":
@@ -149,7 +202,7 @@ func joinMessage(ruleMsg, detail string) string {
 	case detail == "":
 		return ruleMsg
 	}
-	return fmt.Sprintf("%s (%s)", ruleMsg, detail)
+	return ruleMsg + ": " + detail
 }
 
 // rulesFor returns the rules whose match block could select the unit's

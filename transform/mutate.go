@@ -3,41 +3,44 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"strings"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/mutate/jsonpatch"
 	"github.com/preadmit/preadmit/transform/mutate/strategic"
-	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/variables"
 )
 
-// compileMutation turns a rule's mutate block into the mechanisms it names,
-// applied in Kyverno's order: patchStrategicMerge, then patchesJson6902.
-func compileMutation(r *policy.Rule) (mutation, error) {
+// compileMutation turns a mutate block (or a foreach entry) into the
+// mechanisms it names, in Kyverno's order: patchStrategicMerge, then
+// patchesJson6902, then foreach.
+func compileMutation(n *yaml.RNode) (mutation, error) {
 	var steps mutations
-	if r.Field("mutate", "foreach") != nil {
-		return nil, unsupported("mutate.foreach is not supported yet")
-	}
-	if r.Field("mutate", "targets") != nil {
+	if field(n, "targets") != nil {
 		return nil, unsupported("mutate.targets changes other resources in the cluster and is not applied at render time")
 	}
-	if n := r.Field("mutate", "patchStrategicMerge"); n != nil {
-		if hasVariables(n) {
-			return nil, unsupported("variables in patchStrategicMerge are not supported yet")
-		}
-		p, err := strategic.Compile(n)
+	if p := field(n, "patchStrategicMerge"); p != nil {
+		s, err := compileStrategic(p)
 		if err != nil {
-			return nil, fmt.Errorf("mutate.patchStrategicMerge: %w", err)
+			return nil, fmt.Errorf("patchStrategicMerge: %w", err)
 		}
-		steps = append(steps, strategicStep{p})
+		steps = append(steps, s)
 	}
-	if n := r.Field("mutate", "patchesJson6902"); n != nil {
-		if hasVariables(n) {
-			return nil, unsupported("variables in patchesJson6902 are not supported yet")
-		}
-		p, err := jsonpatch.Compile(n.YNode().Value)
+	if p := field(n, "patchesJson6902"); p != nil {
+		s, err := compileJSON(p)
 		if err != nil {
-			return nil, fmt.Errorf("mutate.patchesJson6902: %w", err)
+			return nil, fmt.Errorf("patchesJson6902: %w", err)
 		}
-		steps = append(steps, jsonStep{p})
+		steps = append(steps, s)
+	}
+	if fe := field(n, "foreach"); fe != nil {
+		f, err := compileForeachMutations(fe)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, f...)
 	}
 	if len(steps) == 0 {
 		return nil, errors.New("mutate: no patchStrategicMerge, patchesJson6902 or foreach")
@@ -47,33 +50,178 @@ func compileMutation(r *policy.Rule) (mutation, error) {
 
 type mutations []mutation
 
-func (ms mutations) apply(u *unit) (bool, error) {
-	any := false
+func (ms mutations) apply(en env) (bool, error) {
+	applied := false
 	for _, m := range ms {
-		ok, err := m.apply(u)
+		ok, err := m.apply(en)
 		if err != nil {
-			return any, err
+			return applied, err
 		}
-		any = any || ok
+		applied = applied || ok
 	}
-	return any, nil
+	return applied, nil
 }
 
-type strategicStep struct{ p *strategic.Patch }
+// strategicStep is a patchStrategicMerge: compiled once when static, or
+// substituted and compiled per resource when it holds variables.
+type strategicStep struct {
+	static *strategic.Patch
+	tmpl   *variables.Template
+}
 
-func (s strategicStep) apply(u *unit) (bool, error) {
-	st, err := s.p.Apply(u.node)
+func compileStrategic(n *yaml.RNode) (strategicStep, error) {
+	if variables.HasVariables(n) {
+		t, err := variables.Compile(n)
+		if err != nil {
+			return strategicStep{}, err
+		}
+		// Check anchors now, with the variables still in place.
+		if _, err := strategic.Compile(n); err != nil {
+			return strategicStep{}, err
+		}
+		return strategicStep{tmpl: t}, nil
+	}
+	p, err := strategic.Compile(n)
+	return strategicStep{static: p}, err
+}
+
+func (s strategicStep) apply(en env) (bool, error) {
+	p := s.static
+	if p == nil {
+		n, err := s.tmpl.Substitute(en.ctx)
+		if err != nil {
+			return false, err
+		}
+		if p, err = strategic.Compile(n); err != nil {
+			return false, err
+		}
+	}
+	st, err := p.Apply(en.u.node)
 	if err != nil {
 		return false, err
 	}
-	return st == strategic.Applied, nil
+	return st.Outcome == strategic.Applied, nil
 }
 
-type jsonStep struct{ p *jsonpatch.Patch }
+type jsonStep struct {
+	static *jsonpatch.Patch
+	tmpl   *variables.Template
+}
 
-func (s jsonStep) apply(u *unit) (bool, error) {
-	if err := s.p.Apply(u.node); err != nil {
+func compileJSON(n *yaml.RNode) (jsonStep, error) {
+	if variables.HasVariables(n) {
+		t, err := variables.Compile(n)
+		return jsonStep{tmpl: t}, err
+	}
+	p, err := jsonpatch.Compile(n.YNode().Value)
+	return jsonStep{static: p}, err
+}
+
+func (s jsonStep) apply(en env) (bool, error) {
+	p := s.static
+	if p == nil {
+		n, err := s.tmpl.Substitute(en.ctx)
+		if err != nil {
+			return false, err
+		}
+		if p, err = jsonpatch.Compile(n.YNode().Value); err != nil {
+			return false, err
+		}
+	}
+	if err := p.Apply(en.u.node); err != nil {
 		return false, err
 	}
 	return true, nil
+}
+
+// foreachMutation is one entry of mutate.foreach: the list expression, its
+// own context and preconditions, evaluated per element with element and
+// elementIndex set, and the patches (or a nested foreach) to apply.
+type foreachMutation struct {
+	list       *variables.Expr
+	entries    []contextEntry
+	pre        *conditions.Conditions
+	body       mutation
+	descending bool
+}
+
+func compileForeachMutations(n *yaml.RNode) ([]mutation, error) {
+	if n.YNode().Kind != yaml.SequenceNode {
+		return nil, errors.New("foreach must be a list")
+	}
+	var out []mutation
+	for i, e := range n.YNode().Content {
+		en := yaml.NewRNode(e)
+		f := &foreachMutation{}
+		list := scalarAt(en, "list")
+		if list == "" {
+			return nil, fmt.Errorf("foreach[%d]: list is required", i)
+		}
+		var err error
+		if f.list, err = variables.ParseExpr(trimBraces(list)); err != nil {
+			return nil, fmt.Errorf("foreach[%d].list: %w", i, err)
+		}
+		if f.entries, err = compileContext(field(en, "context")); err != nil {
+			return nil, fmt.Errorf("foreach[%d]: %w", i, err)
+		}
+		if f.pre, err = conditions.Compile(field(en, "preconditions")); err != nil {
+			return nil, fmt.Errorf("foreach[%d].preconditions: %w", i, err)
+		}
+		f.descending = strings.EqualFold(scalarAt(en, "order"), "Descending")
+		if f.body, err = compileMutation(en); err != nil {
+			return nil, fmt.Errorf("foreach[%d]: %w", i, err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+
+// trimBraces accepts "{{ expr }}" as well as the documented bare "expr".
+func trimBraces(s string) string {
+	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "{{") && strings.HasSuffix(t, "}}") {
+		return strings.TrimSpace(t[2 : len(t)-2])
+	}
+	return t
+}
+
+func (f *foreachMutation) apply(en env) (bool, error) {
+	v, err := f.list.Evaluate(en.ctx)
+	if err != nil {
+		return false, fmt.Errorf("foreach list %s: %w", f.list, err)
+	}
+	elems, ok := v.([]interface{})
+	if !ok {
+		if v == nil {
+			return false, nil
+		}
+		return false, fmt.Errorf("foreach list %s is not a list", f.list)
+	}
+	applied := false
+	for k := range elems {
+		i := k
+		if f.descending {
+			i = len(elems) - 1 - k
+		}
+		ctx := en.ctx.Clone()
+		ctx.Set("element", elems[i])
+		ctx.Set("elementIndex", float64(i))
+		if ctx, err = en.e.load(f.entries, ctx); err != nil {
+			return applied, err
+		}
+		ok, _, err := f.pre.Evaluate(ctx)
+		if err != nil {
+			return applied, fmt.Errorf("foreach preconditions: %w", err)
+		}
+		if !ok {
+			continue
+		}
+		did, err := f.body.apply(env{e: en.e, u: en.u, ctx: ctx})
+		if err != nil {
+			return applied, fmt.Errorf("foreach element %d: %w", i, err)
+		}
+		applied = applied || did
+	}
+	return applied, nil
 }

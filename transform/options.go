@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"time"
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/policy"
@@ -50,4 +51,14 @@ type Options struct {
 	// Helm and kubectl do at apply time. Default "default".
 	Namespace string
 	Limits    stream.Limits
+	// Variables are set in every rule's context before anything else, by
+	// dotted path (e.g. "preadmit.registry"), as Kyverno CLI's --set and
+	// values files give them.
+	Variables map[string]interface{}
+	// ConfigMaps are the ConfigMaps context entries may read besides those
+	// in the stream, by "namespace/name", each the ConfigMap as a JSON-like
+	// object.
+	ConfigMaps map[string]interface{}
+	// Now is the clock of time functions; nil means time.Now.
+	Now func() time.Time
 }

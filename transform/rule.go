@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
+	"github.com/preadmit/preadmit/transform/variables"
 )
 
 // outcome is what one check found on one resource.
@@ -17,14 +21,22 @@ type outcome struct {
 	control string
 }
 
+// env is what a mechanism runs with: the engine, the resource and, for
+// rules that use variables, the context (nil otherwise).
+type env struct {
+	e   *Engine
+	u   *unit
+	ctx *variables.Context
+}
+
 // mutation changes a resource in place and reports whether it applied.
 type mutation interface {
-	apply(u *unit) (applied bool, err error)
+	apply(env) (applied bool, err error)
 }
 
 // validation checks a resource and reports one or more outcomes.
 type validation interface {
-	validate(u *unit) []outcome
+	validate(env) []outcome
 }
 
 // rule is a compiled rule: everything parsed once per process.
@@ -35,7 +47,13 @@ type rule struct {
 	exclude *match.Matcher
 	typ     string
 	action  report.Action
-	message string
+	message *variables.Template
+
+	// needsVars is set when the rule reads variables anywhere: the engine
+	// then builds the context before running it.
+	needsVars bool
+	entries   []contextEntry
+	pre       *conditions.Conditions
 
 	mutate   mutation
 	validate validation
@@ -57,18 +75,10 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	if a := mode.action(); a != "" {
 		cr.action = a
 	}
-	switch cr.typ {
-	case "Mutation":
-		cr.mutate, err = compileMutation(r)
-	case "Validation":
-		cr.message = scalarOf(r, "validate", "message")
-		cr.validate, err = compileValidation(r)
-	case "Generation":
-		cr.unsupported = "generate rules create resources in the cluster and are not applied at render time"
-	case "ImageVerification":
-		cr.unsupported = "verifyImages needs registry access and is not applied at render time"
-	}
-	if err != nil {
+	cr.needsVars = variables.HasVariables(r.Node) || r.Field("context") != nil ||
+		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
+		r.Field("validate", "foreach") != nil || r.Field("validate", "deny") != nil
+	if err := cr.compileBody(r); err != nil {
 		var u *unsupportedError
 		if errors.As(err, &u) {
 			cr.unsupported = u.reason
@@ -77,6 +87,32 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 		return nil, err
 	}
 	return cr, nil
+}
+
+func (cr *rule) compileBody(r *policy.Rule) error {
+	var err error
+	if cr.entries, err = compileContext(r.Field("context")); err != nil {
+		return err
+	}
+	if cr.pre, err = conditions.Compile(r.Field("preconditions")); err != nil {
+		return fmt.Errorf("preconditions: %w", err)
+	}
+	switch cr.typ {
+	case "Mutation":
+		cr.mutate, err = compileMutation(r.Field("mutate"))
+	case "Validation":
+		if m := r.Field("validate", "message"); m != nil {
+			if cr.message, err = variables.Compile(m); err != nil {
+				return fmt.Errorf("validate.message: %w", err)
+			}
+		}
+		cr.validate, err = compileValidation(r.Field("validate"))
+	case "Generation":
+		return unsupported("generate rules create resources in the cluster and are not applied at render time")
+	case "ImageVerification":
+		return unsupported("verifyImages needs registry access and is not applied at render time")
+	}
+	return err
 }
 
 // unsupportedError marks a rule that is valid Kyverno but that preadmit
@@ -89,14 +125,6 @@ func unsupported(format string, args ...any) error {
 	return &unsupportedError{reason: fmt.Sprintf(format, args...)}
 }
 
-func scalarOf(r *policy.Rule, path ...string) string {
-	n := r.Field(path...)
-	if n == nil {
-		return ""
-	}
-	return n.YNode().Value
-}
-
 // selects reports whether the rule applies to a resource: the namespaced
 // Policy's namespace, match, then exclude.
 func (r *rule) selects(u *unit) bool {
@@ -104,6 +132,34 @@ func (r *rule) selects(u *unit) bool {
 		return false
 	}
 	return r.match.Matches(&u.res) && !r.exclude.Excludes(&u.res)
+}
+
+// prepare builds the rule's context and evaluates its preconditions. A nil
+// outcome means: run the rule with the returned env.
+func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
+	en := env{e: e, u: u}
+	if !r.needsVars {
+		return en, nil
+	}
+	ctx, err := e.unitContext(u)
+	if err != nil {
+		return en, &outcome{status: report.StatusError, message: err.Error()}
+	}
+	if ctx, err = e.load(r.entries, ctx); err != nil {
+		return en, &outcome{status: report.StatusError, message: err.Error()}
+	}
+	en.ctx = ctx
+	ok, msg, err := r.pre.Evaluate(ctx)
+	if err != nil {
+		return en, &outcome{status: report.StatusError, message: fmt.Sprintf("preconditions: %v", err)}
+	}
+	if !ok {
+		if msg == "" {
+			msg = "preconditions not met"
+		}
+		return en, &outcome{status: report.StatusSkip, message: msg}
+	}
+	return en, nil
 }
 
 func (r *rule) result(u *unit, o outcome) report.Result {
@@ -125,4 +181,16 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		res.Action = r.action
 	}
 	return res
+}
+
+// field returns a child of a mapping node, or nil.
+func field(n *yaml.RNode, path ...string) *yaml.RNode {
+	if n == nil {
+		return nil
+	}
+	v, err := n.Pipe(yaml.Lookup(path...))
+	if err != nil {
+		return nil
+	}
+	return v
 }

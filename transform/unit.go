@@ -8,6 +8,7 @@ import (
 	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
+	"github.com/preadmit/preadmit/transform/variables"
 )
 
 // unit is one resource the rules run on: a document, or an item of a List.
@@ -16,6 +17,10 @@ type unit struct {
 	node *yaml.RNode
 	res  match.Resource
 	ref  report.Resource
+	// ctx is the variables context, built on first use; dirty marks it
+	// stale after a mutation.
+	ctx   *variables.Context
+	dirty bool
 }
 
 // unitsOf returns the resources of a document: the document itself, or the

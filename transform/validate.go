@@ -1,74 +1,129 @@
 package transform
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/validate/pattern"
 	"github.com/preadmit/preadmit/transform/validate/podsecurity"
+	"github.com/preadmit/preadmit/transform/variables"
 )
 
-func compileValidation(r *policy.Rule) (validation, error) {
+// compileValidation turns a validate block (or a foreach entry) into its
+// check.
+func compileValidation(n *yaml.RNode) (validation, error) {
 	switch {
-	case r.Field("validate", "foreach") != nil:
-		return nil, unsupported("validate.foreach is not supported yet")
-	case r.Field("validate", "deny") != nil:
-		return nil, unsupported("validate.deny is not supported yet")
-	case r.Field("validate", "pattern") != nil:
-		n := r.Field("validate", "pattern")
-		if hasVariables(n) {
-			return nil, unsupported("variables in validate.pattern are not supported yet")
-		}
-		p, err := pattern.Compile(n)
+	case field(n, "foreach") != nil:
+		return compileForeachValidation(field(n, "foreach"))
+	case field(n, "pattern") != nil:
+		return compilePattern(field(n, "pattern"))
+	case field(n, "anyPattern") != nil:
+		return compileAnyPattern(field(n, "anyPattern"))
+	case field(n, "deny") != nil:
+		c, err := conditions.Compile(field(n, "deny", "conditions"))
 		if err != nil {
-			return nil, fmt.Errorf("validate.pattern: %w", err)
+			return nil, fmt.Errorf("deny.conditions: %w", err)
 		}
-		return patternCheck{p}, nil
-	case r.Field("validate", "anyPattern") != nil:
-		n := r.Field("validate", "anyPattern")
-		if hasVariables(n) {
-			return nil, unsupported("variables in validate.anyPattern are not supported yet")
-		}
-		if n.YNode().Kind != yaml.SequenceNode {
-			return nil, fmt.Errorf("validate.anyPattern must be a list")
-		}
-		var ps []*yaml.RNode
-		for _, e := range n.YNode().Content {
-			ps = append(ps, yaml.NewRNode(e))
-		}
-		p, err := pattern.CompileAny(ps)
-		if err != nil {
-			return nil, fmt.Errorf("validate.anyPattern: %w", err)
-		}
-		return anyPatternCheck{p}, nil
-	case r.Field("validate", "podSecurity") != nil:
-		c, err := podsecurity.Compile(r.Field("validate", "podSecurity"))
+		return denyCheck{c}, nil
+	case field(n, "podSecurity") != nil:
+		c, err := podsecurity.Compile(field(n, "podSecurity"))
 		if err != nil {
 			return nil, fmt.Errorf("validate.podSecurity: %w", err)
 		}
 		return podSecurityCheck{c}, nil
-	case r.Field("validate", "cel") != nil:
-		return nil, unsupported("validate.cel is not supported")
-	case r.Field("validate", "manifests") != nil:
-		return nil, unsupported("validate.manifests (signed manifests) is not supported")
+	case field(n, "cel") != nil:
+		return nil, unsupported("validate.cel is not supported at render time")
+	case field(n, "manifests") != nil:
+		return nil, unsupported("validate.manifests (signed manifests) is not supported at render time")
 	}
-	return nil, fmt.Errorf("validate: no pattern, anyPattern, deny, podSecurity or foreach")
+	return nil, errors.New("validate: no pattern, anyPattern, deny, podSecurity or foreach")
 }
 
-type patternCheck struct{ p *pattern.Pattern }
-
-func (c patternCheck) validate(u *unit) []outcome {
-	return []outcome{fromPattern(c.p.Match(u.node))}
+// patternCheck is validate.pattern, compiled once unless it holds variables.
+type patternCheck struct {
+	static *pattern.Pattern
+	tmpl   *variables.Template
 }
 
-type anyPatternCheck struct{ p *pattern.AnyPattern }
+func compilePattern(n *yaml.RNode) (validation, error) {
+	if variables.HasVariables(n) {
+		t, err := variables.Compile(n)
+		return patternCheck{tmpl: t}, err
+	}
+	p, err := pattern.Compile(n)
+	if err != nil {
+		return nil, fmt.Errorf("validate.pattern: %w", err)
+	}
+	return patternCheck{static: p}, nil
+}
 
-func (c anyPatternCheck) validate(u *unit) []outcome {
-	return []outcome{fromPattern(c.p.Match(u.node))}
+func (c patternCheck) validate(en env) []outcome {
+	return []outcome{c.check(en, en.u.node)}
+}
+
+func (c patternCheck) check(en env, target *yaml.RNode) outcome {
+	p := c.static
+	if p == nil {
+		n, err := c.tmpl.Substitute(en.ctx)
+		if err != nil {
+			return outcome{status: report.StatusError, message: err.Error()}
+		}
+		if p, err = pattern.Compile(n); err != nil {
+			return outcome{status: report.StatusError, message: err.Error()}
+		}
+	}
+	return fromPattern(p.Match(target))
+}
+
+type anyPatternCheck struct {
+	static *pattern.AnyPattern
+	tmpl   *variables.Template
+}
+
+func compileAnyPattern(n *yaml.RNode) (validation, error) {
+	if n.YNode().Kind != yaml.SequenceNode {
+		return nil, errors.New("validate.anyPattern must be a list")
+	}
+	if variables.HasVariables(n) {
+		t, err := variables.Compile(n)
+		return anyPatternCheck{tmpl: t}, err
+	}
+	p, err := pattern.CompileAny(elements(n))
+	if err != nil {
+		return nil, fmt.Errorf("validate.anyPattern: %w", err)
+	}
+	return anyPatternCheck{static: p}, nil
+}
+
+func elements(n *yaml.RNode) []*yaml.RNode {
+	var ps []*yaml.RNode
+	for _, e := range n.YNode().Content {
+		ps = append(ps, yaml.NewRNode(e))
+	}
+	return ps
+}
+
+func (c anyPatternCheck) validate(en env) []outcome {
+	return []outcome{c.check(en, en.u.node)}
+}
+
+func (c anyPatternCheck) check(en env, target *yaml.RNode) outcome {
+	p := c.static
+	if p == nil {
+		n, err := c.tmpl.Substitute(en.ctx)
+		if err != nil {
+			return outcome{status: report.StatusError, message: err.Error()}
+		}
+		if p, err = pattern.CompileAny(elements(n)); err != nil {
+			return outcome{status: report.StatusError, message: err.Error()}
+		}
+	}
+	return fromPattern(p.Match(target))
 }
 
 func fromPattern(r pattern.Result) outcome {
@@ -78,13 +133,33 @@ func fromPattern(r pattern.Result) outcome {
 	case pattern.Skip:
 		return outcome{status: report.StatusSkip, message: r.Message}
 	}
-	return outcome{status: report.StatusFail, path: r.Path, message: r.Message}
+	msg := r.Message
+	if rest, ok := strings.CutPrefix(msg, "failed at path "+r.Path+": "); ok {
+		msg = rest
+	}
+	return outcome{status: report.StatusFail, path: r.Path, message: msg}
+}
+
+// denyCheck is validate.deny: the rule fails when the conditions hold.
+type denyCheck struct{ c *conditions.Conditions }
+
+func (d denyCheck) validate(en env) []outcome { return []outcome{d.check(en)} }
+
+func (d denyCheck) check(en env) outcome {
+	deny, msg, err := d.c.Evaluate(en.ctx)
+	switch {
+	case err != nil:
+		return outcome{status: report.StatusError, message: fmt.Sprintf("deny conditions: %v", err)}
+	case deny:
+		return outcome{status: report.StatusFail, message: msg}
+	}
+	return outcome{status: report.StatusPass}
 }
 
 type podSecurityCheck struct{ c *podsecurity.Check }
 
-func (c podSecurityCheck) validate(u *unit) []outcome {
-	vs, err := c.c.Evaluate(u.node)
+func (c podSecurityCheck) validate(en env) []outcome {
+	vs, err := c.c.Evaluate(en.u.node)
 	if err != nil {
 		return []outcome{{status: report.StatusError, message: err.Error()}}
 	}
@@ -100,21 +175,4 @@ func (c podSecurityCheck) validate(u *unit) []outcome {
 		out = append(out, outcome{status: report.StatusFail, path: strings.Join(v.Paths, ", "), message: msg, control: v.Control})
 	}
 	return out
-}
-
-// hasVariables reports whether a node holds a Kyverno "{{ }}" expression.
-func hasVariables(n *yaml.RNode) bool {
-	var walk func(*yaml.Node) bool
-	walk = func(n *yaml.Node) bool {
-		if n.Kind == yaml.ScalarNode {
-			return strings.Contains(n.Value, "{{")
-		}
-		for _, c := range n.Content {
-			if walk(c) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(n.YNode())
 }

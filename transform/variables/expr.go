@@ -53,6 +53,13 @@ func (e *Expr) Evaluate(ctx *Context) (interface{}, error) {
 	return e.search(ctx, ctx.data)
 }
 
+// EvaluateOn evaluates the expression on data instead of the context's
+// root, with the context's functions (a context variable's jmesPath applied
+// to its value, a foreach list).
+func (e *Expr) EvaluateOn(ctx *Context, data interface{}) (interface{}, error) {
+	return e.search(ctx, data)
+}
+
 func (e *Expr) search(ctx *Context, data interface{}) (v interface{}, err error) {
 	if e.chain != nil {
 		return walk(e.chain, data)

@@ -1,0 +1,48 @@
+package transform
+
+import (
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/stream"
+	"github.com/preadmit/preadmit/transform/variables"
+)
+
+// collectConfigMaps indexes the ConfigMaps of the stream, so that a
+// configMap context entry resolves offline against the chart's own
+// ConfigMaps, after those given in Options.
+func (e *Engine) collectConfigMaps(docs []*stream.Document) {
+	e.configMaps = make(map[string]interface{}, len(e.opts.ConfigMaps))
+	for k, v := range e.opts.ConfigMaps {
+		e.configMaps[k] = v
+	}
+	if !e.usesConfigMaps() {
+		return
+	}
+	for _, d := range docs {
+		if d.Node == nil || d.Node.YNode().Kind != yaml.MappingNode || d.Node.GetKind() != "ConfigMap" {
+			continue
+		}
+		ns := d.Node.GetNamespace()
+		if ns == "" {
+			ns = e.opts.Namespace
+		}
+		key := ns + "/" + d.Node.GetName()
+		if _, ok := e.configMaps[key]; ok {
+			continue
+		}
+		if v, err := variables.FromRNode(d.Node); err == nil {
+			e.configMaps[key] = v
+		}
+	}
+}
+
+func (e *Engine) usesConfigMaps() bool {
+	for _, r := range e.rules {
+		for _, ce := range r.entries {
+			if ce.cmName != nil {
+				return true
+			}
+		}
+	}
+	return false
+}

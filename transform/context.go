@@ -1,0 +1,168 @@
+package transform
+
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/variables"
+)
+
+// unitContext returns the variables context of a unit, built on first use
+// and rebuilt after a mutation changed the resource: request.object always
+// shows the resource as the previous rules left it, as in Kyverno.
+func (e *Engine) unitContext(u *unit) (*variables.Context, error) {
+	if u.ctx != nil && !u.dirty {
+		return u.ctx, nil
+	}
+	obj, err := variables.FromRNode(u.node)
+	if err != nil {
+		return nil, fmt.Errorf("reading resource for variables: %w", err)
+	}
+	ctx := e.base.Clone()
+	ctx.Set("request.object", obj)
+	ctx.Set("request.operation", "CREATE")
+	ctx.Set("request.namespace", u.res.Namespace)
+	ctx.Set("request.name", u.res.Name)
+	ctx.Set("request.kind", map[string]interface{}{"group": u.res.Group, "version": u.res.Version, "kind": u.res.Kind})
+	ctx.Set("request.userInfo", map[string]interface{}{"username": "", "groups": []interface{}{}})
+	ctx.Set("serviceAccountName", "")
+	ctx.Set("serviceAccountNamespace", "")
+	if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
+		ctx.Set("images", images)
+	}
+	u.ctx, u.dirty = ctx, false
+	return ctx, nil
+}
+
+// contextEntry is a compiled entry of a rule's (or foreach's) context list.
+type contextEntry struct {
+	name     string
+	value    *variables.Template
+	jmesPath *variables.Expr
+	def      *variables.Template
+	// configMap names a ConfigMap ("namespace/name" templates).
+	cmName, cmNamespace *variables.Template
+}
+
+// compileContext compiles a context list. Entries that need a cluster
+// (apiCall, imageRegistry, globalReference) make the rule unsupported, with
+// the reason.
+func compileContext(n *yaml.RNode) ([]contextEntry, error) {
+	if n == nil || n.YNode().Kind != yaml.SequenceNode {
+		return nil, nil
+	}
+	var out []contextEntry
+	for i, en := range n.YNode().Content {
+		e := yaml.NewRNode(en)
+		name := scalarAt(e, "name")
+		if name == "" {
+			return nil, fmt.Errorf("context[%d]: name is required", i)
+		}
+		ce := contextEntry{name: name}
+		switch {
+		case e.Field("variable") != nil:
+			v := e.Field("variable").Value
+			var err error
+			if f := v.Field("value"); f != nil {
+				if ce.value, err = variables.Compile(f.Value); err != nil {
+					return nil, fmt.Errorf("context %s: value: %w", name, err)
+				}
+			}
+			if p := scalarAt(v, "jmesPath"); p != "" {
+				if ce.jmesPath, err = variables.ParseExpr(p); err != nil {
+					return nil, fmt.Errorf("context %s: jmesPath: %w", name, err)
+				}
+			}
+			if f := v.Field("default"); f != nil {
+				if ce.def, err = variables.Compile(f.Value); err != nil {
+					return nil, fmt.Errorf("context %s: default: %w", name, err)
+				}
+			}
+		case e.Field("configMap") != nil:
+			cm := e.Field("configMap").Value
+			var err error
+			if ce.cmName, err = variables.Compile(yaml.NewScalarRNode(scalarAt(cm, "name"))); err != nil {
+				return nil, fmt.Errorf("context %s: configMap.name: %w", name, err)
+			}
+			if ce.cmNamespace, err = variables.Compile(yaml.NewScalarRNode(scalarAt(cm, "namespace"))); err != nil {
+				return nil, fmt.Errorf("context %s: configMap.namespace: %w", name, err)
+			}
+		case e.Field("apiCall") != nil:
+			return nil, unsupported("context %s uses apiCall, which needs the Kubernetes API server; it cannot be resolved at render time", name)
+		case e.Field("imageRegistry") != nil:
+			return nil, unsupported("context %s uses imageRegistry, which needs registry access; it cannot be resolved at render time", name)
+		case e.Field("globalReference") != nil:
+			return nil, unsupported("context %s uses globalReference, which needs in-cluster global context entries; it cannot be resolved at render time", name)
+		default:
+			return nil, fmt.Errorf("context %s: expected variable, configMap, apiCall, imageRegistry or globalReference", name)
+		}
+		out = append(out, ce)
+	}
+	return out, nil
+}
+
+// load evaluates the entries in order into ctx (each may use the previous).
+func (e *Engine) load(entries []contextEntry, ctx *variables.Context) (*variables.Context, error) {
+	if len(entries) == 0 {
+		return ctx, nil
+	}
+	ctx = ctx.Clone()
+	for _, ce := range entries {
+		v, err := e.evalEntry(ce, ctx)
+		if err != nil {
+			return nil, fmt.Errorf("context %s: %w", ce.name, err)
+		}
+		ctx.Set(ce.name, v)
+	}
+	return ctx, nil
+}
+
+func (e *Engine) evalEntry(ce contextEntry, ctx *variables.Context) (interface{}, error) {
+	if ce.cmName != nil {
+		name, err := ce.cmName.Value(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ns, err := ce.cmNamespace.Value(ctx)
+		if err != nil {
+			return nil, err
+		}
+		key := fmt.Sprint(ns) + "/" + fmt.Sprint(name)
+		cm, ok := e.configMaps[key]
+		if !ok {
+			return nil, fmt.Errorf("ConfigMap %s is neither in the input stream nor in --context-file", key)
+		}
+		return cm, nil
+	}
+	var v interface{}
+	var err error
+	if ce.value != nil {
+		if v, err = ce.value.Value(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if ce.jmesPath != nil {
+		if ce.value != nil {
+			// jmesPath applies to the value when both are given.
+			v, err = ce.jmesPath.EvaluateOn(ctx, v)
+		} else {
+			v, err = ce.jmesPath.Evaluate(ctx)
+		}
+		if err != nil && ce.def == nil {
+			return nil, err
+		}
+	}
+	if (v == nil || err != nil) && ce.def != nil {
+		return ce.def.Value(ctx)
+	}
+	return v, nil
+}
+
+func scalarAt(n *yaml.RNode, path ...string) string {
+	v, err := n.Pipe(yaml.Lookup(path...))
+	if err != nil || v == nil || v.YNode().Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.YNode().Value
+}

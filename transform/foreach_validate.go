@@ -1,0 +1,180 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/conditions"
+	"github.com/preadmit/preadmit/transform/report"
+	"github.com/preadmit/preadmit/transform/variables"
+)
+
+// foreachValidation is one entry of validate.foreach. Patterns apply to the
+// element (elementScope, default true) or to the whole resource; deny
+// conditions see element and elementIndex.
+type foreachValidation struct {
+	list         *variables.Expr
+	pathPrefix   string
+	entries      []contextEntry
+	pre          *conditions.Conditions
+	elementScope bool
+	pattern      *patternCheck
+	anyPattern   *anyPatternCheck
+	deny         *denyCheck
+	nested       validation
+}
+
+type foreachValidations []*foreachValidation
+
+func compileForeachValidation(n *yaml.RNode) (validation, error) {
+	if n.YNode().Kind != yaml.SequenceNode {
+		return nil, errors.New("foreach must be a list")
+	}
+	var out foreachValidations
+	for i, e := range n.YNode().Content {
+		en := yaml.NewRNode(e)
+		f := &foreachValidation{elementScope: scalarAt(en, "elementScope") != "false"}
+		list := scalarAt(en, "list")
+		if list == "" {
+			return nil, fmt.Errorf("foreach[%d]: list is required", i)
+		}
+		var err error
+		if f.list, err = variables.ParseExpr(trimBraces(list)); err != nil {
+			return nil, fmt.Errorf("foreach[%d].list: %w", i, err)
+		}
+		f.pathPrefix = elementPath(trimBraces(list))
+		if f.entries, err = compileContext(field(en, "context")); err != nil {
+			return nil, fmt.Errorf("foreach[%d]: %w", i, err)
+		}
+		if f.pre, err = conditions.Compile(field(en, "preconditions")); err != nil {
+			return nil, fmt.Errorf("foreach[%d].preconditions: %w", i, err)
+		}
+		switch {
+		case field(en, "pattern") != nil:
+			v, err := compilePattern(field(en, "pattern"))
+			if err != nil {
+				return nil, fmt.Errorf("foreach[%d]: %w", i, err)
+			}
+			pc := v.(patternCheck)
+			f.pattern = &pc
+		case field(en, "anyPattern") != nil:
+			v, err := compileAnyPattern(field(en, "anyPattern"))
+			if err != nil {
+				return nil, fmt.Errorf("foreach[%d]: %w", i, err)
+			}
+			ac := v.(anyPatternCheck)
+			f.anyPattern = &ac
+		case field(en, "deny") != nil:
+			c, err := conditions.Compile(field(en, "deny", "conditions"))
+			if err != nil {
+				return nil, fmt.Errorf("foreach[%d].deny: %w", i, err)
+			}
+			f.deny = &denyCheck{c}
+		case field(en, "foreach") != nil:
+			if f.nested, err = compileForeachValidation(field(en, "foreach")); err != nil {
+				return nil, fmt.Errorf("foreach[%d]: %w", i, err)
+			}
+		default:
+			return nil, fmt.Errorf("foreach[%d]: expected pattern, anyPattern, deny or foreach", i)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// elementPath turns "request.object.spec.containers" into the field path
+// prefix of its elements, "spec.containers", or "" when the list is not a
+// plain path into the resource.
+func elementPath(list string) string {
+	rest, ok := strings.CutPrefix(list, "request.object.")
+	if !ok || strings.ContainsAny(rest, "[]|(){}@ ") {
+		return ""
+	}
+	return rest
+}
+
+func (fs foreachValidations) validate(en env) []outcome {
+	applied := 0
+	for _, f := range fs {
+		o, n := f.run(en)
+		applied += n
+		if o != nil {
+			return []outcome{*o}
+		}
+	}
+	if applied == 0 {
+		return []outcome{{status: report.StatusSkip, message: "no list element to validate"}}
+	}
+	return []outcome{{status: report.StatusPass}}
+}
+
+// run validates every element; it returns the first failure or error, and
+// how many elements were validated.
+func (f *foreachValidation) run(en env) (*outcome, int) {
+	v, err := f.list.Evaluate(en.ctx)
+	if err != nil {
+		return &outcome{status: report.StatusError, message: fmt.Sprintf("foreach list %s: %v", f.list, err)}, 0
+	}
+	elems, _ := v.([]interface{})
+	applied := 0
+	for i, el := range elems {
+		ctx := en.ctx.Clone()
+		ctx.Set("element", el)
+		ctx.Set("elementIndex", float64(i))
+		if ctx, err = en.e.load(f.entries, ctx); err != nil {
+			return &outcome{status: report.StatusError, message: err.Error()}, applied
+		}
+		ok, _, err := f.pre.Evaluate(ctx)
+		if err != nil {
+			return &outcome{status: report.StatusError, message: fmt.Sprintf("foreach preconditions: %v", err)}, applied
+		}
+		if !ok {
+			continue
+		}
+		applied++
+		sub := env{e: en.e, u: en.u, ctx: ctx}
+		o := f.check(sub, el)
+		if o.status == report.StatusFail || o.status == report.StatusError {
+			if f.pathPrefix != "" && f.elementScope && (f.pattern != nil || f.anyPattern != nil) {
+				o.path = joinPath(fmt.Sprintf("%s[%d]", f.pathPrefix, i), o.path)
+			}
+			return &o, applied
+		}
+	}
+	return nil, applied
+}
+
+func (f *foreachValidation) check(en env, el interface{}) outcome {
+	switch {
+	case f.deny != nil:
+		return f.deny.check(en)
+	case f.nested != nil:
+		outs := f.nested.validate(en)
+		return outs[0]
+	}
+	target := en.u.node
+	if f.elementScope {
+		n, err := variables.ToRNode(el)
+		if err != nil {
+			return outcome{status: report.StatusError, message: err.Error()}
+		}
+		target = n
+	}
+	if f.pattern != nil {
+		return f.pattern.check(en, target)
+	}
+	return f.anyPattern.check(en, target)
+}
+
+func joinPath(prefix, p string) string {
+	switch {
+	case p == "":
+		return prefix
+	case strings.HasPrefix(p, "["):
+		return prefix + p
+	}
+	return prefix + "." + p
+}
