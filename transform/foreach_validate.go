@@ -114,7 +114,7 @@ func (fs foreachValidations) validate(en env) []outcome {
 // run validates every element; it returns the first failure or error, and
 // how many elements were validated.
 func (f *foreachValidation) run(en env) (*outcome, int) {
-	v, err := f.list.Evaluate(en.ctx)
+	v, err := evalList(f.list, en.ctx)
 	if err != nil {
 		return &outcome{status: report.StatusError, message: fmt.Sprintf("foreach list %s: %v", f.list, err)}, 0
 	}

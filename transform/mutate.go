@@ -176,6 +176,16 @@ func compileForeachMutations(n *yaml.RNode) ([]mutation, error) {
 	return out, nil
 }
 
+// evalList evaluates a foreach list. A list that is not there (no
+// initContainers, say) is empty, as in Kyverno, rather than an error.
+func evalList(list *variables.Expr, ctx *variables.Context) (interface{}, error) {
+	v, err := list.Evaluate(ctx)
+	var nf *variables.NotFoundError
+	if errors.As(err, &nf) {
+		return nil, nil
+	}
+	return v, err
+}
 
 // trimBraces accepts "{{ expr }}" as well as the documented bare "expr".
 func trimBraces(s string) string {
@@ -187,7 +197,7 @@ func trimBraces(s string) string {
 }
 
 func (f *foreachMutation) apply(en env) (bool, error) {
-	v, err := f.list.Evaluate(en.ctx)
+	v, err := evalList(f.list, en.ctx)
 	if err != nil {
 		return false, fmt.Errorf("foreach list %s: %w", f.list, err)
 	}

@@ -2,8 +2,8 @@ package transform
 
 import (
 	"fmt"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"

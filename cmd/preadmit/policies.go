@@ -32,6 +32,8 @@ func newPolicies(stdout io.Writer) *cobra.Command {
 	cmd.Flags().StringArrayVarP(&o.Paths, "policy", "p", nil, "Kyverno policy file or directory (repeatable)")
 	cmd.Flags().BoolVar(&o.NoBuiltin, "no-builtin", false, "do not load the embedded policy library")
 	cmd.Flags().StringSliceVar(&o.Disable, "disable", nil, "policy names to leave out")
+	cmd.Flags().StringSliceVar(&o.Enable, "enable", nil, "opt-in built-in policies to load")
+	cmd.Flags().StringVar((*string)(&o.Profile), "profile", "restricted", "built-in Pod Security Standards profile")
 	return cmd
 }
 

@@ -19,6 +19,8 @@ func (f *renderFlags) register(cmd *cobra.Command) {
 	fs.StringArrayVarP(&f.o.Policies.Paths, "policy", "p", nil, "Kyverno policy file or directory (repeatable)")
 	fs.BoolVar(&f.o.Policies.NoBuiltin, "no-builtin", false, "do not load the embedded policy library")
 	fs.StringSliceVar(&f.o.Policies.Disable, "disable", nil, "policy names to leave out (repeatable, comma-separated)")
+	fs.StringSliceVar(&f.o.Policies.Enable, "enable", nil, "opt-in built-in policies to load (repeatable)")
+	fs.StringVar((*string)(&f.o.Policies.Profile), "profile", "restricted", "built-in Pod Security Standards: restricted, baseline, none, podsecurity-baseline, podsecurity-restricted")
 	fs.StringVarP(&f.o.Mode, "mode", "m", "", "override every rule's failure action: audit, warn or enforce")
 	fs.StringVarP(&f.o.Namespace, "namespace", "n", "default", "namespace of resources that name none (as helm install -n)")
 	fs.BoolVarP(&f.o.Quiet, "quiet", "q", false, "no summary line on success")

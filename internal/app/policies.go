@@ -17,6 +17,62 @@ type PolicyOptions struct {
 	NoBuiltin bool
 	// Disable names policies to leave out, built-in or not.
 	Disable []string
+	// Enable names opt-in built-in policies to load.
+	Enable []string
+	// Profile selects the built-in Pod Security Standards validations.
+	Profile Profile
+}
+
+// Profile is a Pod Security Standards level for the built-in library.
+type Profile string
+
+// The --profile values. The podsecurity-* profiles use Kyverno's single
+// validate.podSecurity rule instead of one policy per control.
+const (
+	ProfileRestricted            Profile = "restricted"
+	ProfileBaseline              Profile = "baseline"
+	ProfileNone                  Profile = "none"
+	ProfilePodSecurityBaseline   Profile = "podsecurity-baseline"
+	ProfilePodSecurityRestricted Profile = "podsecurity-restricted"
+)
+
+// ParseProfile reads a --profile value; "" is restricted.
+func ParseProfile(s string) (Profile, error) {
+	switch p := Profile(strings.ToLower(s)); p {
+	case "":
+		return ProfileRestricted, nil
+	case ProfileRestricted, ProfileBaseline, ProfileNone, ProfilePodSecurityBaseline, ProfilePodSecurityRestricted:
+		return p, nil
+	}
+	return "", fmt.Errorf("unknown profile %q: expected restricted, baseline, none, podsecurity-baseline or podsecurity-restricted", s)
+}
+
+// inProfile decides whether a built-in policy is loaded: the PSS
+// validations by the level their category names, opt-in policies only when
+// enabled. Mutations and other categories are always loaded.
+func inProfile(p *policy.Policy, profile Profile, enable []string) bool {
+	if p.Annotations["preadmit.io/opt-in"] == "true" {
+		return slices.Contains(enable, p.Name) || string(profile) == p.Name
+	}
+	if hasMutation(p) {
+		return true
+	}
+	switch p.Category() {
+	case "Pod Security Standards (Baseline)":
+		return profile == ProfileBaseline || profile == ProfileRestricted
+	case "Pod Security Standards (Restricted)":
+		return profile == ProfileRestricted
+	}
+	return true
+}
+
+func hasMutation(p *policy.Policy) bool {
+	for _, r := range p.Rules {
+		if r.Type() == "Mutation" {
+			return true
+		}
+	}
+	return false
 }
 
 // LoadPolicies returns the embedded library (unless NoBuiltin) followed by
@@ -24,12 +80,21 @@ type PolicyOptions struct {
 // of a built-in replaces it, so teams can tune a built-in by copying it.
 func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 	set := &policy.Set{}
+	profile, err := ParseProfile(string(o.Profile))
+	if err != nil {
+		return nil, err
+	}
+	o.Profile = profile
 	if !o.NoBuiltin {
 		b, err := policy.LoadFS(policies.FS, ".", "embedded:policies")
 		if err != nil {
 			return nil, fmt.Errorf("built-in library: %w", err)
 		}
-		set.Policies = append(set.Policies, b.Policies...)
+		for _, p := range b.Policies {
+			if inProfile(p, o.Profile, o.Enable) {
+				set.Policies = append(set.Policies, p)
+			}
+		}
 		set.Others = append(set.Others, b.Others...)
 	}
 	if len(o.Paths) > 0 {

@@ -132,7 +132,7 @@ func findings(results []report.Result, failed bool) string {
 }
 
 func summaryLine(res *transform.Output) string {
-	return fmt.Sprintf("preadmit: %s; %d document(s) mutated", report.Tally(res.Results, res.Resources), res.Mutated)
+	return report.Tally(res.Results, res.Resources).String()
 }
 
 func writeReportFile(path string, format report.Format, results []report.Result, opts report.Options) error {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/preadmit/preadmit/transform/quantity"
 	"github.com/preadmit/preadmit/transform/variables"
-	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // Operator is a condition operator.
@@ -165,9 +165,9 @@ func equal(key, value interface{}) (result, ok bool) {
 		if kd, vd, ok := parseDuration(k, value); ok {
 			return kd.Seconds() == vd.Seconds(), true
 		}
-		if kq, err := resource.ParseQuantity(k); err == nil {
+		if kq, err := quantity.Parse(k); err == nil {
 			if vs, ok := value.(string); ok {
-				vq, err := resource.ParseQuantity(vs)
+				vq, err := quantity.Parse(vs)
 				if err != nil {
 					return false, false
 				}
@@ -223,8 +223,8 @@ func numeric(o Operator, key, value interface{}) bool {
 			return compare(o, cmpFloat(kd.Seconds(), vd.Seconds()))
 		}
 		if vs, ok := value.(string); ok {
-			if kq, err := resource.ParseQuantity(k); err == nil {
-				if vq, err := resource.ParseQuantity(vs); err == nil {
+			if kq, err := quantity.Parse(k); err == nil {
+				if vq, err := quantity.Parse(vs); err == nil {
 					return compare(o, kq.Cmp(vq))
 				}
 			}

@@ -140,12 +140,12 @@ func generate(r *Rule, name string, kinds []string, tplPath, shift string) (*Rul
 		if err != nil || v == nil {
 			return err
 		}
-		wrapped := wrapIn(v, tplPath)
 		parent, err := n.Pipe(yaml.Lookup(path[:len(path)-1]...))
 		if err != nil {
 			return err
 		}
-		return parent.PipeE(yaml.SetField(path[len(path)-1], wrapped))
+		replaceValue(parent.YNode(), path[len(path)-1], wrapIn(v, tplPath).YNode())
+		return nil
 	}
 	for _, p := range [][]string{{"mutate", "patchStrategicMerge"}, {"validate", "pattern"}} {
 		if err := wrap(p...); err != nil {
@@ -162,11 +162,8 @@ func generate(r *Rule, name string, kinds []string, tplPath, shift string) (*Rul
 				l.YNode().Content[i] = wrapIn(yaml.NewRNode(e), tplPath).YNode()
 				continue
 			}
-			en := yaml.NewRNode(e)
-			if v := en.Field("patchStrategicMerge"); v != nil {
-				if err := en.PipeE(yaml.SetField("patchStrategicMerge", wrapIn(v.Value, tplPath))); err != nil {
-					return nil, err
-				}
+			if v := yaml.NewRNode(e).Field("patchStrategicMerge"); v != nil {
+				replaceValue(e, "patchStrategicMerge", wrapIn(v.Value, tplPath).YNode())
 			}
 		}
 	}
@@ -179,6 +176,18 @@ func generate(r *Rule, name string, kinds []string, tplPath, shift string) (*Rul
 		return nil, err
 	}
 	return g, nil
+}
+
+// replaceValue points a mapping's key at a new value node. (kyaml's
+// SetField copies into the old node, which would make the wrapper contain
+// itself.)
+func replaceValue(m *yaml.Node, key string, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content[i+1] = v
+			return
+		}
+	}
 }
 
 // wrapIn returns {spec: {<a>: {<b>: ... v}}} for tplPath "a.b...".

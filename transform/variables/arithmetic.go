@@ -7,6 +7,8 @@ import (
 
 	"gopkg.in/inf.v0"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	qty "github.com/preadmit/preadmit/transform/quantity"
 )
 
 // Kyverno's arithmetic works on three kinds of operands: numbers, resource
@@ -35,7 +37,7 @@ func operands(fn string, a []interface{}) (operand, operand, error) {
 		case float64:
 			ops[i] = scalar{v}
 		case string:
-			if q, err := resource.ParseQuantity(v); err == nil {
+			if q, err := qty.Parse(v); err == nil {
 				ops[i] = quantity{q}
 			} else if d, err := time.ParseDuration(v); err == nil {
 				ops[i] = duration{d}
@@ -132,7 +134,7 @@ func jpMultiply(a []interface{}) (interface{}, error) {
 	switch p := x.(type) {
 	case quantity:
 		if s, ok := y.(scalar); ok {
-			q, err := resource.ParseQuantity(fmt.Sprintf("%v", s.float64))
+			q, err := qty.Parse(fmt.Sprintf("%v", s.float64))
 			if err != nil {
 				return nil, err
 			}
@@ -170,7 +172,7 @@ func jpDivide(a []interface{}) (interface{}, error) {
 			if q.float64 == 0 {
 				return nil, fnErr(zeroDivisionError, "divide")
 			}
-			qq, err := resource.ParseQuantity(fmt.Sprintf("%v", q.float64))
+			qq, err := qty.Parse(fmt.Sprintf("%v", q.float64))
 			if err != nil {
 				return nil, err
 			}

@@ -21,10 +21,10 @@ type Context struct {
 // env holds what functions need besides their arguments. It is shared by a
 // Context and its clones.
 type env struct {
-	now    func() time.Time
-	seed   uint64
-	once   sync.Once
-	fc     interpreter.FunctionCaller
+	now  func() time.Time
+	seed uint64
+	once sync.Once
+	fc   interpreter.FunctionCaller
 }
 
 // NewContext returns an empty context. Its clock is time.Now and its random

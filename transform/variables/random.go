@@ -35,7 +35,7 @@ func (e *env) jpRandom(a []interface{}) (interface{}, error) {
 	h := fnv.New64a()
 	h.Write([]byte(pattern))
 	g := &regen{rng: rand.New(rand.NewPCG(e.seed, h.Sum64()))}
-	if err := g.gen(re.Simplify(), 0); err != nil {
+	if err := g.gen(re, 0); err != nil {
 		return nil, fnErr(genericError, "random", err.Error())
 	}
 	return g.b.String(), nil

@@ -23,6 +23,10 @@ var escaped = regexp.MustCompile(`\\\{\{(?:\{[^{}]*\}|[^{}])*\}\}`)
 // that expands to itself.
 const maxRounds = 16
 
+// maxStringLen bounds a substituted string, so values that expand into
+// more variables ("{{a}}{{a}}") cannot grow without limit.
+const maxStringLen = 1 << 20
+
 // SubstitutionError reports a variable that could not be resolved. Err is
 // a *NotFoundError when a key is missing.
 type SubstitutionError struct {
@@ -174,6 +178,9 @@ func (t *stringTemplate) eval(ctx *Context, path, self string) (interface{}, err
 				return nil, &SubstitutionError{Variable: p.expr.text, Path: path, Err: err}
 			}
 			b.WriteString(s)
+			if b.Len() > maxStringLen {
+				return nil, &SubstitutionError{Variable: p.expr.text, Path: path, Err: fmt.Errorf("substituted string longer than %d bytes", maxStringLen)}
+			}
 		}
 		out := b.String()
 		if !t.hasVars() || !strings.Contains(out, "{{") {

@@ -155,15 +155,15 @@ func TestSubstituteErrors(t *testing.T) {
 
 func TestHasVariables(t *testing.T) {
 	for s, want := range map[string]bool{
-		`a: b`:                   false,
-		`a: "{{ x }}"`:           true,
-		`"{{ x }}": b`:           true,
-		`a: [1, "x{{y}}"]`:       true,
-		`a: "\\{{ escaped }}"`:   true,
-		`a: "{{ not closed"`:     false,
-		`a: "{ {x} }"`:           false,
-		`a: "$(./../key)"`:       false,
-		`a: "{{{{ double }}}}"`:  true,
+		`a: b`:                  false,
+		`a: "{{ x }}"`:          true,
+		`"{{ x }}": b`:          true,
+		`a: [1, "x{{y}}"]`:      true,
+		`a: "\\{{ escaped }}"`:  true,
+		`a: "{{ not closed"`:    false,
+		`a: "{ {x} }"`:          false,
+		`a: "$(./../key)"`:      false,
+		`a: "{{{{ double }}}}"`: true,
 	} {
 		if got := HasVariables(yaml.MustParse(s)); got != want {
 			t.Errorf("HasVariables(%s) = %v, want %v", s, got, want)
@@ -213,4 +213,12 @@ func TestParseImage(t *testing.T) {
 			t.Errorf("%s: no error", bad)
 		}
 	}
+}
+
+func mustReadB(b testing.TB, path string) []byte {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/preadmit/preadmit/transform/quantity"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -174,7 +176,7 @@ func (a num) cmpDuration(b num) int {
 }
 
 func number(s string) (num, bool) {
-	if q, err := resource.ParseQuantity(s); err == nil {
+	if q, err := quantity.Parse(s); err == nil {
 		return num{q: q}, true
 	}
 	if d, err := time.ParseDuration(s); err == nil {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/preadmit/preadmit/transform/quantity"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -176,7 +178,7 @@ func parseCond(o op, operand string) (cond, error) {
 	if d, err := time.ParseDuration(operand); err == nil {
 		cd.dur, cd.isDur = d, true
 	}
-	if q, err := resource.ParseQuantity(operand); err == nil {
+	if q, err := quantity.Parse(operand); err == nil {
 		cd.qty, cd.isQty = q, true
 	}
 	if o != opEqual && o != opNotEqual && !cd.isDur && !cd.isQty {
@@ -324,7 +326,7 @@ func matchCond(c cond, n *yaml.Node, k valueKind) bool {
 				}
 			}
 			if c.isQty {
-				if q, err := resource.ParseQuantity(s); err == nil {
+				if q, err := quantity.Parse(s); err == nil {
 					return compare(q.Cmp(c.qty), c.op)
 				}
 			}

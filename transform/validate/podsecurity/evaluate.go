@@ -33,7 +33,10 @@ func (c *Check) Evaluate(resource *yaml.RNode) ([]Violation, error) {
 	if resource == nil || resource.YNode() == nil {
 		return nil, &ResourceError{Err: errors.New("empty document")}
 	}
-	kind := resource.GetKind()
+	kind := ""
+	if k := mapField(resource.YNode(), "kind"); k != nil && k.Kind == yaml.ScalarNode {
+		kind = k.Value
+	}
 	tmplPath, ok := templatePaths[kind]
 	if !ok {
 		return nil, &ResourceError{Kind: kind, Err: errors.New("not a Pod or pod controller")}
