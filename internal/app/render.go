@@ -41,11 +41,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 			return &ExitErr{Code: ExitError, Err: err}
 		}
 	}
-	set, err := LoadPolicies(o.Policies)
-	if err != nil {
-		return classify(err)
-	}
-	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: mode, Namespace: o.Namespace})
+	eng, _, err := NewEngine(o.Policies, transform.Options{Mode: mode, Namespace: o.Namespace})
 	if err != nil {
 		return classify(err)
 	}
