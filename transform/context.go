@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"regexp"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -9,18 +10,30 @@ import (
 )
 
 // unitContext returns the variables context of a unit, built on first use
-// and rebuilt after a mutation changed the resource: request.object always
-// shows the resource as the previous rules left it, as in Kyverno.
-func (e *Engine) unitContext(u *unit) (*variables.Context, error) {
-	if u.ctx != nil && !u.dirty {
+// and rebuilt after a mutation changed the unit. Converting the resource for
+// request.object is the expensive part, so rules whose expressions never
+// read it (withObject false) get a context without it.
+func (e *Engine) unitContext(u *unit, withObject bool) (*variables.Context, error) {
+	if u.dirty {
+		u.ctx, u.lite, u.dirty = nil, nil, false
+	}
+	if u.ctx != nil {
 		return u.ctx, nil
 	}
-	obj, err := variables.FromRNode(u.node)
-	if err != nil {
-		return nil, fmt.Errorf("reading resource for variables: %w", err)
+	if !withObject && u.lite != nil {
+		return u.lite, nil
+	}
+	var obj interface{}
+	if withObject {
+		var err error
+		if obj, err = variables.FromRNode(u.node); err != nil {
+			return nil, fmt.Errorf("reading resource for variables: %w", err)
+		}
 	}
 	ctx := e.base.Clone()
-	ctx.Set("request.object", obj)
+	if withObject {
+		ctx.Set("request.object", obj)
+	}
 	ctx.Set("request.operation", "CREATE")
 	ctx.Set("request.namespace", u.res.Namespace)
 	ctx.Set("request.name", u.res.Name)
@@ -31,9 +44,19 @@ func (e *Engine) unitContext(u *unit) (*variables.Context, error) {
 	if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
 		ctx.Set("images", images)
 	}
-	u.ctx, u.dirty = ctx, false
+	if withObject {
+		u.ctx = ctx
+	} else {
+		u.lite = ctx
+	}
 	return ctx, nil
 }
+
+// readsObject is a conservative test of whether a rule's expressions can
+// read request.object (or the whole context through "@" or a bare
+// "request"): only rules for which it is false get a context without the
+// resource.
+var readsObject = regexp.MustCompile(`@|request\s*(\.\s*(object|oldObject)|[^.\sa-zA-Z0-9_]|$)|request\s*\.\s*"`)
 
 // contextEntry is a compiled entry of a rule's (or foreach's) context list.
 type contextEntry struct {

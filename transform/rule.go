@@ -52,8 +52,11 @@ type rule struct {
 	// needsVars is set when the rule reads variables anywhere: the engine
 	// then builds the context before running it.
 	needsVars bool
-	entries   []contextEntry
-	pre       *conditions.Conditions
+	// needsObject is set when the rule's expressions may read
+	// request.object; otherwise its context leaves the resource out.
+	needsObject bool
+	entries     []contextEntry
+	pre         *conditions.Conditions
 
 	mutate   mutation
 	validate validation
@@ -78,6 +81,10 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	cr.needsVars = variables.HasVariables(r.Node) || r.Field("context") != nil ||
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
 		r.Field("validate", "foreach") != nil || r.Field("validate", "deny") != nil
+	if cr.needsVars {
+		text, err := r.Node.String()
+		cr.needsObject = err != nil || readsObject.MatchString(text)
+	}
 	if err := cr.compileBody(r); err != nil {
 		var u *unsupportedError
 		if errors.As(err, &u) {
@@ -141,7 +148,7 @@ func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
 	if !r.needsVars {
 		return en, nil
 	}
-	ctx, err := e.unitContext(u)
+	ctx, err := e.unitContext(u, r.needsObject)
 	if err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
 	}
