@@ -3,35 +3,40 @@ package transform
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/variables"
 )
 
+// need says which expensive parts of a unit's context a rule reads:
+// request.object (the whole resource converted) and images (every image
+// reference parsed).
+type need uint8
+
+const (
+	needObject need = 1 << iota
+	needImages
+)
+
 // unitContext returns the variables context of a unit, built on first use
-// and rebuilt after a mutation changed the unit. Converting the resource for
-// request.object is the expensive part, so rules whose expressions never
-// read it (withObject false) get a context without it.
-func (e *Engine) unitContext(u *unit, withObject bool) (*variables.Context, error) {
+// and rebuilt after a mutation changed the unit. The resource and its images
+// are converted only for rules that can read them.
+func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
 	if u.dirty {
-		u.ctx, u.lite, u.dirty = nil, nil, false
+		u.ctx, u.has, u.dirty = nil, 0, false
 	}
-	if u.ctx != nil {
+	if u.ctx != nil && u.has&n == n {
 		return u.ctx, nil
 	}
-	if !withObject && u.lite != nil {
-		return u.lite, nil
-	}
-	var obj interface{}
-	if withObject {
-		var err error
-		if obj, err = variables.FromRNode(u.node); err != nil {
+	n |= u.has
+	ctx := e.base.Clone()
+	if n&needObject != 0 {
+		obj, err := variables.FromRNode(u.node)
+		if err != nil {
 			return nil, fmt.Errorf("reading resource for variables: %w", err)
 		}
-	}
-	ctx := e.base.Clone()
-	if withObject {
 		ctx.Set("request.object", obj)
 	}
 	ctx.Set("request.operation", "CREATE")
@@ -41,15 +46,28 @@ func (e *Engine) unitContext(u *unit, withObject bool) (*variables.Context, erro
 	ctx.Set("request.userInfo", map[string]interface{}{"username": "", "groups": []interface{}{}})
 	ctx.Set("serviceAccountName", "")
 	ctx.Set("serviceAccountNamespace", "")
-	if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
-		ctx.Set("images", images)
+	if n&needImages != 0 {
+		if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
+			ctx.Set("images", images)
+		}
 	}
-	if withObject {
-		u.ctx = ctx
-	} else {
-		u.lite = ctx
-	}
+	u.ctx, u.has = ctx, n
 	return ctx, nil
+}
+
+// needsOf is a conservative reading of what a rule's text can reach:
+// request.object (or the whole context through "@" or a bare "request"),
+// and the images variable. Only rules for which a part is plainly out of
+// reach get a context without it.
+func needsOf(text string) need {
+	var n need
+	if readsObject.MatchString(text) {
+		n |= needObject
+	}
+	if strings.Contains(text, "images") {
+		n |= needImages
+	}
+	return n
 }
 
 // readsObject is a conservative test of whether a rule's expressions can

@@ -52,11 +52,10 @@ type rule struct {
 	// needsVars is set when the rule reads variables anywhere: the engine
 	// then builds the context before running it.
 	needsVars bool
-	// needsObject is set when the rule's expressions may read
-	// request.object; otherwise its context leaves the resource out.
-	needsObject bool
-	entries     []contextEntry
-	pre         *conditions.Conditions
+	// needs says which expensive parts of the context the rule may read.
+	needs   need
+	entries []contextEntry
+	pre     *conditions.Conditions
 
 	mutate   mutation
 	validate validation
@@ -82,8 +81,10 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
 		r.Field("validate", "foreach") != nil || r.Field("validate", "deny") != nil
 	if cr.needsVars {
-		text, err := r.Node.String()
-		cr.needsObject = err != nil || readsObject.MatchString(text)
+		cr.needs = needObject | needImages
+		if text, err := r.Node.String(); err == nil {
+			cr.needs = needsOf(text)
+		}
 	}
 	if err := cr.compileBody(r); err != nil {
 		var u *unsupportedError
@@ -148,7 +149,7 @@ func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
 	if !r.needsVars {
 		return en, nil
 	}
-	ctx, err := e.unitContext(u, r.needsObject)
+	ctx, err := e.unitContext(u, r.needs)
 	if err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
 	}
