@@ -32,8 +32,12 @@ bench: ## Benchmarks, 10,000-document stream against the go-yaml floor
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=3x ./transform/
 
 demo: build $(HELM) ## Render charts/demo-app through preadmit: diff of the mutations, then the report
-	@echo "== helm template demo charts/demo-app | preadmit render --diff"
-	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 | $(PREADMIT) render --diff --tty=never
+	@echo "== helm template demo charts/demo-app | preadmit render --diff   (what the mutations change)"
+	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 | $(PREADMIT) render --diff --tty=never -q
+	@echo
+	@echo "== the report of the same render (--report-format table)"
+	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 | \
+		$(PREADMIT) render --tty=never -q --report-file /dev/stderr --report-format table >/dev/null
 	@echo
 	@echo "== the same through 'helm template --post-renderer' in enforce mode (expected to fail):"
 	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 --post-renderer $(PREADMIT) \
