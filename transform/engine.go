@@ -21,6 +21,11 @@ type Engine struct {
 	// configMaps are the ConfigMaps a context entry can read, by
 	// "namespace/name": from Options and from the stream being rendered.
 	configMaps map[string]interface{}
+	// nsLabels are the labels of the namespaces known for this render,
+	// for namespaceSelector: from Options and from the stream.
+	nsLabels map[string]map[string]string
+	// nsSelect is set when a rule selects by namespace labels at all.
+	nsSelect bool
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -95,6 +100,7 @@ func (e *Engine) Render(in []byte) (*Output, error) {
 	}
 	out := &Output{Docs: docs}
 	e.collectConfigMaps(docs)
+	e.collectNamespaces(docs)
 	for _, d := range docs {
 		if err := e.renderDoc(d, out); err != nil {
 			return nil, err
@@ -111,6 +117,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	var before = d.Node.YNode()
 	var snapshot = false
 	for _, u := range units {
+		u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 		out.Resources++
 		rules := e.rulesFor(u)
 		if len(rules) == 0 {
@@ -152,6 +159,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			// Mutations may change labels or names: match validation
 			// rules against the mutated resource, as Kyverno does.
 			u.identify(e.opts.Namespace)
+			u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 			u.dirty = true
 		}
 		for _, r := range rules {

@@ -59,6 +59,11 @@ type Options struct {
 	// in the stream, by "namespace/name", each the ConfigMap as a JSON-like
 	// object.
 	ConfigMaps map[string]interface{}
+	// NamespaceLabels are the labels of namespaces, by name, for
+	// namespaceSelector (as a Kyverno CLI values file gives them). Namespace
+	// objects in the stream add theirs; every namespace also has the
+	// kubernetes.io/metadata.name label the API server sets.
+	NamespaceLabels map[string]map[string]string
 	// Now is the clock of time functions; nil means time.Now.
 	Now func() time.Time
 }
