@@ -3,6 +3,8 @@ package transform
 import (
 	"fmt"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -104,6 +106,10 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	}
 	var before = d.Node.YNode()
 	var snapshot = false
+	// prev is the document as the previous mutate rule left it: a rule
+	// that leaves it equal changed nothing, which Kyverno reports as a
+	// skip ("no patches applied"), not as a mutation.
+	var prev *yaml.Node
 	for _, u := range units {
 		out.Resources++
 		rules := e.rulesFor(u)
@@ -116,6 +122,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			}
 			if !snapshot {
 				before, snapshot = clone(d.Node.YNode()), true
+				prev = before
 			}
 			if r.unsupported != "" {
 				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
@@ -128,7 +135,12 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			}
 			applied, err := r.mutate.apply(en)
 			if applied {
-				u.dirty = true
+				if equal(prev, d.Node.YNode()) {
+					applied = false
+				} else {
+					u.dirty = true
+					prev = clone(d.Node.YNode())
+				}
 			}
 			switch {
 			case err != nil:
