@@ -117,7 +117,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			continue
 		}
 		for _, r := range rules {
-			if r.mutate == nil || !r.selects(u) {
+			if r.mutate == nil || !e.selects(r, u) {
 				continue
 			}
 			if !snapshot {
@@ -156,7 +156,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			u.dirty = true
 		}
 		for _, r := range rules {
-			if r.mutate != nil || !r.selects(u) {
+			if r.mutate != nil || !e.selects(r, u) {
 				continue
 			}
 			if r.unsupported != "" {
