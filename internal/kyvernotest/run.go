@@ -183,6 +183,17 @@ func (r *runner) add(row Row) {
 
 // check adds the rows of one expected result.
 func (r *runner) check(res *Result) error {
+	err := r.checkNames(res)
+	if len(res.ResourceSpecs) > 0 {
+		r.add(Row{Policy: res.Policy, Rule: res.Rule, Expected: res.expected(), Resource: "(resourceSpecs)",
+			Outcome: OutcomeUnsupported, Reason: ReasonUnsupported,
+			Message: "resourceSpecs are not supported by preadmit yet: name resources in resources"})
+	}
+	return err
+}
+
+// checkNames adds the rows of one expected result for its named resources.
+func (r *runner) checkNames(res *Result) error {
 	base := Row{Policy: res.Policy, Rule: res.Rule, Expected: res.expected()}
 	names := res.resources()
 	each := func(f func(row Row)) {
@@ -190,12 +201,6 @@ func (r *runner) check(res *Result) error {
 			row := base
 			row.Resource = display(res.Kind, res.Namespace, n)
 			f(row)
-		}
-		if len(res.ResourceSpecs) > 0 {
-			row := base
-			row.Resource = "(resourceSpecs)"
-			row.Outcome, row.Reason, row.Message = OutcomeUnsupported, ReasonUnsupported, "resourceSpecs are not supported by preadmit yet: name resources in resources"
-			r.add(row)
 		}
 	}
 	unsupported := func(msg string) {
@@ -262,9 +267,6 @@ func (r *runner) check(res *Result) error {
 			row.Message = fmt.Sprintf("no %s %s in the test's resources", res.Kind, name)
 			r.add(row)
 		}
-	}
-	if len(res.ResourceSpecs) > 0 {
-		each(func(Row) {})
 	}
 	return nil
 }
