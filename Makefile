@@ -8,7 +8,7 @@ FUZZTIME ?= 4s
 
 include hack/tools.mk
 
-.PHONY: all build test unit vet fuzz bench demo generate clean
+.PHONY: all build test unit vet fuzz kyverno-test bench demo generate clean
 
 all: build
 
@@ -23,10 +23,13 @@ unit: build $(HELM) $(HELM4) $(KUSTOMIZE) ## Unit, golden, corpus and end-to-end
 	PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) \
 		$(GO) test -race -count=1 ./...
 
+kyverno-test: build ## The library's own kyverno-test.yaml files, as "kyverno test policies/" would run them
+	$(PREADMIT) test --require-tests --fail-only policies/
+
 fuzz: ## A short run of every fuzz target
 	FUZZTIME=$(FUZZTIME) hack/fuzz.sh
 
-test: vet unit fuzz ## Everything CI runs
+test: vet unit kyverno-test fuzz ## Everything CI runs
 
 bench: build ## Benchmarks: the 10,000-document stream against the go-yaml floor, then the binary's time and peak memory
 	$(GO) test -run='^$$' -bench='^Benchmark(Render|Floor)' -benchmem -benchtime=3x ./transform/

@@ -3,6 +3,7 @@ package transform
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -84,11 +85,17 @@ type contextEntry struct {
 	def      *variables.Template
 	// configMap names a ConfigMap ("namespace/name" templates).
 	cmName, cmNamespace *variables.Template
+	// external explains why an entry that needs a cluster (apiCall,
+	// imageRegistry, globalReference) cannot be resolved at render time;
+	// it resolves only to a value given for its name (Options.Values or
+	// Options.Variables).
+	external string
 }
 
 // compileContext compiles a context list. Entries that need a cluster
-// (apiCall, imageRegistry, globalReference) make the rule unsupported, with
-// the reason.
+// (apiCall, imageRegistry, globalReference) are kept with the reason they
+// cannot be loaded: a rule that uses one reports an error unless a value is
+// given for the entry's name.
 func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 	if n == nil || n.YNode().Kind != yaml.SequenceNode {
 		return nil, nil
@@ -130,11 +137,11 @@ func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 				return nil, fmt.Errorf("context %s: configMap.namespace: %w", name, err)
 			}
 		case e.Field("apiCall") != nil:
-			return nil, unsupported("context %s uses apiCall, which needs the Kubernetes API server; it cannot be resolved at render time", name)
+			ce.external = fmt.Sprintf("context %s uses apiCall, which needs the Kubernetes API server; it cannot be resolved at render time", name)
 		case e.Field("imageRegistry") != nil:
-			return nil, unsupported("context %s uses imageRegistry, which needs registry access; it cannot be resolved at render time", name)
+			ce.external = fmt.Sprintf("context %s uses imageRegistry, which needs registry access; it cannot be resolved at render time", name)
 		case e.Field("globalReference") != nil:
-			return nil, unsupported("context %s uses globalReference, which needs in-cluster global context entries; it cannot be resolved at render time", name)
+			ce.external = fmt.Sprintf("context %s uses globalReference, which needs in-cluster global context entries; it cannot be resolved at render time", name)
 		default:
 			return nil, fmt.Errorf("context %s: expected variable, configMap, apiCall, imageRegistry or globalReference", name)
 		}
@@ -150,6 +157,16 @@ func (e *Engine) load(entries []contextEntry, ctx *variables.Context) (*variable
 	}
 	ctx = ctx.Clone()
 	for _, ce := range entries {
+		if ce.external != "" || ce.cmName != nil {
+			// A value given for the entry stands in for the cluster, as
+			// the Kyverno CLI's values file does.
+			if _, given := ctx.Get(ce.name); given {
+				continue
+			}
+		}
+		if ce.external != "" {
+			return nil, &unsupportedError{reason: ce.external}
+		}
 		v, err := e.evalEntry(ce, ctx)
 		if err != nil {
 			return nil, fmt.Errorf("context %s: %w", ce.name, err)
@@ -206,4 +223,26 @@ func scalarAt(n *yaml.RNode, path ...string) string {
 		return ""
 	}
 	return v.YNode().Value
+}
+
+// withValues sets values given by Options.Values in a copy of ctx, in key
+// order. An UPDATE or DELETE operation also gets request.oldObject, the
+// resource itself, as the Kyverno CLI sets it.
+func withValues(ctx *variables.Context, vals map[string]interface{}) *variables.Context {
+	ctx = ctx.Clone()
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ctx.Set(k, vals[k])
+	}
+	op, _ := vals["request.operation"].(string)
+	if _, given := vals["request.oldObject"]; !given && (op == "UPDATE" || op == "DELETE") {
+		if obj, ok := ctx.Get("request.object"); ok {
+			ctx.Set("request.oldObject", obj)
+		}
+	}
+	return ctx
 }

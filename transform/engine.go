@@ -124,7 +124,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			continue
 		}
 		for _, r := range rules {
-			if r.mutate == nil || !r.selects(u) {
+			if r.mutate == nil || !e.selects(r, u) {
 				continue
 			}
 			if !snapshot {
@@ -139,6 +139,8 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				out.Results = append(out.Results, r.result(u, *skip))
 				continue
 			}
+			// applied reports a real change: the mechanisms tell a patch
+			// the resource already satisfied from one that edited it.
 			applied, err := r.mutate.apply(en)
 			if applied {
 				u.dirty = true
@@ -163,7 +165,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			u.dirty = true
 		}
 		for _, r := range rules {
-			if r.mutate != nil || !r.selects(u) {
+			if r.mutate != nil || !e.selects(r, u) {
 				continue
 			}
 			if r.unsupported != "" {

@@ -66,4 +66,24 @@ type Options struct {
 	NamespaceLabels map[string]map[string]string
 	// Now is the clock of time functions; nil means time.Now.
 	Now func() time.Time
+	// Values, when set, gives the variables one rule sees on one resource,
+	// as the Kyverno CLI's values file does (globalValues, per-policy
+	// resource values, per-rule values); "preadmit test" sets it, renders
+	// leave it nil. They are set after the request variables the engine
+	// computes and may override them: a request.operation of UPDATE or
+	// DELETE is the operation match.resources.operations compares, and it
+	// sets request.oldObject to the resource unless a value gives one. A
+	// value named like a context entry that needs a cluster (apiCall,
+	// imageRegistry, globalReference, configMap) stands in for it.
+	Values func(ValuesFor) map[string]interface{}
+}
+
+// ValuesFor names the rule and resource Options.Values is asked about.
+type ValuesFor struct {
+	// Policy is the policy name; PolicyNamespace is set for a namespaced
+	// Policy.
+	Policy, PolicyNamespace string
+	// Rule is the rule name, "autogen-..." for generated rules.
+	Rule     string
+	Resource report.Resource
 }

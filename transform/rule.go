@@ -134,12 +134,27 @@ func unsupported(format string, args ...any) error {
 }
 
 // selects reports whether the rule applies to a resource: the namespaced
-// Policy's namespace, match, then exclude.
-func (r *rule) selects(u *unit) bool {
+// Policy's namespace, match, then exclude. The operation comes from
+// Options.Values when given (namespace labels are on the unit).
+func (e *Engine) selects(r *rule, u *unit) bool {
 	if r.policy.Namespace != "" && u.res.Namespace != r.policy.Namespace {
 		return false
 	}
-	return r.match.Matches(&u.res) && !r.exclude.Excludes(&u.res)
+	res := &u.res
+	if op, ok := e.values(r, u)["request.operation"].(string); ok {
+		c := u.res
+		c.Operation = op
+		res = &c
+	}
+	return r.match.Matches(res) && !r.exclude.Excludes(res)
+}
+
+// values asks Options.Values about a rule and a resource.
+func (e *Engine) values(r *rule, u *unit) map[string]interface{} {
+	if e.opts.Values == nil {
+		return nil
+	}
+	return e.opts.Values(ValuesFor{Policy: r.policy.Name, PolicyNamespace: r.policy.Namespace, Rule: r.src.Name, Resource: u.ref})
 }
 
 // prepare builds the rule's context and evaluates its preconditions. A nil
@@ -152,6 +167,9 @@ func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
 	ctx, err := e.unitContext(u, r.needs)
 	if err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
+	}
+	if vals := e.values(r, u); len(vals) > 0 {
+		ctx = withValues(ctx, vals)
 	}
 	if ctx, err = e.load(r.entries, ctx); err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
