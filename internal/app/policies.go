@@ -21,6 +21,9 @@ type PolicyOptions struct {
 	Enable []string
 	// Profile selects the built-in Pod Security Standards validations.
 	Profile Profile
+	// Inline are user policies (and PolicyExceptions, in Others) given as
+	// objects rather than files: a KRM function's config and items.
+	Inline *policy.Set
 }
 
 // Profile is a Pod Security Standards level for the built-in library.
@@ -97,8 +100,8 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 		}
 		set.Others = append(set.Others, b.Others...)
 	}
-	if len(o.Paths) > 0 {
-		u, err := policy.LoadPaths(o.Paths)
+	if len(o.Paths) > 0 || o.Inline != nil {
+		u, err := userPolicies(o)
 		if err != nil {
 			return nil, err
 		}
@@ -121,4 +124,35 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 	}
 	set.Policies = slices.DeleteFunc(set.Policies, func(p *policy.Policy) bool { return slices.Contains(o.Disable, p.Name) })
 	return set, nil
+}
+
+// userPolicies are the policies of Paths followed by the inline ones. Two
+// user policies of the same kind and name are an error, as within Paths.
+func userPolicies(o PolicyOptions) (*policy.Set, error) {
+	u := &policy.Set{}
+	if len(o.Paths) > 0 {
+		var err error
+		if u, err = policy.LoadPaths(o.Paths); err != nil {
+			return nil, err
+		}
+	}
+	if o.Inline == nil {
+		return u, nil
+	}
+	seen := map[string]string{}
+	for _, p := range u.Policies {
+		seen[p.Kind+"/"+p.Namespace+"/"+p.Name] = p.File
+	}
+	var errs policy.Errors
+	for _, p := range o.Inline.Policies {
+		key := p.Kind + "/" + p.Namespace + "/" + p.Name
+		if prev, ok := seen[key]; ok {
+			errs = append(errs, &policy.Error{File: p.File, Policy: p.Name, Err: fmt.Errorf("%s %q is also defined in %s", p.Kind, p.Name, prev)})
+			continue
+		}
+		seen[key] = p.File
+		u.Policies = append(u.Policies, p)
+	}
+	u.Others = append(u.Others, o.Inline.Others...)
+	return u, errs.AsError()
 }
