@@ -60,9 +60,21 @@ func (f *Function) Process(rl *framework.ResourceList) error {
 	if err != nil {
 		return classify(err)
 	}
+	originals := make([]*yaml.RNode, len(docs))
+	for i, d := range docs {
+		originals[i] = d.Node.Copy()
+	}
 	res, err := eng.RenderDocuments(docs)
 	if err != nil {
 		return classify(err)
+	}
+	// A rule may rewrite a node with an equal value (an add-if-absent anchor
+	// that found the field): as render writes such documents back byte for
+	// byte, the function emits them as they came.
+	for i, d := range docs {
+		if !d.Changed {
+			items.Resources[i] = originals[i]
+		}
 	}
 	report.Sort(res.Results)
 	if cfg.ReportFile != "" {
