@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/stream"
 )
@@ -82,10 +84,10 @@ func TestFnKustomizeExample(t *testing.T) {
 		t.Fatalf("no Deployment web in:\n%s", out)
 	}
 	for path, want := range map[string]string{
-		"metadata.labels.team":                                      "payments",
-		"spec.template.spec.containers.0.image":                     "mirror.corp.example/nginx:1.27.3",
-		"spec.template.spec.securityContext.runAsNonRoot":           "true",
-		"spec.template.spec.containers.0.resources.requests.memory": "128Mi",
+		"metadata.labels.team":                                                "payments",
+		"spec.template.spec.containers.0.image":                               "mirror.corp.example/nginx:1.27.3",
+		"spec.template.spec.securityContext.runAsNonRoot":                     "true",
+		"spec.template.spec.containers.0.resources.requests.memory":           "128Mi",
 		"spec.template.spec.containers.0.securityContext.capabilities.drop.0": "ALL",
 	} {
 		if got := krmLookup(web, path); got != want {
@@ -395,4 +397,119 @@ func krmWrite(t *testing.T, p, s string) {
 	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// kptFunction is a Kptfile pipeline entry (kpt.dev/v1 Function), decoded
+// strictly so that a misspelt field fails the test.
+type kptFunction struct {
+	Image      string            `json:"image,omitempty"`
+	Exec       string            `json:"exec,omitempty"`
+	ConfigPath string            `json:"configPath,omitempty"`
+	ConfigMap  map[string]string `json:"configMap,omitempty"`
+	Name       string            `json:"name,omitempty"`
+	Selectors  []interface{}     `json:"selectors,omitempty"`
+	Exclude    []interface{}     `json:"exclude,omitempty"`
+}
+
+type kptfile struct {
+	APIVersion string                 `json:"apiVersion"`
+	Kind       string                 `json:"kind"`
+	Metadata   map[string]interface{} `json:"metadata"`
+	Info       map[string]interface{} `json:"info,omitempty"`
+	Pipeline   struct {
+		Mutators   []kptFunction `json:"mutators"`
+		Validators []kptFunction `json:"validators"`
+	} `json:"pipeline"`
+}
+
+// TestFnKptExample checks krm-functions/kpt without kpt (it cannot be
+// installed here): the Kptfile's structure, and then its pipeline played
+// the way "kpt fn render" does — the package's resources in a
+// ResourceList, each function with its config, mutators then validators.
+func TestFnKptExample(t *testing.T) {
+	const dir = "../../krm-functions/kpt"
+	kn, err := yaml.Parse(krmRead(t, filepath.Join(dir, "Kptfile")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := kn.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kf kptfile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&kf); err != nil {
+		t.Fatalf("Kptfile: %v", err)
+	}
+	if kf.APIVersion != "kpt.dev/v1" || kf.Kind != "Kptfile" || len(kf.Pipeline.Mutators) == 0 || len(kf.Pipeline.Validators) == 0 {
+		t.Fatalf("Kptfile: want kpt.dev/v1 Kptfile with mutators and validators, got %+v", kf)
+	}
+	items := []string{krmRead(t, filepath.Join(dir, "app.yaml"))}
+	steps := append(append([]kptFunction{}, kf.Pipeline.Mutators...), kf.Pipeline.Validators...)
+	for i, f := range steps {
+		if f.Exec != "preadmit fn" || f.Image != "" {
+			t.Fatalf("step %d: want exec \"preadmit fn\", got %+v", i, f)
+		}
+		var config string
+		switch {
+		case f.ConfigPath != "" && len(f.ConfigMap) == 0:
+			config = krmRead(t, filepath.Join(dir, f.ConfigPath))
+		case f.ConfigMap != nil && f.ConfigPath == "":
+			cm, _ := json.Marshal(map[string]interface{}{"apiVersion": "v1", "kind": "ConfigMap",
+				"metadata": map[string]string{"name": "function-input"}, "data": f.ConfigMap})
+			config = string(cm)
+		default:
+			t.Fatalf("step %d: exactly one of configPath and configMap", i)
+		}
+		out := krmRunFn(t, config, items)
+		items = []string{out}
+	}
+	got := krmManifests(t, items[0])
+	web := got["apps/v1/Deployment//web"]
+	if img := krmLookup(web, "spec.template.spec.containers.0.image"); img != "mirror.corp.example/nginx:1.27.3" {
+		t.Errorf("mutator did not run: image %q", img)
+	}
+}
+
+// krmRunFn runs "preadmit fn" in process on a ResourceList of the given
+// functionConfig and resource streams; it returns the items as a stream.
+func krmRunFn(t *testing.T, config string, streams []string) string {
+	t.Helper()
+	fc, err := yaml.Parse(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := yaml.NewMapRNode(nil)
+	_ = rl.PipeE(yaml.SetField("apiVersion", yaml.NewStringRNode("config.kubernetes.io/v1")))
+	_ = rl.PipeE(yaml.SetField("kind", yaml.NewStringRNode("ResourceList")))
+	list := yaml.NewListRNode()
+	for _, s := range streams {
+		docs, err := stream.Read([]byte(s), stream.DefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			if d.Node != nil {
+				list.YNode().Content = append(list.YNode().Content, d.Node.YNode())
+			}
+		}
+	}
+	_ = rl.PipeE(yaml.SetField("items", list))
+	_ = rl.PipeE(yaml.SetField("functionConfig", fc))
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"fn"}, strings.NewReader(rl.MustString()), &stdout, &stderr); code != 0 {
+		t.Fatalf("preadmit fn: exit %d\n%s", code, stderr.String())
+	}
+	out, err := yaml.Parse(stdout.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	itemsNode, _ := out.Pipe(yaml.Lookup("items"))
+	elems, _ := itemsNode.Elements()
+	for _, e := range elems {
+		b.WriteString("---\n" + e.MustString())
+	}
+	return b.String()
 }
