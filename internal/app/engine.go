@@ -52,15 +52,15 @@ func newEngine(o EngineOptions) (*transform.Engine, *policy.Set, error) {
 
 // renderBytes runs the engine over a whole stream, results sorted: what
 // render and flux postrenderers share after the flags are read.
-func renderBytes(o EngineOptions, input []byte) (*transform.Output, error) {
-	eng, _, err := newEngine(o)
+func renderBytes(o EngineOptions, input []byte) (*transform.Output, *policy.Set, error) {
+	eng, set, err := newEngine(o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res, err := eng.Render(input)
 	if err != nil {
-		return nil, classify(err)
+		return nil, nil, classify(err)
 	}
 	report.Sort(res.Results)
-	return res, nil
+	return res, set, nil
 }

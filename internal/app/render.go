@@ -48,7 +48,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err := ctx.Err(); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
-	res, err := renderBytes(EngineOptions{Policies: o.Policies, Mode: o.Mode, Namespace: o.Namespace}, input)
+	res, _, err := renderBytes(EngineOptions{Policies: o.Policies, Mode: o.Mode, Namespace: o.Namespace}, input)
 	if err != nil {
 		return err
 	}
