@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/stream"
@@ -512,4 +513,55 @@ func krmRunFn(t *testing.T, config string, streams []string) string {
 		b.WriteString("---\n" + e.MustString())
 	}
 	return b.String()
+}
+
+// TestFnConfigSchema validates every Preadmit functionConfig the examples and
+// the golden cases ship against docs/schema/preadmit-fn-config.schema.json,
+// and a misspelt field against it too.
+func TestFnConfigSchema(t *testing.T) {
+	f, err := os.Open("../../docs/schema/preadmit-fn-config.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("preadmit-fn-config.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("preadmit-fn-config.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	instance := func(t *testing.T, s string) interface{} {
+		n, err := yaml.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := n.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	files, _ := filepath.Glob("../../krm-functions/*/preadmit*.yaml")
+	if len(files) < 4 {
+		t.Fatalf("found only %v", files)
+	}
+	for _, file := range files {
+		if err := schema.Validate(instance(t, krmRead(t, file))); err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
+	}
+	bad := "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  modes: enforce\n"
+	if err := schema.Validate(instance(t, bad)); err == nil {
+		t.Error("the schema accepts an unknown field")
+	}
 }
