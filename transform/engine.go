@@ -98,6 +98,13 @@ func (e *Engine) Render(in []byte) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
+	return e.RenderDocuments(docs)
+}
+
+// RenderDocuments mutates and validates documents already parsed, such as
+// the items of a KRM ResourceList (see stream.FromNodes). Mutations change
+// each document's Node in place and set Changed.
+func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
 	out := &Output{Docs: docs}
 	e.collectConfigMaps(docs)
 	e.collectNamespaces(docs)

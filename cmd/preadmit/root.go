@@ -66,5 +66,7 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	root.AddCommand(newRender(stdin, stdout, stderr))
 	root.AddCommand(newPolicies(stdout))
 	root.AddCommand(newTest(stdout, stderr))
+	root.AddCommand(newFn(stdin, stdout, stderr))
+	root.AddCommand(newFlux(stdin, stdout, stderr))
 	return root
 }

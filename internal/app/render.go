@@ -31,19 +31,15 @@ type RenderOptions struct {
 // Render reads manifests from in, applies the policies and writes the result
 // to out. Diagnostics go to ch. On any failure nothing is written to out.
 func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, ch *Channels) error {
-	mode, err := transform.ParseMode(o.Mode)
-	if err != nil {
+	if _, err := transform.ParseMode(o.Mode); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
 	format := report.FormatLines
 	if o.ReportFormat != "" {
+		var err error
 		if format, err = report.ParseFormat(o.ReportFormat); err != nil {
 			return &ExitErr{Code: ExitError, Err: err}
 		}
-	}
-	eng, _, err := NewEngine(o.Policies, transform.Options{Mode: mode, Namespace: o.Namespace})
-	if err != nil {
-		return classify(err)
 	}
 	input, err := io.ReadAll(in)
 	if err != nil {
@@ -52,11 +48,10 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err := ctx.Err(); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
-	res, err := eng.Render(input)
+	res, _, err := renderBytes(EngineOptions{Policies: o.Policies, Mode: o.Mode, Namespace: o.Namespace}, input)
 	if err != nil {
-		return classify(err)
+		return err
 	}
-	report.Sort(res.Results)
 	ropts := report.Options{Resources: res.Resources, ToolVersion: o.Version}
 	if o.ReportFile != "" {
 		if err := writeReportFile(o.ReportFile, format, res.Results, ropts); err != nil {
