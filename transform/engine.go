@@ -2,7 +2,9 @@ package transform
 
 import (
 	"fmt"
+	"time"
 
+	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -21,6 +23,11 @@ type Engine struct {
 	// configMaps are the ConfigMaps a context entry can read, by
 	// "namespace/name": from Options and from the stream being rendered.
 	configMaps map[string]interface{}
+	// covering lists, per rule, the exceptions that name it, and now is
+	// the time their expiry is judged at: both set at the start of each
+	// render.
+	covering map[*rule][]*exception.Exception
+	now      time.Time
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -53,6 +60,11 @@ func New(opts Options) (*Engine, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	if opts.RequireExceptionMetadata {
+		if err := exception.CheckMetadata(opts.Exceptions); err != nil {
+			return nil, err
+		}
+	}
 	return e, nil
 }
 
@@ -81,15 +93,23 @@ func (o *Output) Violations() []report.Result {
 }
 
 // Render reads a stream, mutates and validates every resource, and returns
-// the documents and results. Input problems are *stream.InputError values.
+// the documents and results. Input problems are *stream.InputError values;
+// a PolicyException in the stream that cannot be used is an
+// *exception.Error. The stream's PolicyExceptions apply to this render and,
+// unless Options.KeepExceptions, are consumed: left out of Output.Docs.
 func (e *Engine) Render(in []byte) (*Output, error) {
 	docs, err := stream.Read(in, e.opts.Limits)
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{Docs: docs}
-	e.collectConfigMaps(docs)
-	for _, d := range docs {
+	inStream, keep, err := e.streamExceptions(docs)
+	if err != nil {
+		return nil, err
+	}
+	e.startExceptions(inStream)
+	out := &Output{Docs: keep}
+	e.collectConfigMaps(keep)
+	for _, d := range keep {
 		if err := e.renderDoc(d, out); err != nil {
 			return nil, err
 		}
@@ -116,6 +136,9 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			}
 			if !snapshot {
 				before, snapshot = clone(d.Node.YNode()), true
+			}
+			if _, skipped := e.applyExceptions(r, u, out); skipped {
+				continue
 			}
 			if r.unsupported != "" {
 				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
@@ -144,14 +167,15 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			u.dirty = true
 		}
 		for _, r := range rules {
-			if r.mutate != nil || !r.selects(u) {
+			if r.mutate != nil || !r.selects(u) || (r.validate == nil && r.unsupported == "") {
+				continue
+			}
+			pss, skipped := e.applyExceptions(r, u, out)
+			if skipped {
 				continue
 			}
 			if r.unsupported != "" {
 				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
-				continue
-			}
-			if r.validate == nil {
 				continue
 			}
 			en, skip := r.prepare(e, u)
@@ -159,6 +183,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				out.Results = append(out.Results, r.result(u, *skip))
 				continue
 			}
+			en.pss = pss
 			for _, o := range r.validate.validate(en) {
 				if o.status == report.StatusFail {
 					o.message = joinMessage(r.ruleMessage(en), o.message)

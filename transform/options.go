@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -59,6 +60,19 @@ type Options struct {
 	// in the stream, by "namespace/name", each the ConfigMap as a JSON-like
 	// object.
 	ConfigMaps map[string]interface{}
-	// Now is the clock of time functions; nil means time.Now.
+	// Now is the clock of time functions and of exception expiry; nil
+	// means time.Now.
 	Now func() time.Time
+	// Exceptions are PolicyExceptions read from files (exception.LoadPaths,
+	// or the Others of a policy set); those in the stream are added to them
+	// per render.
+	Exceptions []*exception.Exception
+	// KeepExceptions writes the stream's PolicyException documents to the
+	// output. By default they are consumed: applied, and not passed on
+	// (nor are rules run on them) — the one case of a document not written
+	// back.
+	KeepExceptions bool
+	// RequireExceptionMetadata rejects, as *exception.Error values, every
+	// exception without owner, reason and expiry.
+	RequireExceptionMetadata bool
 }
