@@ -201,5 +201,9 @@ func expiredMessage(x *exception.Exception) string {
 	if owner == "" {
 		owner = "no owner given"
 	}
-	return fmt.Sprintf("PolicyException %s expired after %s (owner: %s): it no longer applies; renew its expiry or fix the resource", x.Key(), x.LastDay(), owner)
+	when := "at " + x.LastDay()
+	if x.ExpiresDate {
+		when = "after " + x.LastDay()
+	}
+	return fmt.Sprintf("PolicyException %s expired %s (owner: %s): it no longer applies; renew its expiry or fix the resource", x.Key(), when, owner)
 }

@@ -38,6 +38,8 @@ type Exception struct {
 	// ExpiresText is the expiry as written (the annotation, or
 	// spec.expiresAt when it is the earlier one).
 	ExpiresText string
+	// ExpiresDate is set when the expiry is a date, not a date-time.
+	ExpiresDate bool
 
 	// Targets are the policies and rules the exception names.
 	Targets []Target

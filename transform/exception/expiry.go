@@ -8,18 +8,18 @@ import (
 
 const dateLayout = "2006-01-02"
 
-// parseExpiry reads preadmit.io/expires or spec.expiresAt: an RFC 3339
-// date-time, or a date, valid through that day (UTC), so it returns the
-// next midnight. Anything else is an error: an expiry that does not parse
-// must not mean "never".
-func parseExpiry(s string) (time.Time, error) {
+// parseExpiry reads preadmit.io/expires: an RFC 3339 date-time, or a date,
+// valid through that day (UTC), so it returns the next midnight and
+// date=true. Anything else is an error: an expiry that does not parse must
+// not mean "never".
+func parseExpiry(s string) (t time.Time, date bool, err error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+		return t, false, nil
 	}
 	if d, err := time.Parse(dateLayout, s); err == nil {
-		return d.AddDate(0, 0, 1), nil
+		return d.AddDate(0, 0, 1), true, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date (2025-12-31) or date-time (2025-12-31T23:59:59Z)", s)
+	return time.Time{}, false, fmt.Errorf("%q is not an RFC 3339 date (2025-12-31) or date-time (2025-12-31T23:59:59Z)", s)
 }
 
 // Expired reports whether the exception no longer applies at now.
@@ -37,14 +37,14 @@ func (x *Exception) DaysLeft(now time.Time) (days int, ok bool) {
 	return int(math.Floor(x.Expires.Sub(now).Hours() / 24)), true
 }
 
-// LastDay is the last day the exception applies, as a date: the date
-// written for a date-only expiry, else the expiry's own instant (UTC).
+// LastDay is the expiry for people: the last day the exception applies for
+// a date-only expiry, else the instant it stops applying (UTC); "" for none.
 func (x *Exception) LastDay() string {
-	if x.Expires.IsZero() {
+	switch {
+	case x.Expires.IsZero():
 		return ""
-	}
-	if _, err := time.Parse(dateLayout, x.ExpiresText); err == nil {
-		return x.ExpiresText
+	case x.ExpiresDate:
+		return x.Expires.AddDate(0, 0, -1).Format(dateLayout)
 	}
 	return x.Expires.UTC().Format(time.RFC3339)
 }

@@ -101,11 +101,11 @@ func (p *parser) metadata(md *yaml.Node, defaultNamespace string) error {
 	p.x.Owner = strings.TrimSpace(scalarOf(mapField(ann, AnnotationOwner)))
 	p.x.Reason = strings.TrimSpace(scalarOf(mapField(ann, AnnotationReason)))
 	if s := strings.TrimSpace(scalarOf(mapField(ann, AnnotationExpires))); s != "" {
-		t, err := parseExpiry(s)
+		t, date, err := parseExpiry(s)
 		if err != nil {
 			return p.wrap("metadata.annotations."+AnnotationExpires, err)
 		}
-		p.x.Expires, p.x.ExpiresText = t, s
+		p.x.Expires, p.x.ExpiresText, p.x.ExpiresDate = t, s, date
 	}
 	return nil
 }
@@ -258,7 +258,7 @@ func (p *parser) celSpec(spec *yaml.Node) error {
 				return p.errf("spec.expiresAt", "%q is not an RFC 3339 date-time (2025-12-31T23:59:59Z)", s)
 			}
 			if p.x.Expires.IsZero() || t.Before(p.x.Expires) {
-				p.x.Expires, p.x.ExpiresText = t, s
+				p.x.Expires, p.x.ExpiresText, p.x.ExpiresDate = t, s, false
 			}
 		default:
 			return p.errf("spec."+k, "unknown field; a %s PolicyException has policyRefs, matchConditions, images, allowedValues, reportResult and expiresAt", p.x.APIVersion)
