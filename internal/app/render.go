@@ -14,9 +14,11 @@ import (
 
 // RenderOptions are the settings of "preadmit render".
 type RenderOptions struct {
-	Policies  PolicyOptions
-	Mode      string
-	Namespace string
+	Policies PolicyOptions
+	// Exceptions are the PolicyException sources and discipline.
+	Exceptions ExceptionOptions
+	Mode       string
+	Namespace  string
 	// Quiet silences the audit summary on success.
 	Quiet bool
 	// Diff prints a unified diff of the mutations instead of manifests.
@@ -41,11 +43,26 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 			return &ExitErr{Code: ExitError, Err: err}
 		}
 	}
+	at, err := ParseAt(o.Exceptions.At)
+	if err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
 	set, err := LoadPolicies(o.Policies)
 	if err != nil {
 		return classify(err)
 	}
-	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: mode, Namespace: o.Namespace})
+	namespace := o.Namespace
+	if namespace == "" {
+		namespace = "default"
+	}
+	xs, err := loadExceptions(o.Exceptions.Paths, set.Others, namespace)
+	if err != nil {
+		return classify(err)
+	}
+	eng, err := transform.New(transform.Options{
+		Policies: set.Policies, Mode: mode, Namespace: namespace, Now: clock(at),
+		Exceptions: xs, KeepExceptions: o.Exceptions.Keep, RequireExceptionMetadata: o.Exceptions.RequireMetadata,
+	})
 	if err != nil {
 		return classify(err)
 	}

@@ -34,7 +34,12 @@ func (x *Exception) DaysLeft(now time.Time) (days int, ok bool) {
 	if x.Expires.IsZero() {
 		return 0, false
 	}
-	return int(math.Floor(x.Expires.Sub(now).Hours() / 24)), true
+	left := x.Expires.Sub(now).Hours() / 24
+	if x.Expired(now) {
+		// The first day after the last day is -1.
+		return -int(math.Floor(-left)) - 1, true
+	}
+	return int(math.Floor(left)), true
 }
 
 // LastDay is the expiry for people: the last day the exception applies for
