@@ -51,8 +51,8 @@ func TestExceptionsCLI(t *testing.T) {
 			},
 		},
 		{
-			name: "expired exception: a warning naming owner and expiry, no effect",
-			args: append(args("--exceptions", exDir+"exceptions.yaml"), "--at", "2026-01-02"),
+			name:  "expired exception: a warning naming owner and expiry, no effect",
+			args:  append(args("--exceptions", exDir+"exceptions.yaml"), "--at", "2026-01-02"),
 			stdin: "covered.yaml", code: 1, stdout: "-",
 			stderr: []string{
 				"warning: doc 0 Deployment delta/important-tool (source: tools/templates/deployment.yaml): disallow-host-namespaces/autogen-host-namespaces: PolicyException delta/important-tool expired after 2025-12-31 (owner: team-delta): it no longer applies; renew its expiry or fix the resource",
@@ -61,20 +61,20 @@ func TestExceptionsCLI(t *testing.T) {
 			},
 		},
 		{
-			name: "expired exception in audit mode: the warning reaches stderr on success",
-			args: append(args("--exceptions", exDir+"exceptions.yaml", "--mode", "audit"), "--at", "2026-01-02"),
+			name:  "expired exception in audit mode: the warning reaches stderr on success",
+			args:  append(args("--exceptions", exDir+"exceptions.yaml", "--mode", "audit"), "--at", "2026-01-02"),
 			stdin: "covered.yaml", code: 0, stdout: "covered.yaml",
 			stderr: []string{"warning: doc 0 Deployment delta/important-tool", "expired after 2025-12-31 (owner: team-delta)", "1 fail (audit), 1 warn"},
 		},
 		{
-			name: "missing metadata with the strict flag: exit 2 naming the exception",
-			args: args("--exceptions", exDir+"incomplete.yaml", "--require-exception-metadata"),
+			name:  "missing metadata with the strict flag: exit 2 naming the exception",
+			args:  args("--exceptions", exDir+"incomplete.yaml", "--require-exception-metadata"),
 			stdin: "covered.yaml", code: 2, stdout: "-",
 			stderr: []string{"preadmit: policy exception error in " + exDir + "incomplete.yaml: PolicyException delta/no-reason: metadata.annotations: missing reason (preadmit.io/reason), expiry (preadmit.io/expires)"},
 		},
 		{
-			name: "missing metadata without the strict flag: the exception applies",
-			args: args("--exceptions", exDir+"incomplete.yaml"),
+			name:  "missing metadata without the strict flag: the exception applies",
+			args:  args("--exceptions", exDir+"incomplete.yaml"),
 			stdin: "covered.yaml", code: 0, stdout: "covered.yaml",
 			stderr: []string{"1 skip"},
 		},
