@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -239,4 +240,65 @@ func assertInOrder(t *testing.T, text string, want []string) {
 		}
 		rest = rest[i+len(w):]
 	}
+}
+
+// TestExceptionsHelm runs a chart that ships its own PolicyException through
+// the real helm with preadmit as the post-renderer: the exception applies
+// and is consumed; without it the render fails; once expired, it warns and
+// no longer applies.
+func TestExceptionsHelm(t *testing.T) {
+	helm := os.Getenv("HELM_BIN")
+	if helm == "" {
+		var err error
+		if helm, err = exec.LookPath("helm"); err != nil {
+			t.Skip("helm not found (set HELM_BIN)")
+		}
+	}
+	bin := preadmitBinary(t)
+	chart := exDir + "chart"
+	helmTemplate := func(at string, extra ...string) (string, string, error) {
+		args := append([]string{"template", "x", chart, "--namespace", "delta", "--kube-version", "1.31.0", "--post-renderer", bin}, extra...)
+		cmd := exec.Command(helm, args...)
+		cmd.Env = append(os.Environ(), "PREADMIT_TTY=never", "PREADMIT_AT="+at)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		return stdout.String(), stderr.String(), err
+	}
+
+	out, stderr, err := helmTemplate("2025-06-01")
+	if err != nil {
+		t.Fatalf("with the chart's exception: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, "kind: Deployment") || strings.Contains(out, "PolicyException") {
+		t.Errorf("want the Deployment and no PolicyException on stdout:\n%s", out)
+	}
+
+	out, stderr, err = helmTemplate("2025-06-01", "--set", "exception=false")
+	if err == nil {
+		t.Fatalf("without the exception the render must fail:\n%s", out)
+	}
+	assertInOrder(t, stderr, []string{"disallow-host-namespaces/autogen-host-namespaces: Sharing the host namespaces is disallowed"})
+
+	out, stderr, err = helmTemplate("2026-01-15")
+	if err == nil {
+		t.Fatalf("an expired exception must not apply:\n%s", out)
+	}
+	assertInOrder(t, stderr, []string{
+		"warning: doc 0 Deployment delta/important-tool (source: tool/templates/deployment.yaml): disallow-host-namespaces/autogen-host-namespaces: PolicyException delta/important-tool expired after 2025-12-31 (owner: team-delta)",
+	})
+}
+
+// preadmitBinary is bin/preadmit as make builds it (on PATH under make
+// unit), or a fresh build.
+func preadmitBinary(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("preadmit"); err == nil {
+		return p
+	}
+	p := filepath.Join(t.TempDir(), "preadmit")
+	if out, err := exec.Command("go", "build", "-o", p, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return p
 }
