@@ -145,7 +145,7 @@ func (e *Engine) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, 
 }
 
 func (e *Engine) exceptionConditions(x *exception.Exception, u *unit) (bool, error) {
-	ctx, err := e.unitContext(u)
+	ctx, err := e.unitContext(u, needObject|needImages)
 	if err != nil {
 		return false, err
 	}

@@ -57,8 +57,10 @@ type rule struct {
 	// needsVars is set when the rule reads variables anywhere: the engine
 	// then builds the context before running it.
 	needsVars bool
-	entries   []contextEntry
-	pre       *conditions.Conditions
+	// needs says which expensive parts of the context the rule may read.
+	needs   need
+	entries []contextEntry
+	pre     *conditions.Conditions
 
 	mutate   mutation
 	validate validation
@@ -83,6 +85,12 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	cr.needsVars = variables.HasVariables(r.Node) || r.Field("context") != nil ||
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
 		r.Field("validate", "foreach") != nil || r.Field("validate", "deny") != nil
+	if cr.needsVars {
+		cr.needs = needObject | needImages
+		if text, err := r.Node.String(); err == nil {
+			cr.needs = needsOf(text)
+		}
+	}
 	if err := cr.compileBody(r); err != nil {
 		var u *unsupportedError
 		if errors.As(err, &u) {
@@ -146,7 +154,7 @@ func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
 	if !r.needsVars {
 		return en, nil
 	}
-	ctx, err := e.unitContext(u)
+	ctx, err := e.unitContext(u, r.needs)
 	if err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
 	}

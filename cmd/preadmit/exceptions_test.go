@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/preadmit/preadmit/internal/corpus"
 )
 
 // exceptionCase is one end-to-end run of the binary's command tree.
@@ -170,14 +172,11 @@ func TestExceptionsCLI(t *testing.T) {
 // A real chart that needs the host passes the built-in restricted profile
 // with one exception file; without it, the render is blocked.
 func TestExceptionsCLICorpus(t *testing.T) {
-	chart := filepath.Join("..", "..", "..", "shared", "corpus", "charts", "prometheus-node-exporter.yaml")
-	if _, err := os.Stat(chart); err != nil {
-		chart = "/work/shared/corpus/charts/prometheus-node-exporter.yaml"
+	dir := corpus.Dir()
+	if dir == "" {
+		t.Skip("no chart corpus: set PREADMIT_CORPUS")
 	}
-	in, err := os.ReadFile(chart)
-	if err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
+	in := readTestFile(t, filepath.Join(dir, "prometheus-node-exporter.yaml"))
 	base := []string{"render", "--tty=never", "--at", "2025-06-01"}
 	var stdout, stderr bytes.Buffer
 	if code := run(context.Background(), base, bytes.NewReader(in), &stdout, &stderr); code != 1 {
@@ -185,14 +184,37 @@ func TestExceptionsCLICorpus(t *testing.T) {
 	}
 	stdout.Reset()
 	stderr.Reset()
-	args := append(base, "--exceptions", exDir+"node-exporter.yaml")
+	reportFile := filepath.Join(t.TempDir(), "report.json")
+	args := append(base, "--exceptions", exDir+"node-exporter.yaml", "--report-file", reportFile, "--report-format", "json")
 	if code := run(context.Background(), args, bytes.NewReader(in), &stdout, &stderr); code != 0 {
 		t.Fatalf("with the exception: exit %d, want 0\n%s", code, stderr.String())
 	}
 	if stdout.Len() == 0 {
 		t.Error("no manifests on stdout")
 	}
-	assertInOrder(t, stderr.String(), []string{"0 fail", "4 skip"})
+	assertInOrder(t, stderr.String(), []string{" 0 fail"})
+	var rep struct {
+		Results []struct {
+			Rule      string `json:"rule"`
+			Status    string `json:"status"`
+			Exception string `json:"exception"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(readTestFile(t, reportFile), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var excepted []string
+	for _, r := range rep.Results {
+		if r.Exception != "" {
+			if r.Status != "skip" || r.Exception != "prometheus-node-exporter/node-exporter-host-access" {
+				t.Errorf("result %+v", r)
+			}
+			excepted = append(excepted, r.Rule)
+		}
+	}
+	if got := strings.Join(excepted, " "); got != "autogen-host-namespaces autogen-host-path autogen-restricted-volumes" {
+		t.Errorf("excepted rules %q", got)
+	}
 
 	// The same exceptions, as JSON.
 	stdout.Reset()

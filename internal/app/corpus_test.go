@@ -13,28 +13,13 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/internal/corpus"
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
 )
 
 var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/corpus golden files")
-
-// corpusDir finds ../shared/corpus/charts next to the repository (the main
-// checkout), or the shared copy of this machine.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	for _, d := range []string{os.Getenv("PREADMIT_CORPUS"), "../../../shared/corpus/charts", "/work/shared/corpus/charts"} {
-		if d == "" {
-			continue
-		}
-		if fs, _ := filepath.Glob(filepath.Join(d, "*.yaml")); len(fs) > 0 {
-			return d
-		}
-	}
-	t.Skip("corpus not found: set PREADMIT_CORPUS to the charts directory")
-	return ""
-}
 
 // TestCorpus renders every chart of the corpus with the embedded library
 // (profile restricted, each rule's own action) and writes the result counts
@@ -47,8 +32,7 @@ func corpusDir(t *testing.T) string {
 // is listed with what the input says, not asserted. A failure without a
 // field path (a deny rule) is listed as such.
 func TestCorpus(t *testing.T) {
-	dir := corpusDir(t)
-	charts, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	renders := corpus.Renders(t)
 	set, err := LoadPolicies(PolicyOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -63,13 +47,9 @@ func TestCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	explicitFailures := 0
-	for _, chart := range charts {
-		name := strings.TrimSuffix(filepath.Base(chart), ".yaml")
+	for _, chart := range renders {
+		name, in := chart.Name, chart.Data
 		t.Run(name, func(t *testing.T) {
-			in, err := os.ReadFile(chart)
-			if err != nil {
-				t.Fatal(err)
-			}
 			out, err := eng.Render(in)
 			if err != nil {
 				t.Fatal(err)
@@ -80,7 +60,7 @@ func TestCorpus(t *testing.T) {
 			}
 			report.Sort(out.Results)
 			var b strings.Builder
-			fmt.Fprintf(&b, "# %s: result counts per policy, then every failure left after mutation\n", filepath.Base(chart))
+			fmt.Fprintf(&b, "# %s.yaml: result counts per policy, then every failure left after mutation\n", name)
 			fmt.Fprintf(&b, "resources %d, mutated %d\n", out.Resources, out.Mutated)
 			writeCounts(&b, out.Results)
 			for _, r := range out.Results {

@@ -47,22 +47,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
-	set, err := LoadPolicies(o.Policies)
-	if err != nil {
-		return classify(err)
-	}
-	namespace := o.Namespace
-	if namespace == "" {
-		namespace = "default"
-	}
-	xs, err := loadExceptions(o.Exceptions.Paths, set.Others, namespace)
-	if err != nil {
-		return classify(err)
-	}
-	eng, err := transform.New(transform.Options{
-		Policies: set.Policies, Mode: mode, Namespace: namespace, Now: clock(at),
-		Exceptions: xs, KeepExceptions: o.Exceptions.Keep, RequireExceptionMetadata: o.Exceptions.RequireMetadata,
-	})
+	eng, _, err := NewEngine(o.Policies, o.Exceptions, transform.Options{Mode: mode, Namespace: o.Namespace, Now: clock(at)})
 	if err != nil {
 		return classify(err)
 	}
