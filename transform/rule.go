@@ -19,6 +19,9 @@ type outcome struct {
 	path    string
 	message string
 	control string
+	// exception names the PolicyExceptions ("namespace/name", comma
+	// separated) behind a skip.
+	exception string
 }
 
 // env is what a mechanism runs with: the engine, the resource and, for
@@ -27,6 +30,8 @@ type env struct {
 	e   *Engine
 	u   *unit
 	ctx *variables.Context
+	// pss are the podSecurity controls exceptions excuse on this resource.
+	pss *pssExemption
 }
 
 // mutation changes a resource in place and reports whether it applied.
@@ -202,6 +207,7 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		Category:        r.policy.Category(),
 		Remediation:     r.policy.Remediation(),
 		Control:         o.control,
+		Exception:       o.exception,
 	}
 	if r.typ == "Validation" {
 		res.Action = r.action

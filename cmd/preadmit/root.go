@@ -68,5 +68,6 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	root.AddCommand(newTest(stdout, stderr))
 	root.AddCommand(newFn(stdin, stdout, stderr))
 	root.AddCommand(newFlux(stdin, stdout, stderr))
+	root.AddCommand(newExceptions(stdin, stdout))
 	return root
 }

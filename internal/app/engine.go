@@ -17,8 +17,11 @@ const VariableRegistry = "preadmit.registry"
 // (render, fn, flux postrenderers): which policies, how they act, and the
 // values they read.
 type EngineOptions struct {
-	Policies  PolicyOptions
-	Mode      string
+	Policies PolicyOptions
+	// Exceptions are the PolicyException sources and discipline; the
+	// exceptions in policy files are read too.
+	Exceptions ExceptionOptions
+	Mode       string
 	Namespace string
 	// Registry, when set, is the mirror registry (variable preadmit.registry).
 	Registry string
@@ -33,9 +36,21 @@ func newEngine(o EngineOptions) (*transform.Engine, *policy.Set, error) {
 	if err != nil {
 		return nil, nil, &ExitErr{Code: ExitError, Err: err}
 	}
+	at, err := ParseAt(o.Exceptions.At)
+	if err != nil {
+		return nil, nil, &ExitErr{Code: ExitError, Err: err}
+	}
+	namespace := o.Namespace
+	if namespace == "" {
+		namespace = "default"
+	}
 	set, loadErr := LoadPolicies(o.Policies)
 	if set == nil {
 		return nil, nil, classify(loadErr)
+	}
+	xs, err := loadExceptions(o.Exceptions.Paths, set.Others, namespace)
+	if err != nil {
+		return nil, nil, classify(err)
 	}
 	vars := maps.Clone(o.Variables)
 	if o.Registry != "" {
@@ -44,7 +59,10 @@ func newEngine(o EngineOptions) (*transform.Engine, *policy.Set, error) {
 		}
 		vars[VariableRegistry] = o.Registry
 	}
-	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: mode, Namespace: o.Namespace, Variables: vars})
+	eng, err := transform.New(transform.Options{
+		Policies: set.Policies, Mode: mode, Namespace: namespace, Variables: vars, Now: clock(at),
+		Exceptions: xs, KeepExceptions: o.Exceptions.Keep, RequireExceptionMetadata: o.Exceptions.RequireMetadata,
+	})
 	if err = joinPolicyErrors(loadErr, err); err != nil {
 		return nil, nil, classify(err)
 	}

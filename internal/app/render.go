@@ -14,9 +14,11 @@ import (
 
 // RenderOptions are the settings of "preadmit render".
 type RenderOptions struct {
-	Policies  PolicyOptions
-	Mode      string
-	Namespace string
+	Policies PolicyOptions
+	// Exceptions are the PolicyException sources and discipline.
+	Exceptions ExceptionOptions
+	Mode       string
+	Namespace  string
 	// Quiet silences the audit summary on success.
 	Quiet bool
 	// Diff prints a unified diff of the mutations instead of manifests.
@@ -48,7 +50,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err := ctx.Err(); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
-	res, _, err := renderBytes(EngineOptions{Policies: o.Policies, Mode: o.Mode, Namespace: o.Namespace}, input)
+	res, _, err := renderBytes(EngineOptions{Policies: o.Policies, Exceptions: o.Exceptions, Mode: o.Mode, Namespace: o.Namespace}, input)
 	if err != nil {
 		return err
 	}
