@@ -47,8 +47,9 @@ type contextEntry struct {
 
 // compileContext compiles a context list. Entries that need a cluster
 // (apiCall, imageRegistry, globalReference) make the rule unsupported, with
-// the reason.
-func compileContext(n *yaml.RNode) ([]contextEntry, error) {
+// the reason, unless provided (the rule's values) holds a value of that
+// name, which then stands for the entry as in the Kyverno CLI.
+func compileContext(n *yaml.RNode, provided map[string]interface{}) ([]contextEntry, error) {
 	if n == nil || n.YNode().Kind != yaml.SequenceNode {
 		return nil, nil
 	}
@@ -60,6 +61,10 @@ func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 			return nil, fmt.Errorf("context[%d]: name is required", i)
 		}
 		ce := contextEntry{name: name}
+		if _, ok := provided[name]; ok && e.Field("variable") == nil && e.Field("configMap") == nil {
+			// Mocked by a values file: the value is already in the context.
+			continue
+		}
 		switch {
 		case e.Field("variable") != nil:
 			v := e.Field("variable").Value

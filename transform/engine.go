@@ -42,7 +42,7 @@ func New(opts Options) (*Engine, error) {
 	var errs policy.Errors
 	for _, p := range opts.Policies {
 		for _, r := range p.Rules {
-			cr, err := compileRule(p, r, opts.Mode)
+			cr, err := compileRule(p, r, opts.Mode, opts.PolicyValues[p.Name].Rules[r.Name])
 			if err != nil {
 				errs = append(errs, &policy.Error{File: p.File, Policy: p.Name, Rule: r.Name, Err: err})
 				continue
@@ -102,6 +102,9 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	if len(units) == 0 {
 		return nil
 	}
+	for _, u := range units {
+		u.res.NamespaceLabels = e.opts.NamespaceLabels[u.res.Namespace]
+	}
 	var before = d.Node.YNode()
 	var snapshot = false
 	for _, u := range units {
@@ -141,6 +144,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			// Mutations may change labels or names: match validation
 			// rules against the mutated resource, as Kyverno does.
 			u.identify(e.opts.Namespace)
+			u.res.NamespaceLabels = e.opts.NamespaceLabels[u.res.Namespace]
 			u.dirty = true
 		}
 		for _, r := range rules {

@@ -46,7 +46,7 @@ func compileForeachValidation(n *yaml.RNode) (validation, error) {
 			return nil, fmt.Errorf("foreach[%d].list: %w", i, err)
 		}
 		f.pathPrefix = elementPath(trimBraces(list))
-		if f.entries, err = compileContext(field(en, "context")); err != nil {
+		if f.entries, err = compileContext(field(en, "context"), nil); err != nil {
 			return nil, fmt.Errorf("foreach[%d]: %w", i, err)
 		}
 		if f.pre, err = conditions.Compile(field(en, "preconditions")); err != nil {

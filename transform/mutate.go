@@ -161,7 +161,7 @@ func compileForeachMutations(n *yaml.RNode) ([]mutation, error) {
 		if f.list, err = variables.ParseExpr(trimBraces(list)); err != nil {
 			return nil, fmt.Errorf("foreach[%d].list: %w", i, err)
 		}
-		if f.entries, err = compileContext(field(en, "context")); err != nil {
+		if f.entries, err = compileContext(field(en, "context"), nil); err != nil {
 			return nil, fmt.Errorf("foreach[%d]: %w", i, err)
 		}
 		if f.pre, err = conditions.Compile(field(en, "preconditions")); err != nil {

@@ -43,6 +43,18 @@ func (m Mode) action() report.Action {
 	return ""
 }
 
+// PolicyValues are the values a Kyverno CLI values file gives one policy.
+type PolicyValues struct {
+	// Resources are values by resource name, set for every rule of the
+	// policy evaluated on a resource of that name.
+	Resources map[string]map[string]interface{}
+	// Rules are values by rule name, set in that rule's context after the
+	// resource values. A rule value named like an apiCall, imageRegistry
+	// or globalReference context entry stands for that entry, which is
+	// then not an error: the Kyverno CLI's way to mock external data.
+	Rules map[string]map[string]interface{}
+}
+
 // Options configure an Engine.
 type Options struct {
 	Policies []*policy.Policy
@@ -59,6 +71,13 @@ type Options struct {
 	// in the stream, by "namespace/name", each the ConfigMap as a JSON-like
 	// object.
 	ConfigMaps map[string]interface{}
+	// PolicyValues are per-policy values of a Kyverno CLI values file, by
+	// policy name. They are set in a rule's context after Variables and
+	// before its context entries, as the Kyverno CLI does.
+	PolicyValues map[string]PolicyValues
+	// NamespaceLabels are the labels of namespaces (a values file's
+	// namespaceSelector), by namespace name, for match namespaceSelector.
+	NamespaceLabels map[string]map[string]string
 	// Now is the clock of time functions; nil means time.Now.
 	Now func() time.Time
 }

@@ -52,7 +52,9 @@ type rule struct {
 	// needsVars is set when the rule reads variables anywhere: the engine
 	// then builds the context before running it.
 	needsVars bool
-	entries   []contextEntry
+	// values are the rule's values from a values file (rules[].values).
+	values  map[string]interface{}
+	entries []contextEntry
 	pre       *conditions.Conditions
 
 	mutate   mutation
@@ -62,7 +64,7 @@ type rule struct {
 	unsupported string
 }
 
-func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
+func compileRule(p *policy.Policy, r *policy.Rule, mode Mode, values map[string]interface{}) (*rule, error) {
 	m, err := match.Compile(&r.Match)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
@@ -75,9 +77,10 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	if a := mode.action(); a != "" {
 		cr.action = a
 	}
-	cr.needsVars = variables.HasVariables(r.Node) || r.Field("context") != nil ||
+	cr.needsVars = len(values) > 0 || variables.HasVariables(r.Node) || r.Field("context") != nil ||
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
 		r.Field("validate", "foreach") != nil || r.Field("validate", "deny") != nil
+	cr.values = values
 	if err := cr.compileBody(r); err != nil {
 		var u *unsupportedError
 		if errors.As(err, &u) {
@@ -91,7 +94,7 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 
 func (cr *rule) compileBody(r *policy.Rule) error {
 	var err error
-	if cr.entries, err = compileContext(r.Field("context")); err != nil {
+	if cr.entries, err = compileContext(r.Field("context"), cr.values); err != nil {
 		return err
 	}
 	if cr.pre, err = conditions.Compile(r.Field("preconditions")); err != nil {
@@ -145,6 +148,7 @@ func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
 	if err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
 	}
+	ctx = r.withValues(e, u, ctx)
 	if ctx, err = e.load(r.entries, ctx); err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
 	}

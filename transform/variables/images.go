@@ -178,6 +178,13 @@ var podSpecPaths = map[string][]string{
 	"CronJob":               {"spec", "jobTemplate", "spec", "template", "spec"},
 }
 
+// PodSpecPath returns where Kyverno finds the pod spec of a kind (Pod and
+// the pod controllers), and false for any other kind. The path is a copy.
+func PodSpecPath(kind string) ([]string, bool) {
+	p, ok := podSpecPaths[kind]
+	return append([]string(nil), p...), ok
+}
+
 // ResourceImages computes the images variable for a resource of one of the
 // kinds Kyverno extracts images from (Pod and the pod controllers). It
 // returns nil for other kinds.
