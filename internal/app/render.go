@@ -26,6 +26,10 @@ type RenderOptions struct {
 	ReportFormat string
 	TTY          TTYMode
 	Version      string
+	// Registry are the air-gapped mirror settings (--registry, ...).
+	Registry RegistryOptions
+	// Values are Kyverno CLI values, --set and context files.
+	Values ValuesOptions
 }
 
 // Render reads manifests from in, applies the policies and writes the result
@@ -45,7 +49,19 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err != nil {
 		return classify(err)
 	}
-	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: mode, Namespace: o.Namespace})
+	inputs, err := loadInputs(o.Values, o.Registry, o.Namespace)
+	if err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	eng, err := transform.New(transform.Options{
+		Policies:        set.Policies,
+		Mode:            mode,
+		Namespace:       o.Namespace,
+		Variables:       inputs.vars,
+		PolicyValues:    inputs.policies,
+		NamespaceLabels: inputs.namespaces,
+		ConfigMaps:      inputs.configMaps,
+	})
 	if err != nil {
 		return classify(err)
 	}
