@@ -55,7 +55,7 @@ type rule struct {
 	// values are the rule's values from a values file (rules[].values).
 	values  map[string]interface{}
 	entries []contextEntry
-	pre       *conditions.Conditions
+	pre     *conditions.Conditions
 
 	mutate   mutation
 	validate validation

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/variables"
-	
 )
 
 // Mirror says how images are renamed into a mirror registry. It predicts
