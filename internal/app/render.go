@@ -45,16 +45,11 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 			return &ExitErr{Code: ExitError, Err: err}
 		}
 	}
-	set, err := LoadPolicies(o.Policies)
-	if err != nil {
-		return classify(err)
-	}
 	inputs, err := loadInputs(o.Values, o.Registry, o.Namespace)
 	if err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
-	eng, err := transform.New(transform.Options{
-		Policies:        set.Policies,
+	eng, _, err := NewEngine(o.Policies, transform.Options{
 		Mode:            mode,
 		Namespace:       o.Namespace,
 		Variables:       inputs.vars,
