@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	yamlv3 "go.yaml.in/yaml/v3"
+
+	"github.com/preadmit/preadmit/transform/variables"
 )
 
 // skopeoRegistry is one registry of a skopeo sync YAML file
@@ -87,9 +89,26 @@ func SkopeoMismatches(s *Set, m Mirror) ([]string, error) {
 	}
 	var out []string
 	for i, im := range ims {
-		if scoped := m.Registry + "/" + normalized(im.Info); scoped != dst[i] {
+		if scoped := m.Registry + "/" + normalized(im.Info); !samePull(scoped, dst[i]) {
 			out = append(out, fmt.Sprintf("%s: render --registry expects %s, skopeo sync --scoped writes %s", im.Ref, dst[i], scoped))
 		}
 	}
 	return out, nil
+}
+
+// samePull reports whether two references pull the same image: the same
+// repository, and the same digest when there is one, else the same tag.
+func samePull(a, b string) bool {
+	x, errA := variables.ParseImage(a)
+	y, errB := variables.ParseImage(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	if x.Registry != y.Registry || x.Path != y.Path {
+		return false
+	}
+	if x.Digest != "" || y.Digest != "" {
+		return x.Digest == y.Digest
+	}
+	return x.Tag == y.Tag
 }

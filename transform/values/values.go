@@ -72,15 +72,22 @@ type valuesDoc struct {
 // older Kyverno CLI files do; any other kind is an error, and so are
 // unknown fields (a typo must not silently drop a value).
 func Load(data []byte, file string) (*File, error) {
+	var head struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+	}
+	if err := sigsyaml.Unmarshal(data, &head); err != nil {
+		return nil, &FileError{File: file, Err: fmt.Errorf("not a YAML object: %w", err)}
+	}
+	if head.Kind != "" && head.Kind != "Values" {
+		return nil, &FileError{File: file, Field: "kind", Err: fmt.Errorf("got %q, want Values (apiVersion cli.kyverno.io/v1alpha1)", head.Kind)}
+	}
+	if head.APIVersion != "" && head.APIVersion != "cli.kyverno.io/v1alpha1" {
+		return nil, &FileError{File: file, Field: "apiVersion", Err: fmt.Errorf("got %q, want cli.kyverno.io/v1alpha1", head.APIVersion)}
+	}
 	var d valuesDoc
 	if err := sigsyaml.UnmarshalStrict(data, &d); err != nil {
 		return nil, &FileError{File: file, Err: fmt.Errorf("not a Kyverno values file: %w", err)}
-	}
-	if d.Kind != "" && d.Kind != "Values" {
-		return nil, &FileError{File: file, Field: "kind", Err: fmt.Errorf("got %q, want Values (cli.kyverno.io/v1alpha1)", d.Kind)}
-	}
-	if d.APIVersion != "" && d.APIVersion != "cli.kyverno.io/v1alpha1" {
-		return nil, &FileError{File: file, Field: "apiVersion", Err: fmt.Errorf("got %q, want cli.kyverno.io/v1alpha1", d.APIVersion)}
 	}
 	f := &File{Global: d.GlobalValues, Policies: map[string]transform.PolicyValues{}, NamespaceLabels: map[string]map[string]string{}}
 	for i, p := range d.Policies {
