@@ -87,7 +87,7 @@ func (f Filter) Document(n *yaml.RNode, index int, source string) error {
 	if n == nil || n.YNode().Kind != yaml.MappingNode {
 		return nil
 	}
-	kind := n.GetKind()
+	kind := scalar(n.YNode(), "kind")
 	if items := n.Field("items"); strings.HasSuffix(kind, "List") && items != nil && items.Value.YNode().Kind == yaml.SequenceNode {
 		for i, it := range items.Value.YNode().Content {
 			if it.Kind != yaml.MappingNode {
@@ -103,12 +103,13 @@ func (f Filter) Document(n *yaml.RNode, index int, source string) error {
 }
 
 func (f Filter) resource(n *yaml.RNode, at Occurrence) error {
-	at.Kind = n.GetKind()
-	if at.Kind == "" || n.GetApiVersion() == "" {
+	root := n.YNode()
+	at.Kind = scalar(root, "kind")
+	if at.Kind == "" || scalar(root, "apiVersion") == "" {
 		return nil
 	}
-	at.Name = n.GetName()
-	at.Namespace = n.GetNamespace()
+	at.Name = scalar(root, "metadata", "name")
+	at.Namespace = scalar(root, "metadata", "namespace")
 	if path, ok := variables.PodSpecPath(at.Kind); ok {
 		spec := lookup(n.YNode(), path)
 		for _, g := range podGroups {
@@ -175,6 +176,15 @@ func (f Filter) visit(n *yaml.Node, field string, at Occurrence) error {
 		return nil
 	}
 	return f.Visit(at)
+}
+
+// scalar returns the string at a path, or "".
+func scalar(n *yaml.Node, path ...string) string {
+	v := lookup(n, path)
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.Value
 }
 
 // lookup follows field names through mapping nodes; nil when absent.

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/stream"
 	"github.com/preadmit/preadmit/transform/variables"
 )
 
@@ -17,13 +17,16 @@ import (
 // (cli.kyverno.io/v1alpha1) whose spec.resources hold them. Other
 // resources are ignored; a file without any ConfigMap is an error.
 func ConfigMaps(data []byte, file, defaultNS string) (map[string]interface{}, error) {
-	nodes, err := kio.FromBytes(data)
+	docs, err := stream.Read(data, stream.DefaultLimits)
 	if err != nil {
-		return nil, &FileError{File: file, Err: fmt.Errorf("not YAML: %w", err)}
+		return nil, &FileError{File: file, Err: err}
 	}
 	out := map[string]interface{}{}
 	var add func(n *yaml.RNode, field string) error
 	add = func(n *yaml.RNode, field string) error {
+		if n == nil || n.YNode().Kind != yaml.MappingNode {
+			return nil
+		}
 		switch n.GetKind() {
 		case "ConfigMap":
 			v, err := variables.FromRNode(n)
@@ -52,8 +55,8 @@ func ConfigMaps(data []byte, file, defaultNS string) (map[string]interface{}, er
 		}
 		return nil
 	}
-	for i, n := range nodes {
-		if err := add(n, fmt.Sprintf("document %d: ", i)); err != nil {
+	for i, d := range docs {
+		if err := add(d.Node, fmt.Sprintf("document %d: ", i)); err != nil {
 			return nil, err
 		}
 	}
