@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -40,6 +41,9 @@ type contextEntry struct {
 	name     string
 	value    *variables.Template
 	jmesPath *variables.Expr
+	// dynPath is a jmesPath holding variables ("{{ jpExpression }}"):
+	// substituted, then parsed, per evaluation (parses are cached).
+	dynPath *dynamicExpr
 	def      *variables.Template
 	// configMap names a ConfigMap ("namespace/name" templates).
 	cmName, cmNamespace *variables.Template
@@ -74,7 +78,11 @@ func compileContext(n *yaml.RNode, provided map[string]interface{}) ([]contextEn
 					return nil, fmt.Errorf("context %s: value: %w", name, err)
 				}
 			}
-			if p := scalarAt(v, "jmesPath"); p != "" {
+			if p := scalarAt(v, "jmesPath"); strings.Contains(p, "{{") {
+				if ce.dynPath, err = newDynamicExpr(p); err != nil {
+					return nil, fmt.Errorf("context %s: jmesPath: %w", name, err)
+				}
+			} else if p != "" {
 				if ce.jmesPath, err = variables.ParseExpr(p); err != nil {
 					return nil, fmt.Errorf("context %s: jmesPath: %w", name, err)
 				}
@@ -147,12 +155,18 @@ func (e *Engine) evalEntry(ce contextEntry, ctx *variables.Context) (interface{}
 			return nil, err
 		}
 	}
-	if ce.jmesPath != nil {
+	path := ce.jmesPath
+	if ce.dynPath != nil {
+		if path, err = ce.dynPath.expr(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if path != nil {
 		if ce.value != nil {
 			// jmesPath applies to the value when both are given.
-			v, err = ce.jmesPath.EvaluateOn(ctx, v)
+			v, err = path.EvaluateOn(ctx, v)
 		} else {
-			v, err = ce.jmesPath.Evaluate(ctx)
+			v, err = path.Evaluate(ctx)
 		}
 		if err != nil && ce.def == nil {
 			return nil, err

@@ -176,7 +176,11 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			}
 			for _, o := range r.validate.validate(en) {
 				if o.status == report.StatusFail {
-					o.message = joinMessage(r.ruleMessage(en), o.message)
+					men := en
+					if o.ctx != nil {
+						men.ctx = o.ctx
+					}
+					o.message = joinMessage(r.ruleMessage(men), o.message)
 				}
 				out.Results = append(out.Results, r.result(u, o))
 			}

@@ -141,6 +141,9 @@ func (f *foreachValidation) run(en env) (*outcome, int) {
 		sub := env{e: en.e, u: en.u, ctx: ctx}
 		o := f.check(sub, el)
 		if o.status == report.StatusFail || o.status == report.StatusError {
+			if o.ctx == nil {
+				o.ctx = ctx
+			}
 			if f.elementScope && (f.pattern != nil || f.anyPattern != nil) {
 				o.path = f.elementPath(en, i, el, o.path)
 			}
