@@ -44,7 +44,7 @@ type contextEntry struct {
 	// dynPath is a jmesPath holding variables ("{{ jpExpression }}"):
 	// substituted, then parsed, per evaluation (parses are cached).
 	dynPath *dynamicExpr
-	def      *variables.Template
+	def     *variables.Template
 	// configMap names a ConfigMap ("namespace/name" templates).
 	cmName, cmNamespace *variables.Template
 }

@@ -20,7 +20,7 @@ type outcome struct {
 	message string
 	// ctx, when set, is the context the failure was found in (a foreach
 	// element's): validate.message is substituted in it, as in Kyverno.
-	ctx *variables.Context
+	ctx     *variables.Context
 	control string
 }
 
