@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -9,19 +10,35 @@ import (
 	"github.com/preadmit/preadmit/transform/variables"
 )
 
+// need says which expensive parts of a unit's context a rule reads:
+// request.object (the whole resource converted) and images (every image
+// reference parsed).
+type need uint8
+
+const (
+	needObject need = 1 << iota
+	needImages
+)
+
 // unitContext returns the variables context of a unit, built on first use
-// and rebuilt after a mutation changed the resource: request.object always
-// shows the resource as the previous rules left it, as in Kyverno.
-func (e *Engine) unitContext(u *unit) (*variables.Context, error) {
-	if u.ctx != nil && !u.dirty {
+// and rebuilt after a mutation changed the unit. The resource and its images
+// are converted only for rules that can read them.
+func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
+	if u.dirty {
+		u.ctx, u.has, u.dirty = nil, 0, false
+	}
+	if u.ctx != nil && u.has&n == n {
 		return u.ctx, nil
 	}
-	obj, err := variables.FromRNode(u.node)
-	if err != nil {
-		return nil, fmt.Errorf("reading resource for variables: %w", err)
-	}
+	n |= u.has
 	ctx := e.base.Clone()
-	ctx.Set("request.object", obj)
+	if n&needObject != 0 {
+		obj, err := variables.FromRNode(u.node)
+		if err != nil {
+			return nil, fmt.Errorf("reading resource for variables: %w", err)
+		}
+		ctx.Set("request.object", obj)
+	}
 	ctx.Set("request.operation", "CREATE")
 	ctx.Set("request.namespace", u.res.Namespace)
 	ctx.Set("request.name", u.res.Name)
@@ -29,12 +46,35 @@ func (e *Engine) unitContext(u *unit) (*variables.Context, error) {
 	ctx.Set("request.userInfo", map[string]interface{}{"username": "", "groups": []interface{}{}})
 	ctx.Set("serviceAccountName", "")
 	ctx.Set("serviceAccountNamespace", "")
-	if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
-		ctx.Set("images", images)
+	if n&needImages != 0 {
+		if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
+			ctx.Set("images", images)
+		}
 	}
-	u.ctx, u.dirty = ctx, false
+	u.ctx, u.has = ctx, n
 	return ctx, nil
 }
+
+// needsOf is a conservative reading of what a rule's text can reach:
+// request.object (or the whole context through "@" or a bare "request"),
+// and the images variable. Only rules for which a part is plainly out of
+// reach get a context without it.
+func needsOf(text string) need {
+	var n need
+	if readsObject.MatchString(text) {
+		n |= needObject
+	}
+	if strings.Contains(text, "images") {
+		n |= needImages
+	}
+	return n
+}
+
+// readsObject is a conservative test of whether a rule's expressions can
+// read request.object (or the whole context through "@" or a bare
+// "request"): only rules for which it is false get a context without the
+// resource.
+var readsObject = regexp.MustCompile(`@|request\s*(\.\s*(object|oldObject)|[^.\sa-zA-Z0-9_]|$)|request\s*\.\s*"`)
 
 // contextEntry is a compiled entry of a rule's (or foreach's) context list.
 type contextEntry struct {

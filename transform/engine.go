@@ -199,7 +199,7 @@ func (r *rule) ruleMessage(en env) string {
 		return ""
 	}
 	if en.ctx == nil && variablesIn(r.message) {
-		ctx, err := en.e.unitContext(en.u)
+		ctx, err := en.e.unitContext(en.u, needObject|needImages)
 		if err != nil {
 			return err.Error()
 		}

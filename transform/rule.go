@@ -56,7 +56,9 @@ type rule struct {
 	// then builds the context before running it.
 	needsVars bool
 	// values are the rule's values from a values file (rules[].values).
-	values  map[string]interface{}
+	values map[string]interface{}
+	// needs says which expensive parts of the context the rule may read.
+	needs   need
 	entries []contextEntry
 	pre     *conditions.Conditions
 
@@ -84,6 +86,12 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode, values map[string]
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
 		r.Field("validate", "foreach") != nil || r.Field("validate", "deny") != nil
 	cr.values = values
+	if cr.needsVars {
+		cr.needs = needObject | needImages
+		if text, err := r.Node.String(); err == nil {
+			cr.needs = needsOf(text)
+		}
+	}
 	if err := cr.compileBody(r); err != nil {
 		var u *unsupportedError
 		if errors.As(err, &u) {
@@ -147,7 +155,7 @@ func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
 	if !r.needsVars {
 		return en, nil
 	}
-	ctx, err := e.unitContext(u)
+	ctx, err := e.unitContext(u, r.needs)
 	if err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
 	}
