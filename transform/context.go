@@ -82,7 +82,10 @@ type contextEntry struct {
 	name     string
 	value    *variables.Template
 	jmesPath *variables.Expr
-	def      *variables.Template
+	// dynPath is a jmesPath holding variables ("{{ jpExpression }}"):
+	// substituted, then parsed, per evaluation (parses are cached).
+	dynPath *dynamicExpr
+	def     *variables.Template
 	// configMap names a ConfigMap ("namespace/name" templates).
 	cmName, cmNamespace *variables.Template
 	// external explains why an entry that needs a cluster (apiCall,
@@ -117,7 +120,11 @@ func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 					return nil, fmt.Errorf("context %s: value: %w", name, err)
 				}
 			}
-			if p := scalarAt(v, "jmesPath"); p != "" {
+			if p := scalarAt(v, "jmesPath"); strings.Contains(p, "{{") {
+				if ce.dynPath, err = newDynamicExpr(p); err != nil {
+					return nil, fmt.Errorf("context %s: jmesPath: %w", name, err)
+				}
+			} else if p != "" {
 				if ce.jmesPath, err = variables.ParseExpr(p); err != nil {
 					return nil, fmt.Errorf("context %s: jmesPath: %w", name, err)
 				}
@@ -200,12 +207,18 @@ func (e *Engine) evalEntry(ce contextEntry, ctx *variables.Context) (interface{}
 			return nil, err
 		}
 	}
-	if ce.jmesPath != nil {
+	path := ce.jmesPath
+	if ce.dynPath != nil {
+		if path, err = ce.dynPath.expr(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if path != nil {
 		if ce.value != nil {
 			// jmesPath applies to the value when both are given.
-			v, err = ce.jmesPath.EvaluateOn(ctx, v)
+			v, err = path.EvaluateOn(ctx, v)
 		} else {
-			v, err = ce.jmesPath.Evaluate(ctx)
+			v, err = path.Evaluate(ctx)
 		}
 		if err != nil && ce.def == nil {
 			return nil, err

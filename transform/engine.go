@@ -143,6 +143,9 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	if len(units) == 0 {
 		return nil
 	}
+	for _, u := range units {
+		u.res.NamespaceLabels = e.opts.NamespaceLabels[u.res.Namespace]
+	}
 	var before = d.Node.YNode()
 	var snapshot = false
 	for _, u := range units {
@@ -216,7 +219,11 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			en.pss = pss
 			for _, o := range r.validate.validate(en) {
 				if o.status == report.StatusFail {
-					o.message = joinMessage(r.ruleMessage(en), o.message)
+					men := en
+					if o.ctx != nil {
+						men.ctx = o.ctx
+					}
+					o.message = joinMessage(r.ruleMessage(men), o.message)
 				}
 				out.Results = append(out.Results, r.result(u, o))
 			}

@@ -25,18 +25,23 @@ type foreachValidation struct {
 	anyPattern   *anyPatternCheck
 	deny         *denyCheck
 	nested       validation
+	depth        int
 }
 
 type foreachValidations []*foreachValidation
 
 func compileForeachValidation(n *yaml.RNode) (validation, error) {
+	return compileForeachValidationAt(n, 0)
+}
+
+func compileForeachValidationAt(n *yaml.RNode, depth int) (validation, error) {
 	if n.YNode().Kind != yaml.SequenceNode {
 		return nil, errors.New("foreach must be a list")
 	}
 	var out foreachValidations
 	for i, e := range n.YNode().Content {
 		en := yaml.NewRNode(e)
-		f := &foreachValidation{elementScope: scalarAt(en, "elementScope") != "false"}
+		f := &foreachValidation{elementScope: scalarAt(en, "elementScope") != "false", depth: depth}
 		list := scalarAt(en, "list")
 		if list == "" {
 			return nil, fmt.Errorf("foreach[%d]: list is required", i)
@@ -74,7 +79,7 @@ func compileForeachValidation(n *yaml.RNode) (validation, error) {
 			}
 			f.deny = &denyCheck{c}
 		case field(en, "foreach") != nil:
-			if f.nested, err = compileForeachValidation(field(en, "foreach")); err != nil {
+			if f.nested, err = compileForeachValidationAt(field(en, "foreach"), depth+1); err != nil {
 				return nil, fmt.Errorf("foreach[%d]: %w", i, err)
 			}
 		default:
@@ -121,9 +126,7 @@ func (f *foreachValidation) run(en env) (*outcome, int) {
 	elems, _ := v.([]interface{})
 	applied := 0
 	for i, el := range elems {
-		ctx := en.ctx.Clone()
-		ctx.Set("element", el)
-		ctx.Set("elementIndex", float64(i))
+		ctx := withElement(en.ctx, el, i, f.depth)
 		if ctx, err = en.e.load(f.entries, ctx); err != nil {
 			return &outcome{status: report.StatusError, message: err.Error()}, applied
 		}
@@ -138,6 +141,9 @@ func (f *foreachValidation) run(en env) (*outcome, int) {
 		sub := env{e: en.e, u: en.u, ctx: ctx}
 		o := f.check(sub, el)
 		if o.status == report.StatusFail || o.status == report.StatusError {
+			if o.ctx == nil {
+				o.ctx = ctx
+			}
 			if f.elementScope && (f.pattern != nil || f.anyPattern != nil) {
 				o.path = f.elementPath(en, i, el, o.path)
 			}

@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -17,6 +18,12 @@ import (
 // mechanisms it names, in Kyverno's order: patchStrategicMerge, then
 // patchesJson6902, then foreach.
 func compileMutation(n *yaml.RNode) (mutation, error) {
+	return compileMutationAt(n, 0)
+}
+
+// compileMutationAt compiles a mutate block whose foreach entries sit at a
+// nesting depth (0 for the rule's own foreach).
+func compileMutationAt(n *yaml.RNode, depth int) (mutation, error) {
 	var steps mutations
 	if field(n, "targets") != nil {
 		return nil, unsupported("mutate.targets changes other resources in the cluster and is not applied at render time")
@@ -36,7 +43,7 @@ func compileMutation(n *yaml.RNode) (mutation, error) {
 		steps = append(steps, s)
 	}
 	if fe := field(n, "foreach"); fe != nil {
-		f, err := compileForeachMutations(fe)
+		f, err := compileForeachMutations(fe, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -140,16 +147,19 @@ type foreachMutation struct {
 	pre        *conditions.Conditions
 	body       mutation
 	descending bool
+	// depth is the nesting level: element<depth> and elementIndex<depth>
+	// name the element besides element and elementIndex.
+	depth int
 }
 
-func compileForeachMutations(n *yaml.RNode) ([]mutation, error) {
+func compileForeachMutations(n *yaml.RNode, depth int) ([]mutation, error) {
 	if n.YNode().Kind != yaml.SequenceNode {
 		return nil, errors.New("foreach must be a list")
 	}
 	var out []mutation
 	for i, e := range n.YNode().Content {
 		en := yaml.NewRNode(e)
-		f := &foreachMutation{}
+		f := &foreachMutation{depth: depth}
 		list := scalarAt(en, "list")
 		if list == "" {
 			return nil, fmt.Errorf("foreach[%d]: list is required", i)
@@ -165,7 +175,7 @@ func compileForeachMutations(n *yaml.RNode) ([]mutation, error) {
 			return nil, fmt.Errorf("foreach[%d].preconditions: %w", i, err)
 		}
 		f.descending = strings.EqualFold(scalarAt(en, "order"), "Descending")
-		if f.body, err = compileMutation(en); err != nil {
+		if f.body, err = compileMutationAt(en, depth+1); err != nil {
 			return nil, fmt.Errorf("foreach[%d]: %w", i, err)
 		}
 		out = append(out, f)
@@ -182,6 +192,19 @@ func evalList(list *variables.Expr, ctx *variables.Context) (interface{}, error)
 		return nil, nil
 	}
 	return v, err
+}
+
+// withElement returns a context with a foreach element set as Kyverno's
+// AddElement does: element and elementIndex, and element<depth> and
+// elementIndex<depth> for nested loops (elementIndex0, elementIndex1, ...).
+func withElement(ctx *variables.Context, el interface{}, i, depth int) *variables.Context {
+	ctx = ctx.Clone()
+	d := strconv.Itoa(depth)
+	ctx.Set("element", el)
+	ctx.Set("elementIndex", float64(i))
+	ctx.Set("element"+d, el)
+	ctx.Set("elementIndex"+d, float64(i))
+	return ctx
 }
 
 // trimBraces accepts "{{ expr }}" as well as the documented bare "expr".
@@ -211,9 +234,7 @@ func (f *foreachMutation) apply(en env) (bool, error) {
 		if f.descending {
 			i = len(elems) - 1 - k
 		}
-		ctx := en.ctx.Clone()
-		ctx.Set("element", elems[i])
-		ctx.Set("elementIndex", float64(i))
+		ctx := withElement(en.ctx, elems[i], i, f.depth)
 		if ctx, err = en.e.load(f.entries, ctx); err != nil {
 			return applied, err
 		}

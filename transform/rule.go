@@ -18,6 +18,9 @@ type outcome struct {
 	status  report.Status
 	path    string
 	message string
+	// ctx, when set, is the context the failure was found in (a foreach
+	// element's): validate.message is substituted in it, as in Kyverno.
+	ctx     *variables.Context
 	control string
 	// exception names the PolicyExceptions ("namespace/name", comma
 	// separated) behind a skip.

@@ -63,5 +63,5 @@ func registerEngineFlags(cmd *cobra.Command, o *app.EngineOptions) {
 	fs.StringVar((*string)(&o.Policies.Profile), "profile", "restricted", "built-in Pod Security Standards profile")
 	fs.StringVarP(&o.Mode, "mode", "m", "", "override every rule's failure action: audit, warn or enforce")
 	fs.StringVarP(&o.Namespace, "namespace", "n", "default", "namespace of resources that name none (the HelmRelease's targetNamespace)")
-	fs.StringVar(&o.Registry, "registry", "", "mirror registry for the image rewrite (variable "+app.VariableRegistry+")")
+	fs.StringVar(&o.Registry.Registry, "registry", "", "mirror registry for the image rewrite (variable preadmit.registry)")
 }

@@ -29,6 +29,9 @@ func (f *renderFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.o.ReportFormat, "report-format", "lines", "format of --report-file: lines, table, json, policyreport, sarif, junit")
 	fs.StringVar(&f.tty, "tty", string(app.TTYAuto), "copy reports to the controlling terminal: auto, always or never")
 	registerExceptionFlags(fs, &f.o.Exceptions)
+	registryFlags(fs, &f.o.Registry)
+	valuesFlags(fs, &f.o.Values)
+	fs.StringArrayVar(&f.o.Values.ContextFiles, "context-file", nil, "ConfigMaps for configMap context entries: ConfigMap documents, a List, or a Kyverno CLI Context (repeatable)")
 	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		return applyEnv(cmd)
 	}

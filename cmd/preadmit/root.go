@@ -69,5 +69,6 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	root.AddCommand(newFn(stdin, stdout, stderr))
 	root.AddCommand(newFlux(stdin, stdout, stderr))
 	root.AddCommand(newExceptions(stdin, stdout))
+	root.AddCommand(newImages(stdin, stdout, stderr))
 	return root
 }

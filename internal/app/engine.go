@@ -2,16 +2,11 @@ package app
 
 import (
 	"errors"
-	"maps"
 
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 )
-
-// VariableRegistry is the variable the built-in mirror-images policy reads
-// the mirror registry from (--registry).
-const VariableRegistry = "preadmit.registry"
 
 // EngineOptions are the settings every command that runs the engine shares
 // (render, fn, flux postrenderers): which policies, how they act, and the
@@ -22,10 +17,13 @@ type EngineOptions struct {
 	// exceptions in policy files are read too.
 	Exceptions ExceptionOptions
 	Mode       string
-	Namespace string
-	// Registry, when set, is the mirror registry (variable preadmit.registry).
-	Registry string
-	// Variables are set in every rule's context by dotted path (--set).
+	Namespace  string
+	// Registry are the air-gapped mirror settings (--registry, ...).
+	Registry RegistryOptions
+	// Values are Kyverno CLI values, --set and context files.
+	Values ValuesOptions
+	// Variables are set in every rule's context by dotted path, under
+	// --set and the registry flags (the KRM function's variables).
 	Variables map[string]interface{}
 }
 
@@ -52,15 +50,13 @@ func newEngine(o EngineOptions) (*transform.Engine, *policy.Set, error) {
 	if err != nil {
 		return nil, nil, classify(err)
 	}
-	vars := maps.Clone(o.Variables)
-	if o.Registry != "" {
-		if vars == nil {
-			vars = map[string]interface{}{}
-		}
-		vars[VariableRegistry] = o.Registry
+	in, err := loadInputs(o.Values, o.Registry, o.Variables, namespace)
+	if err != nil {
+		return nil, nil, &ExitErr{Code: ExitError, Err: err}
 	}
 	eng, err := transform.New(transform.Options{
-		Policies: set.Policies, Mode: mode, Namespace: namespace, Variables: vars, Now: clock(at),
+		Policies: set.Policies, Mode: mode, Namespace: namespace, Now: clock(at),
+		Variables: in.vars, Values: in.values, NamespaceLabels: in.namespaces, ConfigMaps: in.configMaps,
 		Exceptions: xs, KeepExceptions: o.Exceptions.Keep, RequireExceptionMetadata: o.Exceptions.RequireMetadata,
 	})
 	if err = joinPolicyErrors(loadErr, err); err != nil {

@@ -50,7 +50,7 @@ func (f *Function) Process(rl *framework.ResourceList) error {
 		},
 		Mode:      cfg.Mode,
 		Namespace: cfg.Namespace,
-		Registry:  cfg.Registry,
+		Registry:  RegistryOptions{Registry: cfg.Registry},
 		Variables: cfg.Variables,
 	})
 	if err != nil {

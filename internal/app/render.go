@@ -28,6 +28,10 @@ type RenderOptions struct {
 	ReportFormat string
 	TTY          TTYMode
 	Version      string
+	// Registry are the air-gapped mirror settings (--registry, ...).
+	Registry RegistryOptions
+	// Values are Kyverno CLI values, --set and context files.
+	Values ValuesOptions
 }
 
 // Render reads manifests from in, applies the policies and writes the result
@@ -50,7 +54,8 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err := ctx.Err(); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
-	res, _, err := renderBytes(EngineOptions{Policies: o.Policies, Exceptions: o.Exceptions, Mode: o.Mode, Namespace: o.Namespace}, input)
+	res, _, err := renderBytes(EngineOptions{Policies: o.Policies, Exceptions: o.Exceptions, Mode: o.Mode,
+		Namespace: o.Namespace, Registry: o.Registry, Values: o.Values}, input)
 	if err != nil {
 		return err
 	}

@@ -128,6 +128,7 @@ func TestFunctions(t *testing.T) {
 		{expr: "time_since('', '2021-01-02T15:04:05Z', '2021-01-10T03:04:05Z')", want: "180h0m0s"},
 		{expr: "time_since('', '2021-01-02T15:04:05Z', '')", want: "24h0m0s"},
 		{expr: "time_now_utc()", want: "2021-01-03T15:04:05Z"},
+		{expr: "time_now()", want: "2021-01-03T15:04:05Z"},
 		{expr: "image_normalize('nginx')", want: "docker.io/nginx:latest"},
 		{expr: "image_normalize('ghcr.io/kyverno/kyverno:v1.12')", want: "ghcr.io/kyverno/kyverno:v1.12"},
 		{expr: "image_normalize('++')", wantErr: "bad image"},

@@ -37,6 +37,15 @@ func (i ImageInfo) String() string {
 	return image + ":" + i.Tag
 }
 
+// ReferenceWithTag is registry/path:tag, as Kyverno's images variable
+// gives it; the tag is empty for a reference with a digest only.
+func (i ImageInfo) ReferenceWithTag() string {
+	if i.Registry != "" {
+		return i.Registry + "/" + i.Path + ":" + i.Tag
+	}
+	return i.Path + ":" + i.Tag
+}
+
 // The grammar of github.com/distribution/reference, which Kyverno parses
 // images with.
 var (
@@ -102,11 +111,12 @@ func ParseImage(image string) (ImageInfo, error) {
 // imageValue is the JSON-like form of one entry of the images variable.
 func imageValue(info ImageInfo, pointer string) map[string]interface{} {
 	m := map[string]interface{}{
-		"registry":    info.Registry,
-		"path":        info.Path,
-		"name":        info.Name,
-		"jsonPointer": pointer,
-		"reference":   info.String(),
+		"registry":         info.Registry,
+		"path":             info.Path,
+		"name":             info.Name,
+		"jsonPointer":      pointer,
+		"reference":        info.String(),
+		"referenceWithTag": info.ReferenceWithTag(),
 	}
 	if info.Tag != "" {
 		m["tag"] = info.Tag
@@ -176,6 +186,13 @@ var podSpecPaths = map[string][]string{
 	"StatefulSet":           {"spec", "template", "spec"},
 	"Job":                   {"spec", "template", "spec"},
 	"CronJob":               {"spec", "jobTemplate", "spec", "template", "spec"},
+}
+
+// PodSpecPath returns where Kyverno finds the pod spec of a kind (Pod and
+// the pod controllers), and false for any other kind. The path is a copy.
+func PodSpecPath(kind string) ([]string, bool) {
+	p, ok := podSpecPaths[kind]
+	return append([]string(nil), p...), ok
 }
 
 // ResourceImages computes the images variable for a resource of one of the

@@ -59,6 +59,8 @@ type part struct {
 	lit  string
 	raw  string // the variable as written, "{{ x }}"
 	expr *Expr
+	// shallow marks "{{- x }}": its value is not substituted again.
+	shallow bool
 }
 
 // stringTemplate is a parsed string scalar.
@@ -67,6 +69,17 @@ type stringTemplate struct {
 	// whole is set when the string is exactly one variable: its value
 	// replaces the scalar with its type.
 	whole bool
+}
+
+// shallow reports whether the template uses shallow substitution, "{{- x }}",
+// which Kyverno evaluates once: variables in the values stay as they are.
+func (t *stringTemplate) shallow() bool {
+	for _, p := range t.parts {
+		if p.shallow {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *stringTemplate) hasVars() bool {
@@ -136,6 +149,10 @@ func parseString(s, path, self string) (*stringTemplate, error) {
 			continue
 		}
 		text := exprText(parts[i].raw)
+		if strings.HasPrefix(parts[i].raw, "{{-") {
+			parts[i].shallow = true
+			text = strings.TrimSpace(strings.TrimPrefix(text, "-"))
+		}
 		if text == "@" {
 			text = self
 		}
@@ -183,7 +200,7 @@ func (t *stringTemplate) eval(ctx *Context, path, self string) (interface{}, err
 			}
 		}
 		out := b.String()
-		if !t.hasVars() || !strings.Contains(out, "{{") {
+		if !t.hasVars() || t.shallow() || !strings.Contains(out, "{{") {
 			return unescape(out), nil
 		}
 		// Substituted values may hold variables of their own; Kyverno

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/images"
+	"github.com/preadmit/preadmit/transform/values"
+)
+
+// ValuesOptions give policies variables and external data the way the
+// Kyverno CLI does.
+type ValuesOptions struct {
+	// ValuesFile is a cli.kyverno.io/v1alpha1 Values file (--values-file).
+	ValuesFile string
+	// Set are key=value variables (--set), over the file's globalValues
+	// and resource values.
+	Set []string
+	// ContextFiles hold ConfigMaps for configMap context entries.
+	ContextFiles []string
+}
+
+// engineInputs are what the values and registry flags give the engine.
+type engineInputs struct {
+	vars       map[string]interface{}
+	values     func(transform.ValuesFor) map[string]interface{}
+	namespaces map[string]map[string]string
+	configMaps map[string]interface{}
+	mirror     images.Mirror
+}
+
+// loadInputs reads the values file, --set, the context files and the
+// registry flags, in the Kyverno CLI's precedence: globalValues, then
+// resource values, then --set; preadmit's own flags last.
+func loadInputs(v ValuesOptions, r RegistryOptions, extra map[string]interface{}, namespace string) (*engineInputs, error) {
+	in := &engineInputs{vars: map[string]interface{}{}}
+	var policies map[string]values.PolicyValues
+	if v.ValuesFile != "" {
+		b, err := os.ReadFile(v.ValuesFile)
+		if err != nil {
+			return nil, fmt.Errorf("--values-file: %w", err)
+		}
+		f, err := values.Load(b, v.ValuesFile)
+		if err != nil {
+			return nil, err
+		}
+		for k, x := range f.Global {
+			in.vars[k] = x
+		}
+		policies, in.namespaces = f.Policies, f.NamespaceLabels
+		if len(f.Policies) > 0 {
+			in.values = func(vf transform.ValuesFor) map[string]interface{} {
+				return f.For(vf.Policy, vf.Rule, vf.Resource.Name)
+			}
+		}
+	}
+	set, err := values.ParseSet(v.Set)
+	if err != nil {
+		return nil, err
+	}
+	for k, x := range set {
+		in.vars[k] = x
+		for _, pv := range policies {
+			for _, res := range pv.Resources {
+				delete(res, k)
+			}
+		}
+	}
+	for k, x := range extra {
+		in.vars[k] = x
+	}
+	for _, file := range v.ContextFiles {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("--context-file: %w", err)
+		}
+		cms, err := values.ConfigMaps(b, file, namespace)
+		if err != nil {
+			return nil, err
+		}
+		if in.configMaps == nil {
+			in.configMaps = map[string]interface{}{}
+		}
+		for k, cm := range cms {
+			in.configMaps[k] = cm
+		}
+	}
+	if in.mirror, err = applyRegistry(r, in.vars); err != nil {
+		return nil, err
+	}
+	return in, nil
+}

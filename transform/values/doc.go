@@ -1,0 +1,12 @@
+// Package values reads the Kyverno CLI's ways of giving variables and
+// external data to policies, so that preadmit accepts them as they are: a
+// values file (cli.kyverno.io/v1alpha1 Values, as in kyverno apply
+// --values-file: globalValues, policies[].rules[].values,
+// policies[].resources[].values, namespaceSelector, namespaces), --set
+// key=value pairs, and context files holding the ConfigMaps that configMap
+// context entries read (plain ConfigMaps, Lists of them, or a
+// cli.kyverno.io/v1alpha1 Context's spec.resources).
+//
+// It only parses: the engine (transform.Options) decides what the values
+// do, and nothing here reads the network or a cluster.
+package values

@@ -1,0 +1,164 @@
+package values
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+)
+
+// The file follows the schema of Kyverno's Values type
+// (cmd/cli/kubectl-kyverno/apis/v1alpha1/values_spec.go), every field used.
+const valuesFile = `apiVersion: cli.kyverno.io/v1alpha1
+kind: Values
+metadata:
+  name: values
+globalValues:
+  request.mode: dev
+  preadmit.registry: registry.local
+policies:
+- name: add-labels
+  rules:
+  - name: add-team
+    values:
+      team: payments
+  resources:
+  - name: web
+    values:
+      request.operation: UPDATE
+- name: add-labels
+  resources:
+  - name: web
+    values:
+      tier: frontend
+namespaceSelector:
+- name: prod
+  labels:
+    env: prod
+namespaces:
+- metadata:
+    name: prod
+    labels:
+      env: production
+`
+
+func TestLoad(t *testing.T) {
+	f, err := Load([]byte(valuesFile), "values.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]interface{}{"request.mode": "dev", "preadmit.registry": "registry.local"}; !reflect.DeepEqual(f.Global, want) {
+		t.Errorf("Global = %v, want %v", f.Global, want)
+	}
+	pv := f.Policies["add-labels"]
+	if want := map[string]interface{}{"team": "payments"}; !reflect.DeepEqual(pv.Rules["add-team"], want) {
+		t.Errorf("rule values = %v, want %v", pv.Rules["add-team"], want)
+	}
+	if want := map[string]interface{}{"request.operation": "UPDATE", "tier": "frontend"}; !reflect.DeepEqual(pv.Resources["web"], want) {
+		t.Errorf("resource values = %v, want %v (entries of one policy merge)", pv.Resources["web"], want)
+	}
+	if got := f.NamespaceLabels["prod"]["env"]; got != "production" {
+		t.Errorf("namespace labels = %v, want namespaces to win over namespaceSelector", f.NamespaceLabels)
+	}
+	// Older files have no apiVersion and kind.
+	if _, err := Load([]byte("globalValues:\n  a: b\n"), "old.yaml"); err != nil {
+		t.Errorf("a values file without apiVersion/kind: %v", err)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for name, doc := range map[string]string{
+		"kind":          "apiVersion: v1\nkind: ConfigMap\n",
+		"apiVersion":    "apiVersion: cli.kyverno.io/v2\nkind: Values\n",
+		"unknown field": "globalValue:\n  a: b\n",
+		"policy name":   "policies:\n- rules: [{name: r}]\n",
+		"rule name":     "policies:\n- name: p\n  rules: [{values: {a: b}}]\n",
+		"resource name": "policies:\n- name: p\n  resources: [{values: {a: b}}]\n",
+		"foreachValues": "policies:\n- name: p\n  rules: [{name: r, foreachValues: [{a: [1]}]}]\n",
+		"not an object": "- a\n- b\n",
+	} {
+		_, err := Load([]byte(doc), "v.yaml")
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.File != "v.yaml" {
+			t.Errorf("%s: error %v, want a *FileError naming the file", name, err)
+		}
+	}
+}
+
+func TestParseSet(t *testing.T) {
+	got, err := ParseSet([]string{"a=1,b = two", "c=x=y", "a=3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]interface{}{"a": "3", "b": "two", "c": "x=y"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseSet = %v, want %v", got, want)
+	}
+	for _, bad := range []string{"novalue", "=x", "request.object.metadata.name=x"} {
+		if _, err := ParseSet([]string{bad}); err == nil {
+			t.Errorf("ParseSet(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestConfigMaps(t *testing.T) {
+	doc := `apiVersion: v1
+kind: ConfigMap
+metadata: {name: a}
+data: {k: v}
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: b, namespace: other}
+  data: {k: w}
+---
+apiVersion: cli.kyverno.io/v1alpha1
+kind: Context
+metadata: {name: ctx}
+spec:
+  resources:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: c, namespace: platform}
+    data: {k: x}
+  - apiVersion: v1
+    kind: Secret
+    metadata: {name: ignored}
+`
+	cms, err := ConfigMaps([]byte(doc), "ctx.yaml", "apps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"apps/a": "v", "other/b": "w", "platform/c": "x"} {
+		cm, ok := cms[key].(map[string]interface{})
+		if !ok {
+			t.Errorf("ConfigMap %s missing: %v", key, cms)
+			continue
+		}
+		if got := cm["data"].(map[string]interface{})["k"]; got != want {
+			t.Errorf("%s data.k = %v, want %v", key, got, want)
+		}
+	}
+	if len(cms) != 3 {
+		t.Errorf("got %d ConfigMaps, want 3", len(cms))
+	}
+	if _, err := ConfigMaps([]byte("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"), "s.yaml", "apps"); err == nil {
+		t.Error("a file without ConfigMaps was accepted")
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(valuesFile))
+	f.Add([]byte("globalValues: {a: [1, {b: c}]}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<16 {
+			return
+		}
+		f, err := Load(b, "fuzz.yaml")
+		if err == nil && f == nil {
+			t.Fatal("nil file without error")
+		}
+		_, _ = ConfigMaps(b, "fuzz.yaml", "default")
+	})
+}
