@@ -3,9 +3,6 @@ package match
 import (
 	"fmt"
 	"strings"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 )
 
 // Matcher is a compiled match or exclude block.
@@ -20,8 +17,8 @@ type filter struct {
 	names        []string
 	namespaces   []string
 	annotations  map[string]string
-	selector     labels.Selector
-	nsSelector   labels.Selector
+	selector     *selector
+	nsSelector   *selector
 	operations   []string
 	needsSubject bool
 	empty        bool
@@ -91,13 +88,6 @@ func compileFilter(f *Filter) (*filter, error) {
 		return nil, fmt.Errorf("namespaceSelector: %w", err)
 	}
 	return out, nil
-}
-
-func compileSelector(s *metav1.LabelSelector) (labels.Selector, error) {
-	if s == nil {
-		return nil, nil
-	}
-	return metav1.LabelSelectorAsSelector(s)
 }
 
 // parseKind reads Kyverno's kind forms: "Kind", "version/Kind",

@@ -1,8 +1,6 @@
 package match
 
 import (
-	"k8s.io/apimachinery/pkg/labels"
-
 	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
@@ -104,10 +102,10 @@ func (f *filter) matches(r *Resource) bool {
 			return false
 		}
 	}
-	if f.selector != nil && !f.selector.Matches(labels.Set(r.Labels)) {
+	if f.selector != nil && !f.selector.Matches(r.Labels) {
 		return false
 	}
-	if f.nsSelector != nil && (r.NamespaceLabels == nil || !f.nsSelector.Matches(labels.Set(r.NamespaceLabels))) {
+	if f.nsSelector != nil && (r.NamespaceLabels == nil || !f.nsSelector.Matches(r.NamespaceLabels)) {
 		return false
 	}
 	if len(f.operations) > 0 && !contains(f.operations, r.operation()) {
