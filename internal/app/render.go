@@ -26,52 +26,27 @@ type RenderOptions struct {
 	ReportFormat string
 	TTY          TTYMode
 	Version      string
+	// Variables are set in every rule's context (e.g. "preadmit.registry").
+	Variables map[string]interface{}
 }
 
 // Render reads manifests from in, applies the policies and writes the result
 // to out. Diagnostics go to ch. On any failure nothing is written to out.
 func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, ch *Channels) error {
-	mode, err := transform.ParseMode(o.Mode)
+	p, err := NewPipeline(o)
 	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
-	}
-	format := report.FormatLines
-	if o.ReportFormat != "" {
-		if format, err = report.ParseFormat(o.ReportFormat); err != nil {
-			return &ExitErr{Code: ExitError, Err: err}
-		}
-	}
-	set, err := LoadPolicies(o.Policies)
-	if err != nil {
-		return classify(err)
-	}
-	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: mode, Namespace: o.Namespace})
-	if err != nil {
-		return classify(err)
+		return err
 	}
 	input, err := io.ReadAll(in)
 	if err != nil {
 		return &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
 	}
-	if err := ctx.Err(); err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
-	}
-	res, err := eng.Render(input)
+	res, err := p.Render(ctx, input)
 	if err != nil {
-		return classify(err)
+		return err
 	}
-	report.Sort(res.Results)
-	ropts := report.Options{Resources: res.Resources, ToolVersion: o.Version}
-	if o.ReportFile != "" {
-		if err := writeReportFile(o.ReportFile, format, res.Results, ropts); err != nil {
-			return &ExitErr{Code: ExitError, Err: err}
-		}
-	}
-	if v := res.Violations(); len(v) > 0 {
-		text := findings(res.Results, true) + summaryLine(res) + "\n"
-		ch.Failure(text)
-		return &ExitErr{Code: ExitViolation, Reported: true,
-			Err: fmt.Errorf("%d violation(s) of policies in Enforce: nothing was rendered", len(v))}
+	if err := p.Conclude(res, ch); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if o.Diff {
@@ -85,11 +60,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if _, err := out.Write(buf.Bytes()); err != nil {
 		return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
 	}
-	text := findings(res.Results, false)
-	if !o.Quiet || text != "" {
-		text += summaryLine(res) + "\n"
-	}
-	ch.Success(text)
+	p.Succeed(res, ch)
 	return nil
 }
 
