@@ -41,10 +41,16 @@ func New(opts Options) (*Engine, error) {
 	}
 	var errs policy.Errors
 	for _, p := range opts.Policies {
+		failed := map[string]bool{}
 		for _, r := range p.Rules {
 			cr, err := compileRule(p, r, opts.Mode)
 			if err != nil {
-				errs = append(errs, &policy.Error{File: p.File, Policy: p.Name, Rule: r.Name, Err: err})
+				// An autogen rule repeats its source rule's defect at a
+				// longer path: report the rule the author wrote, once.
+				if !failed[r.AutogenOf] {
+					errs = append(errs, &policy.Error{File: p.File, Policy: p.Name, Rule: r.Name, Err: err})
+				}
+				failed[r.Name] = true
 				continue
 			}
 			e.rules = append(e.rules, cr)
@@ -135,6 +141,11 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: err.Error()}))
 			case applied:
 				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusPass, message: "mutated"}))
+			default:
+				// As Kyverno: a rule that matched but changed nothing (its
+				// anchors did not hold, or the resource already had the
+				// values) is skipped with "no patches applied".
+				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusSkip, message: "no patches applied"}))
 			}
 		}
 		if snapshot {

@@ -138,13 +138,25 @@ func (f *foreachValidation) run(en env) (*outcome, int) {
 		sub := env{e: en.e, u: en.u, ctx: ctx}
 		o := f.check(sub, el)
 		if o.status == report.StatusFail || o.status == report.StatusError {
-			if f.pathPrefix != "" && f.elementScope && (f.pattern != nil || f.anyPattern != nil) {
-				o.path = joinPath(fmt.Sprintf("%s[%d]", f.pathPrefix, i), o.path)
+			if f.elementScope && (f.pattern != nil || f.anyPattern != nil) {
+				o.path = f.elementPath(en, i, el, o.path)
 			}
 			return &o, applied
 		}
 	}
 	return nil, applied
+}
+
+// elementPath prefixes an element-relative failure path with the element's
+// place in the resource.
+func (f *foreachValidation) elementPath(en env, i int, el interface{}, p string) string {
+	if f.pathPrefix != "" {
+		return joinPath(fmt.Sprintf("%s[%d]", f.pathPrefix, i), p)
+	}
+	if at, ok := locate(en.u.node.YNode(), el); ok {
+		return joinPath(at, p)
+	}
+	return p
 }
 
 func (f *foreachValidation) check(en env, el interface{}) outcome {
@@ -173,6 +185,8 @@ func joinPath(prefix, p string) string {
 	switch {
 	case p == "":
 		return prefix
+	case prefix == "":
+		return p
 	case strings.HasPrefix(p, "["):
 		return prefix + p
 	}

@@ -100,7 +100,7 @@ func (s strategicStep) apply(en env) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return st.Outcome == strategic.Applied, nil
+	return st.Changed, nil
 }
 
 type jsonStep struct {
@@ -128,10 +128,7 @@ func (s jsonStep) apply(en env) (bool, error) {
 			return false, err
 		}
 	}
-	if err := p.Apply(en.u.node); err != nil {
-		return false, err
-	}
-	return true, nil
+	return p.Apply(en.u.node)
 }
 
 // foreachMutation is one entry of mutate.foreach: the list expression, its

@@ -19,6 +19,9 @@ var version = "dev"
 // run builds the command tree, runs it and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot(stdin, stdout, stderr)
+	if args == nil {
+		args = []string{} // cobra reads os.Args for a nil slice
+	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {

@@ -31,13 +31,7 @@ func NewPipeline(o RenderOptions) (*Pipeline, error) {
 			return nil, &ExitErr{Code: ExitError, Err: err}
 		}
 	}
-	set, err := LoadPolicies(o.Policies)
-	if err != nil {
-		return nil, classify(err)
-	}
-	eng, err := transform.New(transform.Options{
-		Policies: set.Policies, Mode: mode, Namespace: o.Namespace, Variables: o.Variables,
-	})
+	eng, _, err := NewEngine(o.Policies, transform.Options{Mode: mode, Namespace: o.Namespace, Variables: o.Variables})
 	if err != nil {
 		return nil, classify(err)
 	}

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/preadmit/preadmit/policies"
+	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/policy"
 )
 
@@ -78,6 +80,8 @@ func hasMutation(p *policy.Policy) bool {
 // LoadPolicies returns the embedded library (unless NoBuiltin) followed by
 // the user's policies, less the disabled ones. A user policy with the name
 // of a built-in replaces it, so teams can tune a built-in by copying it.
+// On policy errors it also returns the policies that did load, so that
+// NewEngine can report every defect at once.
 func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 	set := &policy.Set{}
 	profile, err := ParseProfile(string(o.Profile))
@@ -97,11 +101,13 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 		}
 		set.Others = append(set.Others, b.Others...)
 	}
+	var loadErr error
 	if len(o.Paths) > 0 {
 		u, err := policy.LoadPaths(o.Paths)
-		if err != nil {
+		if err != nil && !policy.IsPolicyError(err) {
 			return nil, err
 		}
+		loadErr = err
 		for _, p := range u.Policies {
 			set.Policies = slices.DeleteFunc(set.Policies, func(b *policy.Policy) bool {
 				return strings.HasPrefix(b.File, "embedded:") && b.Name == p.Name && b.Kind == p.Kind
@@ -120,5 +126,34 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 		}
 	}
 	set.Policies = slices.DeleteFunc(set.Policies, func(p *policy.Policy) bool { return slices.Contains(o.Disable, p.Name) })
-	return set, nil
+	return set, loadErr
+}
+
+// NewEngine loads the policies and compiles them, reporting the errors of
+// both steps together: a user fixes every defect in one go.
+func NewEngine(po PolicyOptions, opts transform.Options) (*transform.Engine, *policy.Set, error) {
+	set, loadErr := LoadPolicies(po)
+	if set == nil {
+		return nil, nil, loadErr
+	}
+	opts.Policies = set.Policies
+	eng, err := transform.New(opts)
+	if loadErr == nil && err == nil {
+		return eng, set, nil
+	}
+	var all policy.Errors
+	for _, e := range []error{loadErr, err} {
+		var es policy.Errors
+		var pe *policy.Error
+		switch {
+		case e == nil:
+		case errors.As(e, &es):
+			all = append(all, es...)
+		case errors.As(e, &pe):
+			all = append(all, pe)
+		default:
+			return nil, nil, e
+		}
+	}
+	return nil, nil, all
 }

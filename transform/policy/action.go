@@ -8,15 +8,15 @@ import (
 )
 
 // ParseAction reads a failure action, case-insensitively as Kyverno does
-// ("enforce", "Enforce", "audit", "Audit"); "warn" is preadmit's.
+// ("enforce", "Enforce", "audit", "Audit"). Warn is not a Kyverno failure
+// action and a policy naming it would not load in a cluster: preadmit's Warn
+// comes only from --mode.
 func ParseAction(s string) (report.Action, error) {
 	switch strings.ToLower(s) {
 	case "audit":
 		return report.ActionAudit, nil
 	case "enforce":
 		return report.ActionEnforce, nil
-	case "warn":
-		return report.ActionWarn, nil
 	}
 	return "", fmt.Errorf("unknown failure action %q: expected Audit or Enforce", s)
 }

@@ -137,9 +137,37 @@ func (s *Set) add(file string, b []byte) Errors {
 			}
 			continue
 		}
+		if !knownKinds[apiGroup(apiVersion)][kind] {
+			errs = append(errs, &Error{File: file, Policy: d.Node.GetName(),
+				Err: fmt.Errorf("document %d: %s is not a Kyverno kind (expected ClusterPolicy, Policy or PolicyException)", d.Index, kind)})
+			continue
+		}
 		s.Others = append(s.Others, &Document{File: file, Node: d.Node})
 	}
 	return errs
+}
+
+// knownKinds are the kinds of Kyverno's API groups. A document of another
+// kind in those groups is a typo ("ClusterPolicies"), not something to skip.
+var knownKinds = map[string]map[string]bool{
+	"kyverno.io": {
+		"ClusterPolicy": true, "Policy": true, "PolicyException": true,
+		"CleanupPolicy": true, "ClusterCleanupPolicy": true, "GlobalContextEntry": true,
+		"UpdateRequest": true, "PolicyReport": true, "ClusterPolicyReport": true,
+	},
+	"policies.kyverno.io": {
+		"ValidatingPolicy": true, "NamespacedValidatingPolicy": true,
+		"ImageValidatingPolicy": true, "NamespacedImageValidatingPolicy": true,
+		"MutatingPolicy": true, "NamespacedMutatingPolicy": true,
+		"GeneratingPolicy": true, "NamespacedGeneratingPolicy": true,
+		"DeletingPolicy": true, "NamespacedDeletingPolicy": true,
+		"PolicyException": true,
+	},
+}
+
+func apiGroup(apiVersion string) string {
+	g, _, _ := strings.Cut(apiVersion, "/")
+	return g
 }
 
 // Parse reads one ClusterPolicy or Policy document, validates its shape and

@@ -141,7 +141,7 @@ func TestApply(t *testing.T) {
 			r := yaml.MustParse(tt.resource)
 			before := r.MustString()
 			root := r.YNode()
-			err = p.Apply(r)
+			_, err = p.Apply(r)
 			if tt.wantErr != nil {
 				var oe *OpError
 				if !errors.Is(err, tt.wantErr) || !errors.As(err, &oe) {
@@ -200,7 +200,7 @@ func FuzzApply(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_ = p.Apply(r)
+		_, _ = p.Apply(r)
 	})
 }
 
@@ -213,7 +213,7 @@ func BenchmarkApplyDeployment(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r := yaml.MustParse(doc)
-		if err := p.Apply(r); err != nil {
+		if _, err := p.Apply(r); err != nil {
 			b.Fatal(err)
 		}
 	}

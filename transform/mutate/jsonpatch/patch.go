@@ -207,29 +207,48 @@ func checkNoAlias(n *yaml.Node) error {
 }
 
 // Apply runs the operations in order on resource. Either all apply or the
-// resource is left as it was; the root node keeps its identity.
-func (p *Patch) Apply(resource *yaml.RNode) error {
+// resource is left as it was; the root node keeps its identity. It reports
+// whether the resource changed: a patch can apply and change nothing (an
+// "add" of the value already there).
+func (p *Patch) Apply(resource *yaml.RNode) (bool, error) {
 	if resource == nil || resource.YNode() == nil {
-		return &OpError{Index: -1, Err: errors.New("resource is nil")}
+		return false, &OpError{Index: -1, Err: errors.New("resource is nil")}
 	}
 	root := resource.YNode()
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
 	if err := checkNoAlias(root); err != nil {
-		return &OpError{Index: -1, Err: err}
+		return false, &OpError{Index: -1, Err: err}
 	}
 	if len(p.ops) == 0 {
-		return nil
+		return false, nil
 	}
 	work := deepCopy(root)
 	for i, op := range p.ops {
 		var err error
 		work, err = apply(work, op)
 		if err != nil {
-			return &OpError{Index: i, Op: op.kind, Path: op.rawPath, Err: err}
+			return false, &OpError{Index: i, Op: op.kind, Path: op.rawPath, Err: err}
 		}
 	}
+	if identical(root, work) {
+		return false, nil
+	}
 	*root = *work
-	return nil
+	return true, nil
+}
+
+// identical reports whether two trees would be written out the same: same
+// kinds, tags, values and key order.
+func identical(a, b *yaml.Node) bool {
+	if a.Kind != b.Kind || a.Tag != b.Tag || a.Value != b.Value || a.Style != b.Style || len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !identical(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -18,6 +18,9 @@ import (
 // elements where they are, and appends new map keys in patch order.
 type merger struct {
 	targets map[*yaml.Node]*yaml.Node
+	// changed is set by every edit of the resource, so that a patch the
+	// resource already satisfies is told apart from one that changed it.
+	changed bool
 }
 
 // mapping merges p into d. It reports whether p asks for d to be deleted.
@@ -29,6 +32,7 @@ func (m *merger) mapping(p, d *yaml.Node, s *openapi.ResourceSchema, path string
 		c := clean(p)
 		if !equalNodes(c, d) {
 			d.Content = c.Content
+			m.changed = true
 		}
 		return false, nil
 	}
@@ -44,6 +48,7 @@ func (m *merger) mapping(p, d *yaml.Node, s *openapi.ResourceSchema, path string
 		case isNull(v):
 			if dk != nil {
 				removeField(d, k.Value)
+				m.changed = true
 			}
 			continue
 		case dk == nil:
@@ -53,13 +58,16 @@ func (m *merger) mapping(p, d *yaml.Node, s *openapi.ResourceSchema, path string
 			nk := copyNode(k)
 			stripComments(nk)
 			d.Content = append(d.Content, nk, clean(v))
+			m.changed = true
 			continue
 		case isNull(dv):
 			if directiveOf(v) == "delete" {
 				removeField(d, k.Value)
+				m.changed = true
 				continue
 			}
 			setValue(d, k.Value, clean(v))
+			m.changed = true
 			continue
 		}
 		var del bool
@@ -79,7 +87,9 @@ func (m *merger) mapping(p, d *yaml.Node, s *openapi.ResourceSchema, path string
 			if dv.Kind != yaml.ScalarNode {
 				return false, &MergeError{Path: childPath, Err: fmt.Errorf("patch has a value, resource has a %s", kindName(dv))}
 			}
-			setScalar(dv, v)
+			if setScalar(dv, v) {
+				m.changed = true
+			}
 		default:
 			return false, &MergeError{Path: childPath, Err: fmt.Errorf("unsupported patch node %s", kindName(v))}
 		}
@@ -88,6 +98,7 @@ func (m *merger) mapping(p, d *yaml.Node, s *openapi.ResourceSchema, path string
 		}
 		if del {
 			removeField(d, k.Value)
+			m.changed = true
 		}
 	}
 	return false, nil
@@ -125,6 +136,7 @@ func (m *merger) list(p, d *yaml.Node, s *openapi.ResourceSchema, path string) (
 		}
 		if del {
 			removeElement(d, t)
+			m.changed = true
 		}
 	}
 	if len(elems) > 0 && len(rest) == 0 {
@@ -136,11 +148,14 @@ func (m *merger) list(p, d *yaml.Node, s *openapi.ResourceSchema, path string) (
 		c := cleanList(rest)
 		if !equalNodes(&yaml.Node{Kind: yaml.SequenceNode, Content: c}, &yaml.Node{Kind: yaml.SequenceNode, Content: d.Content}) {
 			d.Content = c
+			m.changed = true
 		}
 		return false, nil
 	}
 	if len(keys) == 0 {
-		mergeSet(d, rest)
+		if mergeSet(d, rest) {
+			m.changed = true
+		}
 		return false, nil
 	}
 
@@ -176,19 +191,21 @@ func (m *merger) list(p, d *yaml.Node, s *openapi.ResourceSchema, path string) (
 		}
 		if del {
 			removeElement(d, target)
+			m.changed = true
 		}
 	}
 	if len(added) > 0 {
 		// kustomize's merge2, with the ListPrepend option Kyverno gets,
 		// puts new elements before the existing ones.
 		d.Content = append(added, d.Content...)
+		m.changed = true
 	}
 	return false, nil
 }
 
 // mergeSet merges a list of scalars that the schema marks as associative
 // without keys (finalizers): new values go first, in patch order.
-func mergeSet(d *yaml.Node, patch []*yaml.Node) {
+func mergeSet(d *yaml.Node, patch []*yaml.Node) bool {
 	var added []*yaml.Node
 	for _, e := range patch {
 		if containsEqual(d.Content, e) || containsEqual(added, e) {
@@ -199,6 +216,7 @@ func mergeSet(d *yaml.Node, patch []*yaml.Node) {
 	if len(added) > 0 {
 		d.Content = append(added, d.Content...)
 	}
+	return len(added) > 0
 }
 
 func directiveOf(n *yaml.Node) string {
@@ -259,15 +277,17 @@ func dropDirectives(n *yaml.Node) {
 
 // setScalar gives resource scalar d the value of patch scalar p, keeping d's
 // comments and, like merge2, d's style; a quoted style is dropped when the
-// new value is not a string, or it would turn into one.
-func setScalar(d, p *yaml.Node) {
+// new value is not a string, or it would turn into one. It reports whether
+// d changed.
+func setScalar(d, p *yaml.Node) bool {
 	if d.Value == p.Value && d.ShortTag() == p.ShortTag() {
-		return
+		return false
 	}
 	if p.ShortTag() != yaml.NodeTagString || strings.Contains(p.Value, "\n") {
 		d.Style = p.Style
 	}
 	d.Value, d.Tag = p.Value, p.Tag
+	return true
 }
 
 // adoptStyle gives an empty resource map or list the patch's style, as

@@ -32,6 +32,9 @@ func (o Outcome) String() string {
 // Status is the result of one Apply.
 type Status struct {
 	Outcome Outcome
+	// Changed reports whether the merge edited the resource; an Applied
+	// patch the resource already satisfied leaves it false.
+	Changed bool
 	// Reason tells, for a skip, which condition failed and where.
 	Reason string
 }
@@ -137,6 +140,9 @@ func (p *Patch) Apply(resource *yaml.RNode) (Status, error) {
 	}
 	if del {
 		return Status{}, &MergeError{Path: "$", Err: errors.New("$patch: delete at the root would delete the resource")}
+	}
+	if m.changed {
+		return Status{Outcome: Applied, Changed: true}, nil
 	}
 	return Status{Outcome: Applied}, nil
 }
