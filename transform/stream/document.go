@@ -29,6 +29,11 @@ type Document struct {
 // Empty reports whether the document has no content, only comments or space.
 func (d *Document) Empty() bool { return d.Node == nil }
 
+// Helm4FilenameAnnotation is the annotation Helm 4 puts on every document it
+// gives a post-renderer, naming its template; Helm files the document back
+// under that template afterwards, so it must survive every mutation.
+const Helm4FilenameAnnotation = "postrenderer.helm.sh/postrender-filename"
+
 // sourceOf finds Helm's "# Source: path" comment at the head of a document.
 func sourceOf(raw []byte) string {
 	for len(raw) > 0 {
