@@ -65,5 +65,6 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	ro.register(root)
 	root.AddCommand(newRender(stdin, stdout, stderr))
 	root.AddCommand(newPolicies(stdout))
+	root.AddCommand(newHelm(stdout, stderr))
 	return root
 }
