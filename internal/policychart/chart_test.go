@@ -214,6 +214,15 @@ func TestChartRendersLikePreadmit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Mutations apply in policy order, which decides where added keys go:
+	// take the chart's policies in the library's order.
+	order := map[string]int{}
+	for i, p := range lib.Policies {
+		order[p.Name] = i
+	}
+	sort.SliceStable(fromChart.Policies, func(i, j int) bool {
+		return order[fromChart.Policies[i].Name] < order[fromChart.Policies[j].Name]
+	})
 	vars := map[string]interface{}{"preadmit": map[string]interface{}{"registry": "mirror.corp.example"}}
 	a := renderWith(t, fromChart.Policies, nil, input)
 	b := renderWith(t, lib.Policies, vars, input)
