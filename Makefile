@@ -8,7 +8,7 @@ FUZZTIME ?= 4s
 
 include hack/tools.mk
 
-.PHONY: all build test unit vet fuzz bench demo generate clean
+.PHONY: all build test unit vet fuzz kyverno-test bench demo generate clean
 
 all: build
 
@@ -26,17 +26,28 @@ unit: build $(HELM) $(HELM4) $(KUSTOMIZE) ## Unit, golden, corpus and end-to-end
 generate: ## Regenerate charts/preadmit-policies from policies/ (a test fails when it is stale)
 	$(GO) run ./hack/genpolicychart charts/preadmit-policies
 
+kyverno-test: build ## The library's own kyverno-test.yaml files, as "kyverno test policies/" would run them
+	$(PREADMIT) test --require-tests --fail-only policies/
+
 fuzz: ## A short run of every fuzz target
 	FUZZTIME=$(FUZZTIME) hack/fuzz.sh
 
-test: vet unit fuzz ## Everything CI runs
+test: vet unit kyverno-test fuzz ## Everything CI runs
 
-bench: ## Benchmarks, 10,000-document stream against the go-yaml floor
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=3x ./transform/
+bench: build ## Benchmarks: the 10,000-document stream against the go-yaml floor, then the binary's time and peak memory
+	$(GO) test -run='^$$' -bench='^Benchmark(Render|Floor)' -benchmem -benchtime=3x ./transform/
+	$(GO) run ./hack/benchstream > $(BIN)/bench-10k.yaml
+	@ls -l $(BIN)/bench-10k.yaml | awk '{print "input:", $$5, "bytes"}'
+	/usr/bin/time -f 'preadmit render: %e s wall, %U s user, %M KB peak RSS' \
+		$(PREADMIT) render --mode audit --tty=never -q < $(BIN)/bench-10k.yaml > /dev/null
 
 demo: build $(HELM) ## Render charts/demo-app through preadmit: diff of the mutations, then the report
-	@echo "== helm template demo charts/demo-app | preadmit render --diff"
-	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 | $(PREADMIT) render --diff --tty=never
+	@echo "== helm template demo charts/demo-app | preadmit render --diff   (what the mutations change)"
+	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 | $(PREADMIT) render --diff --tty=never -q
+	@echo
+	@echo "== the report of the same render (--report-format table)"
+	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 | \
+		$(PREADMIT) render --tty=never -q --report-file /dev/stderr --report-format table >/dev/null
 	@echo
 	@echo "== the same through 'helm template --post-renderer' in enforce mode (expected to fail):"
 	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 --post-renderer $(PREADMIT) \

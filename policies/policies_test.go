@@ -189,7 +189,11 @@ func checkTest(t *testing.T, lp libraryPolicy, p *yaml.RNode) {
 		ruleNames[n] = true
 		isValidate[n] = rn.Field("validate") != nil
 	}
-	type outcome struct{ pass, fail, deployment bool }
+	// A validate rule needs a passing and a failing resource. A mutate rule
+	// cannot fail: its two sides are a resource it patches (pass, with
+	// patchedResources) and one it leaves alone (skip: Kyverno's "no
+	// patches applied", or a precondition or condition anchor not met).
+	type outcome struct{ pass, fail, skip, patched, deployment bool }
 	seen := map[string]*outcome{}
 	results, _ := test.Pipe(yaml.Lookup("results"))
 	if results == nil {
@@ -215,13 +219,15 @@ func checkTest(t *testing.T, lp libraryPolicy, p *yaml.RNode) {
 		}
 		o.pass = o.pass || want == "pass"
 		o.fail = o.fail || want == "fail"
+		o.skip = o.skip || want == "skip"
+		o.patched = o.patched || (want == "pass" && str(t, res, "patchedResources") != "")
 		o.deployment = o.deployment || kind == "Deployment"
 		for _, name := range strs(res, "resources") {
 			if !resources[key{kind, name}] {
 				t.Errorf("rule %s: resource %s/%s is not in the test's resources", rule, kind, name)
 			}
 		}
-		if pf := str(t, res, "patchedResource"); pf != "" {
+		if pf := str(t, res, "patchedResources"); pf != "" {
 			if !strings.HasPrefix(pf, "patched-") {
 				t.Errorf("rule %s: patched resource file %s should be named patched-*.yaml", rule, pf)
 			}
@@ -243,6 +249,10 @@ func checkTest(t *testing.T, lp libraryPolicy, p *yaml.RNode) {
 			t.Errorf("rule %s has no passing resource", r)
 		case isValidate[r] && !o.fail:
 			t.Errorf("validate rule %s has no failing resource", r)
+		case !isValidate[r] && !o.patched:
+			t.Errorf("mutate rule %s has no passing result with patchedResources", r)
+		case !isValidate[r] && !o.skip:
+			t.Errorf("mutate rule %s has no resource it leaves unchanged (result: skip)", r)
 		}
 	}
 	if !slices.ContainsFunc(slices.Collect(func(yield func(*outcome) bool) {

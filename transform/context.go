@@ -2,25 +2,44 @@ package transform
 
 import (
 	"fmt"
+	"regexp"
+	"sort"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/variables"
 )
 
+// need says which expensive parts of a unit's context a rule reads:
+// request.object (the whole resource converted) and images (every image
+// reference parsed).
+type need uint8
+
+const (
+	needObject need = 1 << iota
+	needImages
+)
+
 // unitContext returns the variables context of a unit, built on first use
-// and rebuilt after a mutation changed the resource: request.object always
-// shows the resource as the previous rules left it, as in Kyverno.
-func (e *Engine) unitContext(u *unit) (*variables.Context, error) {
-	if u.ctx != nil && !u.dirty {
+// and rebuilt after a mutation changed the unit. The resource and its images
+// are converted only for rules that can read them.
+func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
+	if u.dirty {
+		u.ctx, u.has, u.dirty = nil, 0, false
+	}
+	if u.ctx != nil && u.has&n == n {
 		return u.ctx, nil
 	}
-	obj, err := variables.FromRNode(u.node)
-	if err != nil {
-		return nil, fmt.Errorf("reading resource for variables: %w", err)
-	}
+	n |= u.has
 	ctx := e.base.Clone()
-	ctx.Set("request.object", obj)
+	if n&needObject != 0 {
+		obj, err := variables.FromRNode(u.node)
+		if err != nil {
+			return nil, fmt.Errorf("reading resource for variables: %w", err)
+		}
+		ctx.Set("request.object", obj)
+	}
 	ctx.Set("request.operation", "CREATE")
 	ctx.Set("request.namespace", u.res.Namespace)
 	ctx.Set("request.name", u.res.Name)
@@ -28,12 +47,35 @@ func (e *Engine) unitContext(u *unit) (*variables.Context, error) {
 	ctx.Set("request.userInfo", map[string]interface{}{"username": "", "groups": []interface{}{}})
 	ctx.Set("serviceAccountName", "")
 	ctx.Set("serviceAccountNamespace", "")
-	if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
-		ctx.Set("images", images)
+	if n&needImages != 0 {
+		if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
+			ctx.Set("images", images)
+		}
 	}
-	u.ctx, u.dirty = ctx, false
+	u.ctx, u.has = ctx, n
 	return ctx, nil
 }
+
+// needsOf is a conservative reading of what a rule's text can reach:
+// request.object (or the whole context through "@" or a bare "request"),
+// and the images variable. Only rules for which a part is plainly out of
+// reach get a context without it.
+func needsOf(text string) need {
+	var n need
+	if readsObject.MatchString(text) {
+		n |= needObject
+	}
+	if strings.Contains(text, "images") {
+		n |= needImages
+	}
+	return n
+}
+
+// readsObject is a conservative test of whether a rule's expressions can
+// read request.object (or the whole context through "@" or a bare
+// "request"): only rules for which it is false get a context without the
+// resource.
+var readsObject = regexp.MustCompile(`@|request\s*(\.\s*(object|oldObject)|[^.\sa-zA-Z0-9_]|$)|request\s*\.\s*"`)
 
 // contextEntry is a compiled entry of a rule's (or foreach's) context list.
 type contextEntry struct {
@@ -43,11 +85,17 @@ type contextEntry struct {
 	def      *variables.Template
 	// configMap names a ConfigMap ("namespace/name" templates).
 	cmName, cmNamespace *variables.Template
+	// external explains why an entry that needs a cluster (apiCall,
+	// imageRegistry, globalReference) cannot be resolved at render time;
+	// it resolves only to a value given for its name (Options.Values or
+	// Options.Variables).
+	external string
 }
 
 // compileContext compiles a context list. Entries that need a cluster
-// (apiCall, imageRegistry, globalReference) make the rule unsupported, with
-// the reason.
+// (apiCall, imageRegistry, globalReference) are kept with the reason they
+// cannot be loaded: a rule that uses one reports an error unless a value is
+// given for the entry's name.
 func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 	if n == nil || n.YNode().Kind != yaml.SequenceNode {
 		return nil, nil
@@ -89,11 +137,11 @@ func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 				return nil, fmt.Errorf("context %s: configMap.namespace: %w", name, err)
 			}
 		case e.Field("apiCall") != nil:
-			return nil, unsupported("context %s uses apiCall, which needs the Kubernetes API server; it cannot be resolved at render time", name)
+			ce.external = fmt.Sprintf("context %s uses apiCall, which needs the Kubernetes API server; it cannot be resolved at render time", name)
 		case e.Field("imageRegistry") != nil:
-			return nil, unsupported("context %s uses imageRegistry, which needs registry access; it cannot be resolved at render time", name)
+			ce.external = fmt.Sprintf("context %s uses imageRegistry, which needs registry access; it cannot be resolved at render time", name)
 		case e.Field("globalReference") != nil:
-			return nil, unsupported("context %s uses globalReference, which needs in-cluster global context entries; it cannot be resolved at render time", name)
+			ce.external = fmt.Sprintf("context %s uses globalReference, which needs in-cluster global context entries; it cannot be resolved at render time", name)
 		default:
 			return nil, fmt.Errorf("context %s: expected variable, configMap, apiCall, imageRegistry or globalReference", name)
 		}
@@ -109,6 +157,16 @@ func (e *Engine) load(entries []contextEntry, ctx *variables.Context) (*variable
 	}
 	ctx = ctx.Clone()
 	for _, ce := range entries {
+		if ce.external != "" || ce.cmName != nil {
+			// A value given for the entry stands in for the cluster, as
+			// the Kyverno CLI's values file does.
+			if _, given := ctx.Get(ce.name); given {
+				continue
+			}
+		}
+		if ce.external != "" {
+			return nil, &unsupportedError{reason: ce.external}
+		}
 		v, err := e.evalEntry(ce, ctx)
 		if err != nil {
 			return nil, fmt.Errorf("context %s: %w", ce.name, err)
@@ -165,4 +223,26 @@ func scalarAt(n *yaml.RNode, path ...string) string {
 		return ""
 	}
 	return v.YNode().Value
+}
+
+// withValues sets values given by Options.Values in a copy of ctx, in key
+// order. An UPDATE or DELETE operation also gets request.oldObject, the
+// resource itself, as the Kyverno CLI sets it.
+func withValues(ctx *variables.Context, vals map[string]interface{}) *variables.Context {
+	ctx = ctx.Clone()
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ctx.Set(k, vals[k])
+	}
+	op, _ := vals["request.operation"].(string)
+	if _, given := vals["request.oldObject"]; !given && (op == "UPDATE" || op == "DELETE") {
+		if obj, ok := ctx.Get("request.object"); ok {
+			ctx.Set("request.oldObject", obj)
+		}
+	}
+	return ctx
 }

@@ -2,7 +2,9 @@ package transform
 
 import (
 	"fmt"
+	"time"
 
+	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -21,6 +23,16 @@ type Engine struct {
 	// configMaps are the ConfigMaps a context entry can read, by
 	// "namespace/name": from Options and from the stream being rendered.
 	configMaps map[string]interface{}
+	// nsLabels are the labels of the namespaces known for this render,
+	// for namespaceSelector: from Options and from the stream.
+	nsLabels map[string]map[string]string
+	// nsSelect is set when a rule selects by namespace labels at all.
+	nsSelect bool
+	// covering lists, per rule, the exceptions that name it, and now is
+	// the time their expiry is judged at: both set at the start of each
+	// render.
+	covering map[*rule][]*exception.Exception
+	now      time.Time
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -59,6 +71,11 @@ func New(opts Options) (*Engine, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	if opts.RequireExceptionMetadata {
+		if err := exception.CheckMetadata(opts.Exceptions); err != nil {
+			return nil, err
+		}
+	}
 	return e, nil
 }
 
@@ -87,15 +104,33 @@ func (o *Output) Violations() []report.Result {
 }
 
 // Render reads a stream, mutates and validates every resource, and returns
-// the documents and results. Input problems are *stream.InputError values.
+// the documents and results. Input problems are *stream.InputError values;
+// a PolicyException in the stream that cannot be used is an
+// *exception.Error. The stream's PolicyExceptions apply to this render and,
+// unless Options.KeepExceptions, are consumed: left out of Output.Docs.
 func (e *Engine) Render(in []byte) (*Output, error) {
 	docs, err := stream.Read(in, e.opts.Limits)
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{Docs: docs}
-	e.collectConfigMaps(docs)
-	for _, d := range docs {
+	return e.RenderDocuments(docs)
+}
+
+// RenderDocuments mutates and validates documents already parsed, such as
+// the items of a KRM ResourceList (see stream.FromNodes). Mutations change
+// each document's Node in place and set Changed. PolicyExceptions among the
+// documents are applied and, unless Options.KeepExceptions, left out of
+// Output.Docs.
+func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
+	inStream, keep, err := e.streamExceptions(docs)
+	if err != nil {
+		return nil, err
+	}
+	e.startExceptions(inStream)
+	out := &Output{Docs: keep}
+	e.collectConfigMaps(keep)
+	e.collectNamespaces(keep)
+	for _, d := range keep {
 		if err := e.renderDoc(d, out); err != nil {
 			return nil, err
 		}
@@ -111,17 +146,21 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	var before = d.Node.YNode()
 	var snapshot = false
 	for _, u := range units {
+		u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 		out.Resources++
 		rules := e.rulesFor(u)
 		if len(rules) == 0 {
 			continue
 		}
 		for _, r := range rules {
-			if r.mutate == nil || !r.selects(u) {
+			if r.mutate == nil || !e.selects(r, u) {
 				continue
 			}
 			if !snapshot {
 				before, snapshot = clone(d.Node.YNode()), true
+			}
+			if _, skipped := e.applyExceptions(r, u, out); skipped {
+				continue
 			}
 			if r.unsupported != "" {
 				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
@@ -132,6 +171,8 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				out.Results = append(out.Results, r.result(u, *skip))
 				continue
 			}
+			// applied reports a real change: the mechanisms tell a patch
+			// the resource already satisfied from one that edited it.
 			applied, err := r.mutate.apply(en)
 			if applied {
 				u.dirty = true
@@ -152,17 +193,19 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			// Mutations may change labels or names: match validation
 			// rules against the mutated resource, as Kyverno does.
 			u.identify(e.opts.Namespace)
+			u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 			u.dirty = true
 		}
 		for _, r := range rules {
-			if r.mutate != nil || !r.selects(u) {
+			if r.mutate != nil || !e.selects(r, u) || (r.validate == nil && r.unsupported == "") {
+				continue
+			}
+			pss, skipped := e.applyExceptions(r, u, out)
+			if skipped {
 				continue
 			}
 			if r.unsupported != "" {
 				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
-				continue
-			}
-			if r.validate == nil {
 				continue
 			}
 			en, skip := r.prepare(e, u)
@@ -170,6 +213,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				out.Results = append(out.Results, r.result(u, *skip))
 				continue
 			}
+			en.pss = pss
 			for _, o := range r.validate.validate(en) {
 				if o.status == report.StatusFail {
 					o.message = joinMessage(r.ruleMessage(en), o.message)
@@ -191,7 +235,7 @@ func (r *rule) ruleMessage(en env) string {
 		return ""
 	}
 	if en.ctx == nil && variablesIn(r.message) {
-		ctx, err := en.e.unitContext(en.u)
+		ctx, err := en.e.unitContext(en.u, needObject|needImages)
 		if err != nil {
 			return err.Error()
 		}

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 )
@@ -15,8 +17,11 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestRenderGolden runs each case under testdata/render: policies.yaml
-// applied to input.yaml (with the mode named in a "mode" file, if any) must
-// give output.yaml and results.txt (every result, one line each).
+// applied to input.yaml must give output.yaml and results.txt (every result,
+// one line each). Optional files: "mode" (the --mode), "exceptions.yaml"
+// (PolicyExceptions, as --exceptions), "now" (the clock, RFC 3339),
+// "options" (one per line: keep-exceptions, require-exception-metadata) and
+// "error.txt" (the error the render must fail with, instead of output).
 func TestRenderGolden(t *testing.T) {
 	dirs, err := filepath.Glob("testdata/render/*")
 	if err != nil {
@@ -27,25 +32,23 @@ func TestRenderGolden(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			set, err := policy.LoadPaths([]string{filepath.Join(dir, "policies.yaml")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			mode := transform.ModePolicy
-			if b, err := os.ReadFile(filepath.Join(dir, "mode")); err == nil {
-				mode = transform.Mode(strings.TrimSpace(string(b)))
-			}
-			eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: mode})
-			if err != nil {
-				t.Fatal(err)
-			}
+			opts := caseOptions(t, dir)
 			in, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := eng.Render(in)
+			var out *transform.Output
+			eng, err := transform.New(opts)
+			if err == nil {
+				out, err = eng.Render(in)
+			}
+			errFile := filepath.Join(dir, "error.txt")
 			if err != nil {
-				t.Fatal(err)
+				golden(t, errFile, []byte(err.Error()+"\n"))
+				return
+			}
+			if _, statErr := os.Stat(errFile); statErr == nil && !*update {
+				t.Fatalf("render succeeded, want the error in %s", errFile)
 			}
 			got, err := out.Bytes()
 			if err != nil {
@@ -70,6 +73,51 @@ func TestRenderGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// caseOptions reads the engine options of a golden case directory.
+func caseOptions(t *testing.T, dir string) transform.Options {
+	t.Helper()
+	set, err := policy.LoadPaths([]string{filepath.Join(dir, "policies.yaml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := transform.Options{Policies: set.Policies, Mode: transform.ModePolicy}
+	if b, err := os.ReadFile(filepath.Join(dir, "mode")); err == nil {
+		opts.Mode = transform.Mode(strings.TrimSpace(string(b)))
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "now")); err == nil {
+		now, err := time.Parse(time.RFC3339, strings.TrimSpace(string(b)))
+		if err != nil {
+			t.Fatalf("now: %v", err)
+		}
+		opts.Now = func() time.Time { return now }
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "options")); err == nil {
+		for _, o := range strings.Fields(string(b)) {
+			switch o {
+			case "keep-exceptions":
+				opts.KeepExceptions = true
+			case "require-exception-metadata":
+				opts.RequireExceptionMetadata = true
+			default:
+				t.Fatalf("options: unknown %q", o)
+			}
+		}
+	}
+	if xf := filepath.Join(dir, "exceptions.yaml"); fileExists(xf) {
+		xs, err := exception.LoadPaths([]string{xf}, "default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Exceptions = xs
+	}
+	return opts
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 func golden(t *testing.T, path string, got []byte) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -59,6 +60,44 @@ type Options struct {
 	// in the stream, by "namespace/name", each the ConfigMap as a JSON-like
 	// object.
 	ConfigMaps map[string]interface{}
-	// Now is the clock of time functions; nil means time.Now.
+	// NamespaceLabels are the labels of namespaces, by name, for
+	// namespaceSelector (as a Kyverno CLI values file gives them). Namespace
+	// objects in the stream add theirs; every namespace also has the
+	// kubernetes.io/metadata.name label the API server sets.
+	NamespaceLabels map[string]map[string]string
+	// Now is the clock of time functions and of exception expiry; nil
+	// means time.Now.
 	Now func() time.Time
+	// Values, when set, gives the variables one rule sees on one resource,
+	// as the Kyverno CLI's values file does (globalValues, per-policy
+	// resource values, per-rule values); "preadmit test" sets it, renders
+	// leave it nil. They are set after the request variables the engine
+	// computes and may override them: a request.operation of UPDATE or
+	// DELETE is the operation match.resources.operations compares, and it
+	// sets request.oldObject to the resource unless a value gives one. A
+	// value named like a context entry that needs a cluster (apiCall,
+	// imageRegistry, globalReference, configMap) stands in for it.
+	Values func(ValuesFor) map[string]interface{}
+	// Exceptions are PolicyExceptions read from files (exception.LoadPaths,
+	// or the Others of a policy set); those in the stream are added to them
+	// per render.
+	Exceptions []*exception.Exception
+	// KeepExceptions writes the stream's PolicyException documents to the
+	// output. By default they are consumed: applied, and not passed on
+	// (nor are rules run on them) — the one case of a document not written
+	// back.
+	KeepExceptions bool
+	// RequireExceptionMetadata rejects, as *exception.Error values, every
+	// exception without owner, reason and expiry.
+	RequireExceptionMetadata bool
+}
+
+// ValuesFor names the rule and resource Options.Values is asked about.
+type ValuesFor struct {
+	// Policy is the policy name; PolicyNamespace is set for a namespaced
+	// Policy.
+	Policy, PolicyNamespace string
+	// Rule is the rule name, "autogen-..." for generated rules.
+	Rule     string
+	Resource report.Resource
 }

@@ -19,6 +19,9 @@ type outcome struct {
 	path    string
 	message string
 	control string
+	// exception names the PolicyExceptions ("namespace/name", comma
+	// separated) behind a skip.
+	exception string
 }
 
 // env is what a mechanism runs with: the engine, the resource and, for
@@ -27,6 +30,8 @@ type env struct {
 	e   *Engine
 	u   *unit
 	ctx *variables.Context
+	// pss are the podSecurity controls exceptions excuse on this resource.
+	pss *pssExemption
 }
 
 // mutation changes a resource in place and reports whether it applied.
@@ -52,8 +57,10 @@ type rule struct {
 	// needsVars is set when the rule reads variables anywhere: the engine
 	// then builds the context before running it.
 	needsVars bool
-	entries   []contextEntry
-	pre       *conditions.Conditions
+	// needs says which expensive parts of the context the rule may read.
+	needs   need
+	entries []contextEntry
+	pre     *conditions.Conditions
 
 	mutate   mutation
 	validate validation
@@ -78,6 +85,12 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	cr.needsVars = variables.HasVariables(r.Node) || r.Field("context") != nil ||
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
 		r.Field("validate", "foreach") != nil || r.Field("validate", "deny") != nil
+	if cr.needsVars {
+		cr.needs = needObject | needImages
+		if text, err := r.Node.String(); err == nil {
+			cr.needs = needsOf(text)
+		}
+	}
 	if err := cr.compileBody(r); err != nil {
 		var u *unsupportedError
 		if errors.As(err, &u) {
@@ -126,12 +139,27 @@ func unsupported(format string, args ...any) error {
 }
 
 // selects reports whether the rule applies to a resource: the namespaced
-// Policy's namespace, match, then exclude.
-func (r *rule) selects(u *unit) bool {
+// Policy's namespace, match, then exclude. The operation comes from
+// Options.Values when given (namespace labels are on the unit).
+func (e *Engine) selects(r *rule, u *unit) bool {
 	if r.policy.Namespace != "" && u.res.Namespace != r.policy.Namespace {
 		return false
 	}
-	return r.match.Matches(&u.res) && !r.exclude.Excludes(&u.res)
+	res := &u.res
+	if op, ok := e.values(r, u)["request.operation"].(string); ok {
+		c := u.res
+		c.Operation = op
+		res = &c
+	}
+	return r.match.Matches(res) && !r.exclude.Excludes(res)
+}
+
+// values asks Options.Values about a rule and a resource.
+func (e *Engine) values(r *rule, u *unit) map[string]interface{} {
+	if e.opts.Values == nil {
+		return nil
+	}
+	return e.opts.Values(ValuesFor{Policy: r.policy.Name, PolicyNamespace: r.policy.Namespace, Rule: r.src.Name, Resource: u.ref})
 }
 
 // prepare builds the rule's context and evaluates its preconditions. A nil
@@ -141,9 +169,12 @@ func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
 	if !r.needsVars {
 		return en, nil
 	}
-	ctx, err := e.unitContext(u)
+	ctx, err := e.unitContext(u, r.needs)
 	if err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
+	}
+	if vals := e.values(r, u); len(vals) > 0 {
+		ctx = withValues(ctx, vals)
 	}
 	if ctx, err = e.load(r.entries, ctx); err != nil {
 		return en, &outcome{status: report.StatusError, message: err.Error()}
@@ -176,6 +207,7 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		Category:        r.policy.Category(),
 		Remediation:     r.policy.Remediation(),
 		Control:         o.control,
+		Exception:       o.exception,
 	}
 	if r.typ == "Validation" {
 		res.Action = r.action

@@ -20,6 +20,7 @@ type unit struct {
 	// ctx is the variables context, built on first use; dirty marks it
 	// stale after a mutation.
 	ctx   *variables.Context
+	has   need // the expensive parts ctx holds
 	dirty bool
 }
 

@@ -166,6 +166,16 @@ func (c podSecurityCheck) validate(en env) []outcome {
 	if len(vs) == 0 {
 		return []outcome{{status: report.StatusPass}}
 	}
+	if en.pss != nil {
+		// The rule fails; the exceptions' controls are excused now, as
+		// Kyverno applies them after the evaluation.
+		if vs, err = c.c.WithExcludes(en.pss.excludes).Evaluate(en.u.node); err != nil {
+			return []outcome{{status: report.StatusError, message: err.Error()}}
+		}
+		if len(vs) == 0 {
+			return []outcome{exempted(en.pss.by)}
+		}
+	}
 	var out []outcome
 	for _, v := range vs {
 		msg := v.Message

@@ -28,6 +28,7 @@ func (f *renderFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.o.ReportFile, "report-file", "", "also write the full report to this file")
 	fs.StringVar(&f.o.ReportFormat, "report-format", "lines", "format of --report-file: lines, table, json, policyreport, sarif, junit")
 	fs.StringVar(&f.tty, "tty", string(app.TTYAuto), "copy reports to the controlling terminal: auto, always or never")
+	registerExceptionFlags(fs, &f.o.Exceptions)
 	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		return applyEnv(cmd)
 	}

@@ -65,6 +65,10 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	ro.register(root)
 	root.AddCommand(newRender(stdin, stdout, stderr))
 	root.AddCommand(newPolicies(stdout))
+	root.AddCommand(newTest(stdout, stderr))
+	root.AddCommand(newFn(stdin, stdout, stderr))
+	root.AddCommand(newFlux(stdin, stdout, stderr))
+	root.AddCommand(newExceptions(stdin, stdout))
 	root.AddCommand(newHelm(stdout, stderr))
 	return root
 }

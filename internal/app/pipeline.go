@@ -21,19 +21,18 @@ type Pipeline struct {
 // NewPipeline checks the settings, loads the policies and compiles them.
 // Errors are *ExitErr values with ExitError.
 func NewPipeline(o RenderOptions) (*Pipeline, error) {
-	mode, err := transform.ParseMode(o.Mode)
-	if err != nil {
-		return nil, &ExitErr{Code: ExitError, Err: err}
-	}
 	format := report.FormatLines
 	if o.ReportFormat != "" {
+		var err error
 		if format, err = report.ParseFormat(o.ReportFormat); err != nil {
 			return nil, &ExitErr{Code: ExitError, Err: err}
 		}
 	}
-	eng, _, err := NewEngine(o.Policies, transform.Options{Mode: mode, Namespace: o.Namespace, Variables: o.Variables})
+	eng, _, err := newEngine(EngineOptions{
+		Policies: o.Policies, Exceptions: o.Exceptions, Mode: o.Mode, Namespace: o.Namespace, Variables: o.Variables,
+	})
 	if err != nil {
-		return nil, classify(err)
+		return nil, err
 	}
 	return &Pipeline{opts: o, format: format, eng: eng}, nil
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/preadmit/preadmit/policies"
-	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/policy"
 )
 
@@ -23,6 +22,9 @@ type PolicyOptions struct {
 	Enable []string
 	// Profile selects the built-in Pod Security Standards validations.
 	Profile Profile
+	// Inline are user policies (and PolicyExceptions, in Others) given as
+	// objects rather than files: a KRM function's config and items.
+	Inline *policy.Set
 }
 
 // Profile is a Pod Security Standards level for the built-in library.
@@ -102,8 +104,8 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 		set.Others = append(set.Others, b.Others...)
 	}
 	var loadErr error
-	if len(o.Paths) > 0 {
-		u, err := policy.LoadPaths(o.Paths)
+	if len(o.Paths) > 0 || o.Inline != nil {
+		u, err := userPolicies(o)
 		if err != nil && !policy.IsPolicyError(err) {
 			return nil, err
 		}
@@ -129,31 +131,38 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 	return set, loadErr
 }
 
-// NewEngine loads the policies and compiles them, reporting the errors of
-// both steps together: a user fixes every defect in one go.
-func NewEngine(po PolicyOptions, opts transform.Options) (*transform.Engine, *policy.Set, error) {
-	set, loadErr := LoadPolicies(po)
-	if set == nil {
-		return nil, nil, loadErr
-	}
-	opts.Policies = set.Policies
-	eng, err := transform.New(opts)
-	if loadErr == nil && err == nil {
-		return eng, set, nil
-	}
-	var all policy.Errors
-	for _, e := range []error{loadErr, err} {
-		var es policy.Errors
-		var pe *policy.Error
-		switch {
-		case e == nil:
-		case errors.As(e, &es):
-			all = append(all, es...)
-		case errors.As(e, &pe):
-			all = append(all, pe)
-		default:
-			return nil, nil, e
+// userPolicies are the policies of Paths followed by the inline ones. Two
+// user policies of the same kind and name are an error, as within Paths.
+// With policy errors it still returns what loaded.
+func userPolicies(o PolicyOptions) (*policy.Set, error) {
+	u := &policy.Set{}
+	var errs policy.Errors
+	if len(o.Paths) > 0 {
+		var err error
+		if u, err = policy.LoadPaths(o.Paths); err != nil {
+			var es policy.Errors
+			if !errors.As(err, &es) {
+				return nil, err
+			}
+			errs = append(errs, es...)
 		}
 	}
-	return nil, nil, all
+	if o.Inline == nil {
+		return u, errs.AsError()
+	}
+	seen := map[string]string{}
+	for _, p := range u.Policies {
+		seen[p.Kind+"/"+p.Namespace+"/"+p.Name] = p.File
+	}
+	for _, p := range o.Inline.Policies {
+		key := p.Kind + "/" + p.Namespace + "/" + p.Name
+		if prev, ok := seen[key]; ok {
+			errs = append(errs, &policy.Error{File: p.File, Policy: p.Name, Err: fmt.Errorf("%s %q is also defined in %s", p.Kind, p.Name, prev)})
+			continue
+		}
+		seen[key] = p.File
+		u.Policies = append(u.Policies, p)
+	}
+	u.Others = append(u.Others, o.Inline.Others...)
+	return u, errs.AsError()
 }

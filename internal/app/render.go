@@ -14,9 +14,11 @@ import (
 
 // RenderOptions are the settings of "preadmit render".
 type RenderOptions struct {
-	Policies  PolicyOptions
-	Mode      string
-	Namespace string
+	Policies PolicyOptions
+	// Exceptions are the PolicyException sources and discipline.
+	Exceptions ExceptionOptions
+	Mode       string
+	Namespace  string
 	// Quiet silences the audit summary on success.
 	Quiet bool
 	// Diff prints a unified diff of the mutations instead of manifests.
@@ -33,13 +35,21 @@ type RenderOptions struct {
 // Render reads manifests from in, applies the policies and writes the result
 // to out. Diagnostics go to ch. On any failure nothing is written to out.
 func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, ch *Channels) error {
-	p, err := NewPipeline(o)
-	if err != nil {
-		return err
+	if _, err := transform.ParseMode(o.Mode); err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	if o.ReportFormat != "" {
+		if _, err := report.ParseFormat(o.ReportFormat); err != nil {
+			return &ExitErr{Code: ExitError, Err: err}
+		}
 	}
 	input, err := io.ReadAll(in)
 	if err != nil {
 		return &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
+	}
+	p, err := NewPipeline(o)
+	if err != nil {
+		return err
 	}
 	res, err := p.Render(ctx, input)
 	if err != nil {

@@ -110,7 +110,7 @@ func (f *filter) matches(r *Resource) bool {
 	if f.nsSelector != nil && (r.NamespaceLabels == nil || !f.nsSelector.Matches(labels.Set(r.NamespaceLabels))) {
 		return false
 	}
-	if len(f.operations) > 0 && !contains(f.operations, Operation) {
+	if len(f.operations) > 0 && !contains(f.operations, r.operation()) {
 		return false
 	}
 	return true
@@ -156,4 +156,11 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func (r *Resource) operation() string {
+	if r.Operation == "" {
+		return Operation
+	}
+	return r.Operation
 }

@@ -16,4 +16,7 @@ type Resource struct {
 	// NamespaceLabels are the labels of the resource's Namespace when the
 	// stream or the configuration provides them; nil when unknown.
 	NamespaceLabels map[string]string
+	// Operation is the admission operation match.resources.operations
+	// compares; "" means CREATE, the operation of a render.
+	Operation string
 }

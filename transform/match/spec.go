@@ -59,3 +59,20 @@ func (s *Spec) Kinds() []string {
 	}
 	return out
 }
+
+// HasNamespaceSelector reports whether any filter of the block selects by
+// namespace labels.
+func (s *Spec) HasNamespaceSelector() bool {
+	if s == nil {
+		return false
+	}
+	if s.Filter.Resources.NamespaceSelector != nil {
+		return true
+	}
+	for _, f := range append(append([]Filter{}, s.Any...), s.All...) {
+		if f.Resources.NamespaceSelector != nil {
+			return true
+		}
+	}
+	return false
+}

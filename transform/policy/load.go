@@ -121,8 +121,8 @@ func (s *Set) add(file string, b []byte) Errors {
 	}
 	var errs Errors
 	for _, d := range docs {
-		if d.Node == nil {
-			continue
+		if d.Node == nil || d.Node.YNode().Kind != yaml.MappingNode {
+			continue // kyaml's getters panic on lists and scalars
 		}
 		apiVersion := d.Node.GetApiVersion()
 		kind := d.Node.GetKind()

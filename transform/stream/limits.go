@@ -10,6 +10,9 @@ import (
 // followed, in linear time thanks to memoising each node's expanded size, and
 // rejects alias bombs and absurd nesting before any filter walks the tree.
 func checkSize(root *yamlv3.Node, limits Limits) error {
+	if ok, err := plainSize(root, limits, 0, new(int)); ok || err != nil {
+		return err
+	}
 	memo := map[*yamlv3.Node]int{}
 	var size func(n *yamlv3.Node, depth int) (int, error)
 	size = func(n *yamlv3.Node, depth int) (int, error) {
@@ -45,4 +48,26 @@ func checkSize(root *yamlv3.Node, limits Limits) error {
 	}
 	_, err := size(root, 0)
 	return err
+}
+
+// plainSize checks a document without aliases, the common case, in one walk
+// with no memo. It returns false, and no error, at the first alias: the
+// memoised walk then measures what the aliases expand to.
+func plainSize(n *yamlv3.Node, limits Limits, depth int, count *int) (bool, error) {
+	if depth > limits.MaxDepth {
+		return false, fmt.Errorf("document nests deeper than %d levels", limits.MaxDepth)
+	}
+	if n.Kind == yamlv3.AliasNode {
+		return false, nil
+	}
+	*count++
+	if *count > limits.MaxNodes {
+		return false, fmt.Errorf("document has more than %d YAML nodes", limits.MaxNodes)
+	}
+	for _, c := range n.Content {
+		if ok, err := plainSize(c, limits, depth+1, count); !ok || err != nil {
+			return ok, err
+		}
+	}
+	return true, nil
 }

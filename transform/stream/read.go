@@ -120,7 +120,7 @@ func (d *Document) parse(limits Limits) error {
 		if d.Source == "" {
 			// Helm 4 sends no "# Source:" comments to a post-renderer
 			// plugin; it names each document's template in an annotation.
-			d.Source = d.Node.GetAnnotations()[Helm4FilenameAnnotation]
+			d.Source = helm4Filename(root)
 		}
 		return nil
 	}

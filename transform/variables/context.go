@@ -1,6 +1,7 @@
 package variables
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -11,11 +12,15 @@ import (
 // Context is the data variables are resolved against: a JSON-like tree of
 // map[string]interface{}, []interface{}, string, float64, bool and nil.
 //
-// Set copies the maps along the path it writes, so a Clone is cheap and
-// writing to a clone (a foreach element, say) never changes the original.
+// Set copies the maps along the path it writes the first time, so a Clone
+// is cheap and writing to a clone (a foreach element, say) never changes the
+// original; later writes to maps the context copied itself go in place.
 type Context struct {
 	data map[string]interface{}
 	env  *env
+	// owned are the maps this context copied and no clone shares: Set may
+	// write them in place. Holding them here also keeps their identity.
+	owned []map[string]interface{}
 }
 
 // env holds what functions need besides their arguments. It is shared by a
@@ -49,22 +54,39 @@ func (c *Context) SetSeed(seed uint64) {
 // creating objects on the way and replacing non-objects. value must be
 // JSON-like (see FromRNode); it is stored as is, not copied.
 func (c *Context) Set(path string, value interface{}) {
-	keys := strings.Split(path, ".")
-	c.data = setIn(c.data, keys, value)
+	c.data = c.writable(c.data)
+	m := c.data
+	for {
+		k, rest, more := strings.Cut(path, ".")
+		if !more {
+			m[k] = value
+			return
+		}
+		child, _ := m[k].(map[string]interface{})
+		child = c.writable(child)
+		m[k] = child
+		m, path = child, rest
+	}
 }
 
-func setIn(m map[string]interface{}, keys []string, value interface{}) map[string]interface{} {
+// writable returns m itself when the context owns it, else a copy it owns.
+func (c *Context) writable(m map[string]interface{}) map[string]interface{} {
+	for _, o := range c.owned {
+		if sameMap(o, m) {
+			return m
+		}
+	}
 	out := make(map[string]interface{}, len(m)+1)
 	for k, v := range m {
 		out[k] = v
 	}
-	if len(keys) == 1 {
-		out[keys[0]] = value
-		return out
-	}
-	child, _ := m[keys[0]].(map[string]interface{})
-	out[keys[0]] = setIn(child, keys[1:], value)
+	c.owned = append(c.owned, out)
 	return out
+}
+
+// sameMap reports whether a and b are the same map (not equal maps).
+func sameMap(a, b map[string]interface{}) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // Get returns the value at a dot-separated path, and whether it exists.
@@ -89,6 +111,8 @@ func (c *Context) Data() map[string]interface{} { return c.data }
 // Clone returns a context sharing data with c; Set on either side does not
 // affect the other.
 func (c *Context) Clone() *Context {
+	// Both now share every map: neither may write one in place.
+	c.owned = nil
 	return &Context{data: c.data, env: c.env}
 }
 

@@ -181,7 +181,7 @@ func toNode(v interface{}, depth int) (*yaml.Node, error) {
 // (kubectl, Helm) would take it for something else, such as "yes".
 func stringNode(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: s}
-	if yaml.IsYaml1_1NonString(n) {
+	if mayReadAsNonString(s) && yaml.IsYaml1_1NonString(n) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
@@ -213,4 +213,32 @@ func toText(v interface{}) (string, error) {
 		return "", fmt.Errorf("failed to marshal %T: %w", v, err)
 	}
 	return string(b), nil
+}
+
+// mayReadAsNonString is a cheap filter before kyaml's IsYaml1_1NonString,
+// which parses the value with a YAML 1.1 decoder. A plain word that starts
+// with a letter, "/" or "_" and holds only letters, digits and "_./:@=-"
+// (image references, names, paths), with no ":" at its end, always reads back as a string unless it
+// is one of YAML 1.1's boolean and null words; anything else is checked.
+func mayReadAsNonString(s string) bool {
+	if s == "" {
+		return false
+	}
+	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_') {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '_', c == '.', c == '/', c == '@', c == '=', c == '-':
+		case c == ':' && i+1 < len(s): // "a:" is a map key
+		default:
+			return true
+		}
+	}
+	switch strings.ToLower(s) {
+	case "y", "yes", "n", "no", "true", "false", "on", "off", "null":
+		return true
+	}
+	return false
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -24,7 +23,7 @@ type merger struct {
 }
 
 // mapping merges p into d. It reports whether p asks for d to be deleted.
-func (m *merger) mapping(p, d *yaml.Node, s *openapi.ResourceSchema, path string) (bool, error) {
+func (m *merger) mapping(p, d *yaml.Node, s *schema, path string) (bool, error) {
 	switch directiveOf(p) {
 	case "delete":
 		return true, nil
@@ -106,7 +105,7 @@ func (m *merger) mapping(p, d *yaml.Node, s *openapi.ResourceSchema, path string
 
 // list merges patch list p into resource list d. It reports whether p asks
 // for d to be deleted.
-func (m *merger) list(p, d *yaml.Node, s *openapi.ResourceSchema, path string) (bool, error) {
+func (m *merger) list(p, d *yaml.Node, s *schema, path string) (bool, error) {
 	directive := ""
 	var elems []*yaml.Node
 	for _, e := range p.Content {

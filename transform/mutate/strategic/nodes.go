@@ -121,8 +121,32 @@ func equalNodes(a, b *yaml.Node) bool {
 	return false
 }
 
-// checkNoAlias rejects alias nodes, which would make a tree a graph.
+// checkNoAlias rejects alias nodes, which would make a tree a graph. It
+// runs on every resource a patch applies to, so the path is only built
+// when there is an alias to report.
 func checkNoAlias(n *yaml.Node, path string) error {
+	if !hasAlias(n) {
+		return nil
+	}
+	return findAlias(n, path)
+}
+
+func hasAlias(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.AliasNode {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAlias(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func findAlias(n *yaml.Node, path string) error {
 	if n == nil {
 		return nil
 	}
@@ -131,14 +155,14 @@ func checkNoAlias(n *yaml.Node, path string) error {
 	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if err := checkNoAlias(n.Content[i+1], fieldPath(path, n.Content[i].Value)); err != nil {
+			if err := findAlias(n.Content[i+1], fieldPath(path, n.Content[i].Value)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	for i, c := range n.Content {
-		if err := checkNoAlias(c, indexPath(path, i)); err != nil {
+		if err := findAlias(c, indexPath(path, i)); err != nil {
 			return err
 		}
 	}

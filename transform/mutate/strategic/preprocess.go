@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/preadmit/preadmit/transform/anchor"
-	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -39,7 +38,7 @@ type preprocessor struct {
 // mapping resolves p against r (the resource value at the same path, nil when
 // absent). It reports whether p is left empty by the removal of anchors, in
 // which case the caller drops it.
-func (pp *preprocessor) mapping(p, r *yaml.Node, s *openapi.ResourceSchema, path string) (bool, error) {
+func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (bool, error) {
 	rm := r
 	if rm != nil && rm.Kind != yaml.MappingNode {
 		rm = nil
@@ -111,7 +110,7 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *openapi.ResourceSchema, path
 // r. An anchored element applies to every resource element whose conditions
 // hold (and whose merge keys equal the element's plain merge keys, if it has
 // any); each application becomes a copy bound to that resource element.
-func (pp *preprocessor) list(p, r *yaml.Node, s *openapi.ResourceSchema, path string) (bool, error) {
+func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (bool, error) {
 	var resElems []*yaml.Node
 	if r != nil && r.Kind == yaml.SequenceNode {
 		resElems = r.Content

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/preadmit/preadmit/internal/app"
+)
+
+// registerExceptionFlags adds render's PolicyException flags.
+func registerExceptionFlags(fs *pflag.FlagSet, o *app.ExceptionOptions) {
+	fs.StringArrayVar(&o.Paths, "exceptions", nil, "Kyverno PolicyException file or directory (repeatable)")
+	fs.BoolVar(&o.Keep, "keep-exceptions", false, "write the input's PolicyExceptions to stdout instead of consuming them")
+	fs.BoolVar(&o.RequireMetadata, "require-exception-metadata", false, "reject exceptions without preadmit.io/owner, preadmit.io/reason and an expiry")
+	fs.StringVar(&o.At, "at", "", "judge exception expiry at this RFC 3339 date or date-time instead of now")
+}
+
+// newExceptions is "preadmit exceptions", with its "list" sub-command.
+func newExceptions(stdin io.Reader, stdout io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "exceptions",
+		Short: "Inspect Kyverno PolicyExceptions",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newExceptionsList(stdin, stdout))
+	return cmd
+}
+
+func newExceptionsList(stdin io.Reader, stdout io.Writer) *cobra.Command {
+	var o app.ListExceptionsOptions
+	cmd := &cobra.Command{
+		Use:   "list [PATH...] [-]",
+		Short: "List every PolicyException with owner, reason, expiry and days left",
+		Example: `  preadmit exceptions list --exceptions ./exceptions
+  helm template my-app ./chart | preadmit exceptions list -
+  preadmit exceptions list ./exceptions --at 2025-09-30 -o json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := applyEnv(cmd); err != nil {
+				return err
+			}
+			for _, a := range args {
+				if a == "-" {
+					o.Stdin = true
+					continue
+				}
+				o.Paths = append(o.Paths, a)
+			}
+			return app.ListExceptions(o, stdin, stdout)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&o.Paths, "exceptions", nil, "Kyverno PolicyException file or directory (repeatable)")
+	fs.StringArrayVarP(&o.Policies, "policy", "p", nil, "policy file or directory that may hold PolicyExceptions too (repeatable)")
+	fs.StringVarP(&o.Namespace, "namespace", "n", "default", "namespace of exceptions that name none")
+	fs.StringVarP(&o.Format, "output", "o", "table", "output format: table or json")
+	fs.StringVar(&o.At, "at", "", "count days left from this RFC 3339 date or date-time instead of now")
+	return cmd
+}

@@ -1,0 +1,170 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/internal/flux"
+	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/report"
+	"github.com/preadmit/preadmit/transform/stream"
+)
+
+// FluxOptions are the settings of "preadmit flux postrenderers".
+type FluxOptions struct {
+	Engine EngineOptions
+	// Input is the rendered chart; "" or "-" reads stdin.
+	Input string
+	// HelmRelease, when set, is a file holding a HelmRelease whose
+	// spec.postRenderers and spec.commonMetadata.labels are rewritten in
+	// place; its other fields and comments are kept.
+	HelmRelease string
+}
+
+// FluxPostRenderers renders a chart with the policies and writes the
+// HelmRelease post-renderers that make helm-controller produce the same
+// mutations. What post-renderers cannot express is said on stderr and in
+// comments of the output.
+func FluxPostRenderers(ctx context.Context, o FluxOptions, stdin io.Reader, stdout io.Writer, ch *Channels) error {
+	input, err := readInput(o.Input, stdin)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	res, set, err := renderBytes(o.Engine, input)
+	if err != nil {
+		return err
+	}
+	if v := res.Violations(); len(v) > 0 {
+		ch.Failure(findings(res.Results, true) + summaryLine(res) + "\n")
+		return &ExitErr{Code: ExitViolation, Reported: true,
+			Err: fmt.Errorf("%d violation(s) of policies in Enforce: no post-renderers written", len(v))}
+	}
+	docs, err := fluxDocs(res)
+	if err != nil {
+		return err
+	}
+	ex, err := flux.Derive(docs)
+	if err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	notes := fluxNotes(ex, set.Policies, res.Results)
+	if err := writeFlux(o, ex, notes, stdout); err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	var b strings.Builder
+	for _, n := range notes {
+		b.WriteString("note: " + strings.ReplaceAll(n, "\n", " ") + "\n")
+	}
+	ch.Success(b.String() + summaryLine(res) + "\n")
+	return nil
+}
+
+// writeFlux patches the HelmRelease file in place, or writes the spec
+// fragment to stdout.
+func writeFlux(o FluxOptions, ex *flux.Export, notes []string, stdout io.Writer) error {
+	if o.HelmRelease == "" {
+		b, err := flux.Spec(ex, notes)
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(b)
+		return err
+	}
+	src, err := os.ReadFile(o.HelmRelease)
+	if err != nil {
+		return err
+	}
+	out, err := flux.PatchHelmRelease(src, ex, notes)
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.HelmRelease, err)
+	}
+	info, err := os.Stat(o.HelmRelease)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(o.HelmRelease, out, info.Mode().Perm())
+}
+
+func readInput(path string, stdin io.Reader) ([]byte, error) {
+	var b []byte
+	var err error
+	if path == "" || path == "-" {
+		b, err = io.ReadAll(stdin)
+	} else {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
+	}
+	return b, nil
+}
+
+// fluxDocs pairs every resource of the render with the document the chart
+// produced: the original bytes of a changed document are parsed again.
+func fluxDocs(res *transform.Output) ([]flux.Doc, error) {
+	var docs []flux.Doc
+	for _, d := range res.Docs {
+		if d.Node == nil || d.Node.YNode().Kind != yaml.MappingNode || d.Node.GetKind() == "" || d.Node.GetName() == "" {
+			continue
+		}
+		before := d.Node
+		if d.Changed {
+			orig, err := stream.Read(d.Raw, stream.DefaultLimits)
+			if err != nil || len(orig) != 1 || orig[0].Node == nil {
+				return nil, &ExitErr{Code: ExitError, Err: fmt.Errorf("document %d: reading it again: %v", d.Index, err)}
+			}
+			before = orig[0].Node
+		}
+		docs = append(docs, flux.Doc{Before: before, After: d.Node, Source: d.Source})
+	}
+	return docs, nil
+}
+
+// fluxNotes says what the post-renderers do not carry over.
+func fluxNotes(ex *flux.Export, policies []*policy.Policy, results []report.Result) []string {
+	notes := []string{
+		"helm-controller renders charts with Helm 4 and applies spec.postRenderers (kustomize patches, then images) " +
+			"and then spec.commonMetadata to what spec.postRenderStrategy selects: with \"combined\" (the Helm 4 default) " +
+			"Helm hooks are post-rendered too, with \"nohooks\" they are not.",
+	}
+	var validate []string
+	for _, p := range policies {
+		for _, r := range p.Rules {
+			if r.Type() == "Validation" && !slices.Contains(validate, p.Name) {
+				validate = append(validate, p.Name)
+			}
+		}
+	}
+	if len(validate) > 0 {
+		notes = append(notes, fmt.Sprintf("not expressible: validation. Post-renderers only change manifests; the %d validating policies (%s) "+
+			"run in preadmit render or fn in CI, or in Kyverno at admission.", len(validate), strings.Join(validate, ", ")))
+	}
+	var mutated []string
+	for _, r := range results {
+		if r.Type == "Mutation" && r.Status == report.StatusPass && !slices.Contains(mutated, r.RuleKey()) {
+			mutated = append(mutated, r.RuleKey())
+		}
+	}
+	if len(mutated) > 0 {
+		notes = append(notes, "not expressible: conditions. The patches hold the values the mutations ("+strings.Join(mutated, ", ")+
+			") produced on this render; their preconditions, add-if-absent and conditional anchors were evaluated here, not in the cluster: "+
+			"a value the chart sets later is overwritten by the patch, and a new resource gets none. Export again when the chart version or its values change.")
+	}
+	if len(ex.Hooks) > 0 {
+		notes = append(notes, "patched Helm hooks (post-rendered only when postRenderStrategy includes hooks): "+strings.Join(ex.Hooks, ", "))
+	}
+	for _, g := range ex.Gaps {
+		notes = append(notes, "not reproduced by the post-renderers: "+g)
+	}
+	return notes
+}

@@ -1,0 +1,148 @@
+package app
+
+import (
+	"fmt"
+	"io"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/internal/krm"
+	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/report"
+	"github.com/preadmit/preadmit/transform/stream"
+)
+
+// Function is "preadmit fn": a KRM function (kustomize, kpt) running the
+// same engine as render on the items of a ResourceList.
+type Function struct {
+	// Stderr receives the human report, the lines render prints: kustomize
+	// shows a function's stderr and drops ResourceList.results.
+	Stderr  io.Writer
+	Version string
+}
+
+var _ framework.ResourceListProcessor = (*Function)(nil)
+
+// Process renders the resource items in place. Kyverno policies and
+// PolicyExceptions among the items are consumed. Every finding goes to
+// ResourceList.results; an Enforce failure returns an *ExitErr with code 1
+// (kustomize and kpt then fail and keep none of the items).
+func (f *Function) Process(rl *framework.ResourceList) error {
+	cfg, err := krm.ParseConfig(rl.FunctionConfig)
+	if err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	items := krm.SplitItems(rl.Items)
+	inline, err := inlinePolicies(cfg, items)
+	if err != nil {
+		return classify(err)
+	}
+	eng, _, err := newEngine(EngineOptions{
+		Policies: PolicyOptions{
+			Paths:     append(append([]string{}, cfg.PolicyPaths...), cfg.ExceptionPaths...),
+			NoBuiltin: cfg.NoBuiltin,
+			Disable:   cfg.Disable,
+			Enable:    cfg.Enable,
+			Profile:   Profile(cfg.Profile),
+			Inline:    inline,
+		},
+		Mode:      cfg.Mode,
+		Namespace: cfg.Namespace,
+		Registry:  cfg.Registry,
+		Variables: cfg.Variables,
+	})
+	if err != nil {
+		return err
+	}
+	docs, err := stream.FromNodes(items.Resources, stream.DefaultLimits)
+	if err != nil {
+		return classify(err)
+	}
+	originals := make([]*yaml.RNode, len(docs))
+	for i, d := range docs {
+		originals[i] = d.Node.Copy()
+	}
+	res, err := eng.RenderDocuments(docs)
+	if err != nil {
+		return classify(err)
+	}
+	// A rule may rewrite a node with an equal value (an add-if-absent anchor
+	// that found the field): as render writes such documents back byte for
+	// byte, the function emits them as they came.
+	for i, d := range docs {
+		if !d.Changed {
+			items.Resources[i] = originals[i]
+		}
+	}
+	report.Sort(res.Results)
+	if cfg.ReportFile != "" {
+		if err := f.writeReport(cfg, res.Results, res.Resources); err != nil {
+			return err
+		}
+	}
+	rl.Results = append(rl.Results, krm.Results(res.Results, items.Resources)...)
+	if v := res.Violations(); len(v) > 0 {
+		_, _ = io.WriteString(f.Stderr, findings(res.Results, true)+summaryLine(res)+"\n")
+		return &ExitErr{Code: ExitViolation, Reported: true,
+			Err: fmt.Errorf("%d violation(s) of policies in Enforce", len(v))}
+	}
+	rl.Items = items.Resources
+	text := findings(res.Results, false)
+	if !cfg.Quiet || text != "" {
+		text += summaryLine(res) + "\n"
+	}
+	_, _ = io.WriteString(f.Stderr, text)
+	return nil
+}
+
+func (f *Function) writeReport(cfg *krm.Config, results []report.Result, resources int) error {
+	format := report.FormatLines
+	if cfg.ReportFormat != "" {
+		var err error
+		if format, err = report.ParseFormat(cfg.ReportFormat); err != nil {
+			return &ExitErr{Code: ExitError, Err: fmt.Errorf("functionConfig reportFormat: %w", err)}
+		}
+	}
+	ropts := report.Options{Resources: resources, ToolVersion: f.Version}
+	if err := writeReportFile(cfg.ReportFile, format, results, ropts); err != nil {
+		return &ExitErr{Code: ExitError, Err: err}
+	}
+	return nil
+}
+
+// inlinePolicies parses the policies of the functionConfig and those that
+// came as items; the exceptions among the items go to Others.
+func inlinePolicies(cfg *krm.Config, items krm.Items) (*policy.Set, error) {
+	set := &policy.Set{}
+	var errs policy.Errors
+	add := func(file string, n *yaml.RNode) {
+		p, perrs := policy.Parse(file, n)
+		errs = append(errs, perrs...)
+		if p != nil {
+			set.Policies = append(set.Policies, p)
+		}
+	}
+	for i, n := range cfg.Policies {
+		add(fmt.Sprintf("functionConfig policies[%d]", i), n)
+	}
+	for _, n := range items.Policies {
+		add(itemFile(n), n)
+	}
+	for _, n := range items.Exceptions {
+		set.Others = append(set.Others, &policy.Document{File: itemFile(n), Node: n})
+	}
+	if len(set.Policies) == 0 && len(set.Others) == 0 {
+		return nil, errs.AsError()
+	}
+	return set, errs.AsError()
+}
+
+// itemFile names an item by the file kustomize or kpt read it from.
+func itemFile(n *yaml.RNode) string {
+	if path, _, _ := kioutil.GetFileAnnotations(n); path != "" {
+		return path
+	}
+	return "ResourceList item " + n.GetKind() + " " + n.GetName()
+}

@@ -1,0 +1,60 @@
+package flux
+
+import (
+	"sort"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// at returns the node at a path of keys and "[i]" indexes.
+func at(n *yaml.Node, path []string) *yaml.Node {
+	for _, p := range path {
+		if n == nil {
+			return nil
+		}
+		if len(p) > 2 && p[0] == '[' && p[len(p)-1] == ']' {
+			i, err := strconv.Atoi(p[1 : len(p)-1])
+			if err != nil || n.Kind != yaml.SequenceNode || i >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[i]
+			continue
+		}
+		n = mapValue(n, p)
+	}
+	return n
+}
+
+// sameTree compares two trees by kind, tag and value, ignoring style,
+// comments and positions.
+func sameTree(a, b *yaml.Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind || a.Value != b.Value || a.ShortTag() != b.ShortTag() || len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameTree(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -1,0 +1,202 @@
+package krm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/stream"
+)
+
+// The functionConfig kind preadmit defines (docs/krm-function.md,
+// docs/schema/preadmit-fn-config.schema.json).
+const (
+	APIVersion = "fn.preadmit.io/v1alpha1"
+	Kind       = "Preadmit"
+)
+
+// Spec carries the settings of "preadmit render", one field per flag.
+type Spec struct {
+	// PolicyPaths are Kyverno policy files or directories (--policy).
+	PolicyPaths []string `json:"policyPaths,omitempty"`
+	// Policies are inline ClusterPolicy and Policy objects. Config.Policies
+	// holds them as nodes; this field only checks their shape.
+	Policies []interface{} `json:"policies,omitempty"`
+	// NoBuiltin leaves the embedded library out (--no-builtin).
+	NoBuiltin bool `json:"noBuiltin,omitempty"`
+	// Profile is the built-in Pod Security Standards profile (--profile).
+	Profile string `json:"profile,omitempty"`
+	// Enable names opt-in built-in policies (--enable).
+	Enable []string `json:"enable,omitempty"`
+	// Disable names policies to leave out (--disable).
+	Disable []string `json:"disable,omitempty"`
+	// Mode overrides every rule's failure action (--mode).
+	Mode string `json:"mode,omitempty"`
+	// Namespace is given to namespaced resources that name none (--namespace).
+	Namespace string `json:"namespace,omitempty"`
+	// Registry is the mirror registry (--registry, variable preadmit.registry).
+	Registry string `json:"registry,omitempty"`
+	// Variables are set in every rule's context by dotted path (--set).
+	Variables map[string]interface{} `json:"variables,omitempty"`
+	// ExceptionPaths are PolicyException files or directories (--exceptions).
+	ExceptionPaths []string `json:"exceptionPaths,omitempty"`
+	// ReportFile and ReportFormat also write the full report to a file
+	// (--report-file, --report-format).
+	ReportFile   string `json:"reportFile,omitempty"`
+	ReportFormat string `json:"reportFormat,omitempty"`
+	// Quiet silences the summary line on stderr (--quiet).
+	Quiet bool `json:"quiet,omitempty"`
+}
+
+// Config is a parsed functionConfig.
+type Config struct {
+	Spec
+	// Policies are the inline policies, as nodes for policy.Parse.
+	Policies []*yaml.RNode
+}
+
+// ConfigError is a functionConfig that cannot be read. Field names the key.
+type ConfigError struct {
+	Kind  string
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string {
+	where := "functionConfig " + e.Kind
+	if e.Field != "" {
+		where += " " + e.Field
+	}
+	return fmt.Sprintf("%s: %v (see docs/krm-function.md)", where, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ParseConfig reads a functionConfig: a Preadmit object, a ConfigMap with the
+// same keys as string values, or nothing (the defaults, like "preadmit
+// render" without flags).
+func ParseConfig(fc *yaml.RNode) (*Config, error) {
+	if fc.IsNilOrEmpty() {
+		return &Config{}, nil
+	}
+	meta, err := fc.GetMeta()
+	if err != nil {
+		return nil, &ConfigError{Kind: "?", Err: fmt.Errorf("reading apiVersion and kind: %w", err)}
+	}
+	switch {
+	case meta.Kind == Kind && meta.APIVersion == APIVersion:
+		return parseObject(fc)
+	case meta.Kind == "ConfigMap" && meta.APIVersion == "v1":
+		return parseConfigMap(fc)
+	}
+	return nil, &ConfigError{Kind: meta.APIVersion + "/" + meta.Kind,
+		Err: fmt.Errorf("unsupported functionConfig: expected %s %s or a v1 ConfigMap", APIVersion, Kind)}
+}
+
+func parseObject(fc *yaml.RNode) (*Config, error) {
+	c := &Config{}
+	spec := fc.Field("spec")
+	if spec == nil || yaml.IsMissingOrNull(spec.Value) {
+		return c, nil
+	}
+	b, err := spec.Value.MarshalJSON()
+	if err != nil {
+		return nil, &ConfigError{Kind: Kind, Field: "spec", Err: err}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c.Spec); err != nil {
+		return nil, &ConfigError{Kind: Kind, Field: "spec", Err: err}
+	}
+	if p := spec.Value.Field("policies"); p != nil && p.Value.YNode().Kind == yaml.SequenceNode {
+		for _, n := range p.Value.YNode().Content {
+			c.Policies = append(c.Policies, yaml.NewRNode(n))
+		}
+	}
+	c.Spec.Policies = nil
+	return c, nil
+}
+
+// configMapKeys are the data keys a ConfigMap functionConfig may set.
+var configMapKeys = []string{"policyPaths", "policies", "noBuiltin", "profile", "enable", "disable",
+	"mode", "namespace", "registry", "variables", "exceptionPaths", "reportFile", "reportFormat", "quiet"}
+
+// parseConfigMap reads the ConfigMap form: lists are comma-separated,
+// booleans "true"/"false", policies a multi-document YAML string of Kyverno
+// policies, variables a YAML mapping.
+func parseConfigMap(fc *yaml.RNode) (*Config, error) {
+	c := &Config{}
+	data := fc.GetDataMap()
+	for k, v := range data {
+		field := "data." + k
+		var err error
+		switch k {
+		case "policyPaths":
+			c.PolicyPaths = list(v)
+		case "exceptionPaths":
+			c.ExceptionPaths = list(v)
+		case "enable":
+			c.Enable = list(v)
+		case "disable":
+			c.Disable = list(v)
+		case "profile":
+			c.Profile = v
+		case "mode":
+			c.Mode = v
+		case "namespace":
+			c.Namespace = v
+		case "registry":
+			c.Registry = v
+		case "reportFile":
+			c.ReportFile = v
+		case "reportFormat":
+			c.ReportFormat = v
+		case "noBuiltin":
+			c.NoBuiltin, err = strconv.ParseBool(v)
+		case "quiet":
+			c.Quiet, err = strconv.ParseBool(v)
+		case "variables":
+			err = yaml.Unmarshal([]byte(v), &c.Variables)
+		case "policies":
+			c.Policies, err = parseDocuments(v)
+		default:
+			err = fmt.Errorf("unknown key: expected one of %s", strings.Join(configMapKeys, ", "))
+		}
+		if err != nil {
+			return nil, &ConfigError{Kind: "ConfigMap", Field: field, Err: err}
+		}
+	}
+	return c, nil
+}
+
+func list(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func parseDocuments(s string) ([]*yaml.RNode, error) {
+	docs, err := stream.Read([]byte(s), stream.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	var nodes []*yaml.RNode
+	for _, d := range docs {
+		if d.Node != nil {
+			nodes = append(nodes, d.Node)
+		}
+	}
+	if len(nodes) == 0 {
+		return nil, errors.New("no documents")
+	}
+	return nodes, nil
+}

@@ -1,0 +1,64 @@
+package krm
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    Spec
+		inline  int
+		wantErr string // the field a *ConfigError names
+	}{
+		{name: "none", in: "", want: Spec{}},
+		{name: "object", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  mode: enforce\n  disable: [a, b]\n  variables: {x.y: 1}\n  policies:\n  - {apiVersion: kyverno.io/v1, kind: ClusterPolicy}\n",
+			want: Spec{Mode: "enforce", Disable: []string{"a", "b"}, Variables: map[string]interface{}{"x.y": float64(1)}}, inline: 1},
+		{name: "configmap", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  policyPaths: \"p1, p2\"\n  noBuiltin: \"true\"\n  registry: m.example\n  variables: \"a.b: c\"\n",
+			want: Spec{PolicyPaths: []string{"p1", "p2"}, NoBuiltin: true, Registry: "m.example", Variables: map[string]interface{}{"a.b": "c"}}},
+		{name: "unknown field", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  modes: x\n", wantErr: "spec"},
+		{name: "unknown key", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  moed: x\n", wantErr: "data.moed"},
+		{name: "bad bool", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  quiet: maybe\n", wantErr: "data.quiet"},
+		{name: "other kind", in: "apiVersion: v1\nkind: Secret\n", wantErr: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var fc *yaml.RNode
+			if tt.in != "" {
+				fc = yaml.MustParse(tt.in)
+			}
+			c, err := ParseConfig(fc)
+			if tt.wantErr != "" || tt.name == "other kind" {
+				var ce *ConfigError
+				if !errors.As(err, &ce) || ce.Field != tt.wantErr {
+					t.Fatalf("want a ConfigError on %q, got %v", tt.wantErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(c.Spec, tt.want) || len(c.Policies) != tt.inline {
+				t.Errorf("got %+v (%d inline), want %+v (%d)", c.Spec, len(c.Policies), tt.want, tt.inline)
+			}
+		})
+	}
+}
+
+// FuzzParseConfig: any functionConfig is read or refused, never a panic.
+func FuzzParseConfig(f *testing.F) {
+	f.Add("apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  mode: enforce\n")
+	f.Add("apiVersion: v1\nkind: ConfigMap\ndata:\n  policies: |\n    apiVersion: kyverno.io/v1\n    kind: ClusterPolicy\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := yaml.Parse(s)
+		if err != nil {
+			return
+		}
+		_, _ = ParseConfig(n)
+	})
+}

@@ -1,0 +1,45 @@
+package krm
+
+import (
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Items are a ResourceList's items sorted into what the function consumes
+// and what it renders.
+type Items struct {
+	// Resources are rendered and emitted, in their input order.
+	Resources []*yaml.RNode
+	// Policies are Kyverno ClusterPolicy and Policy items; they are
+	// consumed, not emitted.
+	Policies []*yaml.RNode
+	// Exceptions are Kyverno PolicyException items, consumed as well.
+	Exceptions []*yaml.RNode
+}
+
+// SplitItems separates the Kyverno policies and PolicyExceptions that came
+// as items (kustomize resources, kpt package files) from the resources.
+func SplitItems(items []*yaml.RNode) Items {
+	var out Items
+	for _, it := range items {
+		switch kyvernoKind(it) {
+		case "ClusterPolicy", "Policy":
+			out.Policies = append(out.Policies, it)
+		case "PolicyException":
+			out.Exceptions = append(out.Exceptions, it)
+		default:
+			out.Resources = append(out.Resources, it)
+		}
+	}
+	return out
+}
+
+// kyvernoKind is the kind of a Kyverno document, or "".
+func kyvernoKind(n *yaml.RNode) string {
+	av := n.GetApiVersion()
+	if !strings.HasPrefix(av, "kyverno.io/") && !strings.HasPrefix(av, "policies.kyverno.io/") {
+		return ""
+	}
+	return n.GetKind()
+}

@@ -1,0 +1,15 @@
+// Package kyvernotest runs Kyverno CLI test files (kyverno-test.yaml: the
+// cli.kyverno.io/v1alpha1 Test kind and the older un-typed form) with
+// preadmit's engine and compares the expected results with the actual ones,
+// as "kyverno test" does: policy, rule (autogen rules included), resources,
+// kind, result, patchedResources. Values files (globalValues, per-resource
+// and per-rule values, namespaceSelector, namespaces), context files and
+// userinfo files feed the engine through transform.Options.
+//
+// It reports what it cannot check rather than passing it: generate rules
+// (out of scope at render time) are reported as skipped, PolicyExceptions,
+// assertion checks and the non-ClusterPolicy kinds (isValidatingPolicy,
+// ...) as unsupported. It must not contain policy logic: every result comes
+// from transform.Engine. Problems with a test file (unreadable, invalid YAML,
+// unknown fields, a policy that does not load) are *FileError values.
+package kyvernotest

@@ -1,0 +1,195 @@
+package kyvernotest
+
+import "encoding/json"
+
+// Test is a Kyverno CLI test file: apiVersion cli.kyverno.io/v1alpha1,
+// kind Test, or the older un-typed form with a top-level name.
+type Test struct {
+	APIVersion string   `json:"apiVersion,omitempty"`
+	Kind       string   `json:"kind,omitempty"`
+	Metadata   Metadata `json:"metadata,omitempty"`
+	// Name is the un-typed form's name (metadata.name in the typed form).
+	Name       string   `json:"name,omitempty"`
+	Policies   []string `json:"policies,omitempty"`
+	Resources  []string `json:"resources,omitempty"`
+	Exceptions []string `json:"exceptions,omitempty"`
+	// Variables names a Values file; Values gives the values inline and
+	// wins over Variables, as in Kyverno.
+	Variables string            `json:"variables,omitempty"`
+	Values    *Values           `json:"values,omitempty"`
+	UserInfo  string            `json:"userinfo,omitempty"`
+	Context   string            `json:"context,omitempty"`
+	Results   []Result          `json:"results,omitempty"`
+	Checks    []json.RawMessage `json:"checks,omitempty"`
+}
+
+// Metadata is the part of object metadata the CLI files use.
+type Metadata struct {
+	Name        string            `json:"name,omitempty"`
+	Namespace   string            `json:"namespace,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// Result is one expected result: a policy rule on one or more resources.
+type Result struct {
+	Policy string `json:"policy"`
+	Rule   string `json:"rule,omitempty"`
+	Kind   string `json:"kind,omitempty"`
+	// Resources are names or namespace/name.
+	Resources []string `json:"resources,omitempty"`
+	// Result is pass, fail, skip, warn or error.
+	Result string `json:"result,omitempty"`
+	// PatchedResources is a file with the expected mutated resources.
+	PatchedResources    string `json:"patchedResources,omitempty"`
+	GeneratedResource   string `json:"generatedResource,omitempty"`
+	CloneSourceResource string `json:"cloneSourceResource,omitempty"`
+
+	IsValidatingAdmissionPolicy bool `json:"isValidatingAdmissionPolicy,omitempty"`
+	IsMutatingAdmissionPolicy   bool `json:"isMutatingAdmissionPolicy,omitempty"`
+	IsValidatingPolicy          bool `json:"isValidatingPolicy,omitempty"`
+	IsDeletingPolicy            bool `json:"isDeletingPolicy,omitempty"`
+	IsImageValidatingPolicy     bool `json:"isImageValidatingPolicy,omitempty"`
+	IsGeneratingPolicy          bool `json:"isGeneratingPolicy,omitempty"`
+	IsMutatingPolicy            bool `json:"isMutatingPolicy,omitempty"`
+
+	// Deprecated fields of older test files.
+	Status          string `json:"status,omitempty"`
+	Resource        string `json:"resource,omitempty"`
+	Namespace       string `json:"namespace,omitempty"`
+	PatchedResource string `json:"patchedResource,omitempty"`
+
+	ResourceSpecs []json.RawMessage `json:"resourceSpecs,omitempty"`
+}
+
+// expected returns the expected result, from result or the deprecated
+// status.
+func (r *Result) expected() string {
+	if r.Result != "" {
+		return r.Result
+	}
+	return r.Status
+}
+
+// patched returns the expected patched file, from patchedResources or the
+// deprecated patchedResource.
+func (r *Result) patched() string {
+	if r.PatchedResources != "" {
+		return r.PatchedResources
+	}
+	return r.PatchedResource
+}
+
+// resources returns the resource names, from resources or the deprecated
+// resource.
+func (r *Result) resources() []string {
+	if len(r.Resources) > 0 {
+		return r.Resources
+	}
+	if r.Resource != "" {
+		return []string{r.Resource}
+	}
+	return nil
+}
+
+// otherKind names the policy kind a result is about when it is not a
+// Kyverno ClusterPolicy or Policy, or "".
+func (r *Result) otherKind() string {
+	switch {
+	case r.IsValidatingAdmissionPolicy:
+		return "ValidatingAdmissionPolicy"
+	case r.IsMutatingAdmissionPolicy:
+		return "MutatingAdmissionPolicy"
+	case r.IsValidatingPolicy:
+		return "ValidatingPolicy"
+	case r.IsDeletingPolicy:
+		return "DeletingPolicy"
+	case r.IsImageValidatingPolicy:
+		return "ImageValidatingPolicy"
+	case r.IsGeneratingPolicy:
+		return "GeneratingPolicy"
+	case r.IsMutatingPolicy:
+		return "MutatingPolicy"
+	}
+	return ""
+}
+
+// Values is a Kyverno CLI values file (cli.kyverno.io/v1alpha1 Values), or
+// a Test's inline values.
+type Values struct {
+	APIVersion   string                 `json:"apiVersion,omitempty"`
+	Kind         string                 `json:"kind,omitempty"`
+	Metadata     Metadata               `json:"metadata,omitempty"`
+	GlobalValues map[string]interface{} `json:"globalValues,omitempty"`
+	Policies     []ValuesPolicy         `json:"policies,omitempty"`
+	// NamespaceSelectors give the labels of namespaces by name.
+	NamespaceSelectors []NamespaceLabels `json:"namespaceSelector,omitempty"`
+	// Namespaces are Namespace objects, for their labels.
+	Namespaces   []Namespace       `json:"namespaces,omitempty"`
+	Subresources []json.RawMessage `json:"subresources,omitempty"`
+	// Variables are ValidatingAdmissionPolicy variables (unused here).
+	Variables map[string]string `json:"variables,omitempty"`
+}
+
+// ValuesPolicy holds the values of one policy, per rule and per resource.
+type ValuesPolicy struct {
+	Name      string           `json:"name"`
+	Rules     []ValuesRule     `json:"rules,omitempty"`
+	Resources []ValuesResource `json:"resources,omitempty"`
+}
+
+// ValuesRule holds the values of one rule.
+type ValuesRule struct {
+	Name          string                   `json:"name"`
+	Values        map[string]interface{}   `json:"values,omitempty"`
+	ForeachValues map[string][]interface{} `json:"foreachValues,omitempty"`
+}
+
+// ValuesResource holds the values of one resource.
+type ValuesResource struct {
+	Name   string                 `json:"name"`
+	Values map[string]interface{} `json:"values,omitempty"`
+}
+
+// NamespaceLabels is an entry of namespaceSelector.
+type NamespaceLabels struct {
+	Name   string            `json:"name"`
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// Namespace is a Namespace object of a values file.
+type Namespace struct {
+	APIVersion string          `json:"apiVersion,omitempty"`
+	Kind       string          `json:"kind,omitempty"`
+	Metadata   Metadata        `json:"metadata"`
+	Spec       json.RawMessage `json:"spec,omitempty"`
+	Status     json.RawMessage `json:"status,omitempty"`
+}
+
+// UserInfo is a Kyverno CLI userinfo file (cli.kyverno.io/v1alpha1
+// UserInfo, or the older un-typed RequestInfo).
+type UserInfo struct {
+	APIVersion   string   `json:"apiVersion,omitempty"`
+	Kind         string   `json:"kind,omitempty"`
+	Metadata     Metadata `json:"metadata,omitempty"`
+	Roles        []string `json:"roles,omitempty"`
+	ClusterRoles []string `json:"clusterRoles,omitempty"`
+	UserInfo     struct {
+		Username string              `json:"username,omitempty"`
+		UID      string              `json:"uid,omitempty"`
+		Groups   []string            `json:"groups,omitempty"`
+		Extra    map[string][]string `json:"extra,omitempty"`
+	} `json:"userInfo,omitempty"`
+}
+
+// ContextFile is a Kyverno CLI context file (cli.kyverno.io/v1alpha1
+// Context): cluster resources and image data standing in for the cluster.
+type ContextFile struct {
+	APIVersion string   `json:"apiVersion,omitempty"`
+	Kind       string   `json:"kind,omitempty"`
+	Metadata   Metadata `json:"metadata,omitempty"`
+	Spec       struct {
+		Resources []map[string]interface{} `json:"resources,omitempty"`
+		Images    []json.RawMessage        `json:"images,omitempty"`
+	} `json:"spec"`
+}
