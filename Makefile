@@ -16,12 +16,15 @@ build: ## Build bin/preadmit
 	$(GO) build -o $(PREADMIT) ./cmd/preadmit
 
 vet:
-	@test -z "$$(gofmt -l cmd internal transform policies)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies; exit 1; }
+	@test -z "$$(gofmt -l cmd internal transform policies postrender hack)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies postrender hack; exit 1; }
 	$(GO) vet ./...
 
 unit: build $(HELM) $(HELM4) $(KUSTOMIZE) ## Unit, golden, corpus and end-to-end tests (race detector on)
-	PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) \
+	PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) PREADMIT_BIN=$(PREADMIT) \
 		$(GO) test -race -count=1 ./...
+
+generate: ## Regenerate charts/preadmit-policies from policies/ (a test fails when it is stale)
+	$(GO) run ./hack/genpolicychart charts/preadmit-policies
 
 kyverno-test: build ## The library's own kyverno-test.yaml files, as "kyverno test policies/" would run them
 	$(PREADMIT) test --require-tests --fail-only policies/

@@ -310,17 +310,3 @@ func TestExceptionsHelm(t *testing.T) {
 		"warning: doc 0 Deployment delta/important-tool (source: tool/templates/deployment.yaml): disallow-host-namespaces/autogen-host-namespaces: PolicyException delta/important-tool expired after 2025-12-31 (owner: team-delta)",
 	})
 }
-
-// preadmitBinary is bin/preadmit as make builds it (on PATH under make
-// unit), or a fresh build.
-func preadmitBinary(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("preadmit"); err == nil {
-		return p
-	}
-	p := filepath.Join(t.TempDir(), "preadmit")
-	if out, err := exec.Command("go", "build", "-o", p, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return p
-}

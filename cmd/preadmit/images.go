@@ -32,6 +32,6 @@ of every pod template kind, sorted, one per line. With --registry each line is
 	fs.StringVarP(&o.Format, "output", "o", "lines", "output format: lines, json, skopeo or crane")
 	fs.StringArrayVar(&o.ImagePaths, "image-path", nil, "image fields of a custom resource kind, Kind:field.path, e.g. Prometheus:spec.image or Workflow:spec.templates[].container.image (repeatable)")
 	registryFlags(fs, &o.Registry)
-	valuesFlags(fs, &o.Values)
+	valuesFlags(fs, &o.Values, false)
 	return cmd
 }

@@ -12,6 +12,9 @@ import (
 type renderFlags struct {
 	o   app.RenderOptions
 	tty string
+	// helm names the Kyverno values flags so that Helm's own -f and --set
+	// stay free ("preadmit helm").
+	helm bool
 }
 
 func (f *renderFlags) register(cmd *cobra.Command) {
@@ -30,7 +33,7 @@ func (f *renderFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.tty, "tty", string(app.TTYAuto), "copy reports to the controlling terminal: auto, always or never")
 	registerExceptionFlags(fs, &f.o.Exceptions)
 	registryFlags(fs, &f.o.Registry)
-	valuesFlags(fs, &f.o.Values)
+	valuesFlags(fs, &f.o.Values, f.helm)
 	fs.StringArrayVar(&f.o.Values.ContextFiles, "context-file", nil, "ConfigMaps for configMap context entries: ConfigMap documents, a List, or a Kyverno CLI Context (repeatable)")
 	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		return applyEnv(cmd)

@@ -70,5 +70,6 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	root.AddCommand(newFlux(stdin, stdout, stderr))
 	root.AddCommand(newExceptions(stdin, stdout))
 	root.AddCommand(newImages(stdin, stdout, stderr))
+	root.AddCommand(newHelm(stdout, stderr))
 	return root
 }

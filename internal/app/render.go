@@ -32,6 +32,9 @@ type RenderOptions struct {
 	Registry RegistryOptions
 	// Values are Kyverno CLI values, --set and context files.
 	Values ValuesOptions
+	// Variables are set in every rule's context (e.g. "preadmit.registry"),
+	// under --set and the registry flags: the Go post-renderer's settings.
+	Variables map[string]interface{}
 }
 
 // Render reads manifests from in, applies the policies and writes the result
@@ -40,10 +43,8 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if _, err := transform.ParseMode(o.Mode); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
-	format := report.FormatLines
 	if o.ReportFormat != "" {
-		var err error
-		if format, err = report.ParseFormat(o.ReportFormat); err != nil {
+		if _, err := report.ParseFormat(o.ReportFormat); err != nil {
 			return &ExitErr{Code: ExitError, Err: err}
 		}
 	}
@@ -51,25 +52,16 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err != nil {
 		return &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
 	}
-	if err := ctx.Err(); err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
-	}
-	res, _, err := renderBytes(EngineOptions{Policies: o.Policies, Exceptions: o.Exceptions, Mode: o.Mode,
-		Namespace: o.Namespace, Registry: o.Registry, Values: o.Values}, input)
+	p, err := NewPipeline(o)
 	if err != nil {
 		return err
 	}
-	ropts := report.Options{Resources: res.Resources, ToolVersion: o.Version}
-	if o.ReportFile != "" {
-		if err := writeReportFile(o.ReportFile, format, res.Results, ropts); err != nil {
-			return &ExitErr{Code: ExitError, Err: err}
-		}
+	res, err := p.Render(ctx, input)
+	if err != nil {
+		return err
 	}
-	if v := res.Violations(); len(v) > 0 {
-		text := findings(res.Results, true) + summaryLine(res) + "\n"
-		ch.Failure(text)
-		return &ExitErr{Code: ExitViolation, Reported: true,
-			Err: fmt.Errorf("%d violation(s) of policies in Enforce: nothing was rendered", len(v))}
+	if err := p.Conclude(res, ch); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if o.Diff {
@@ -83,11 +75,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if _, err := out.Write(buf.Bytes()); err != nil {
 		return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
 	}
-	text := findings(res.Results, false)
-	if !o.Quiet || text != "" {
-		text += summaryLine(res) + "\n"
-	}
-	ch.Success(text)
+	p.Succeed(res, ch)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 
+	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -28,6 +29,37 @@ type Document struct {
 
 // Empty reports whether the document has no content, only comments or space.
 func (d *Document) Empty() bool { return d.Node == nil }
+
+// Helm4FilenameAnnotation is the annotation Helm 4 puts on every document it
+// gives a post-renderer, naming its template; Helm files the document back
+// under that template afterwards, so it must survive every mutation.
+const Helm4FilenameAnnotation = "postrenderer.helm.sh/postrender-filename"
+
+// helm4Filename is metadata.annotations[Helm4FilenameAnnotation] of a
+// document, or "". It walks the nodes itself: a malformed mapping must not
+// panic here (kyaml's GetAnnotations assumes well-formed pairs).
+func helm4Filename(root *yamlv3.Node) string {
+	n := root
+	for _, key := range []string{"metadata", "annotations", Helm4FilenameAnnotation} {
+		n = mappingValue(n, key)
+	}
+	if n == nil || n.Kind != yamlv3.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+func mappingValue(n *yamlv3.Node, key string) *yamlv3.Node {
+	if n == nil || n.Kind != yamlv3.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
 
 // sourceOf finds Helm's "# Source: path" comment at the head of a document.
 func sourceOf(raw []byte) string {

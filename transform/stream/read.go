@@ -117,6 +117,11 @@ func (d *Document) parse(limits Limits) error {
 			return nil
 		}
 		d.Node = yaml.NewRNode(root)
+		if d.Source == "" {
+			// Helm 4 sends no "# Source:" comments to a post-renderer
+			// plugin; it names each document's template in an annotation.
+			d.Source = helm4Filename(root)
+		}
 		return nil
 	}
 	return d.errorf("unexpected YAML document structure")

@@ -73,6 +73,20 @@ func TestSource(t *testing.T) {
 	}
 }
 
+// Helm 4 gives a post-renderer plugin no "# Source:" comments; the template
+// is named by an annotation instead, and a comment still wins.
+func TestSourceFromHelm4Annotation(t *testing.T) {
+	in := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    " + Helm4FilenameAnnotation + ": c/templates/a.yaml\n" +
+		"---\n# Source: c/templates/b.yaml\nkind: ConfigMap\nmetadata:\n  annotations:\n    " + Helm4FilenameAnnotation + ": other.yaml\n"
+	docs, err := Read([]byte(in), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if docs[0].Source != "c/templates/a.yaml" || docs[1].Source != "c/templates/b.yaml" {
+		t.Fatalf("sources = %q, %q", docs[0].Source, docs[1].Source)
+	}
+}
+
 func TestReadErrors(t *testing.T) {
 	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
 	tests := []struct {

@@ -1,0 +1,15 @@
+// Package postrender runs preadmit inside a program that embeds Helm: its
+// PostRenderer implements helm.sh/helm/v3/pkg/postrender.PostRenderer (and,
+// with the same method, Helm 4's pkg/postrenderer.PostRenderer), so that
+// action.Install, action.Upgrade and action.Template apply Kyverno policies
+// to the rendered manifests in-process, without an external binary.
+//
+//	pr, err := postrender.New(postrender.Options{Mode: "enforce"})
+//	install := action.NewInstall(cfg)
+//	install.PostRenderer = pr
+//
+// On a violation of a rule in Enforce, Run returns a *ViolationError that
+// carries the violations and the report lines preadmit's CLI prints. The
+// package only renders: it writes nothing to stdout, stderr or the terminal,
+// and leaves reporting to the caller (Results, ViolationError).
+package postrender
