@@ -141,6 +141,9 @@ func TestRenderCLIErrors(t *testing.T) {
 		{name: "error-empty-stdin", args: []string{"render"}, input: "", code: 2},
 		{name: "error-malformed-yaml", args: []string{"render"}, input: "malformed.yaml", code: 2},
 		{name: "error-alias-bomb", args: []string{"render"}, input: "alias-bomb.yaml", code: 2},
+		// kubectl keeps the last of duplicate keys, go-yaml lookups the
+		// first: accepting them would let a policy check the wrong value.
+		{name: "error-duplicate-keys", args: []string{"render"}, input: "duplicate-keys.yaml", code: 2},
 		{name: "error-unknown-anchor", args: []string{"render", "-p", "../../testdata/policies-invalid/unknown-anchor-validate.yaml"},
 			input: "demo-app.yaml", code: 2},
 		{name: "error-unknown-anchor-mutate", args: []string{"render", "-p", "../../testdata/policies-invalid/unknown-anchor-mutate.yaml"},

@@ -12,6 +12,9 @@ import (
 type Document struct {
 	// Index is the 0-based position of the document in the stream.
 	Index int
+	// Line is the 1-based line of the stream where Raw starts; the line
+	// numbers of YAML errors count from there.
+	Line int
 	// Separator is the "---" line that opened the document, with its line
 	// break, or empty for a first document without one.
 	Separator []byte

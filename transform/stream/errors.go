@@ -1,6 +1,9 @@
 package stream
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // InputError is a problem with the input stream itself: it is not YAML, a
 // document is hostile, or there is nothing to read. The CLI maps it to the
@@ -17,12 +20,16 @@ type InputError struct {
 func (e *InputError) Error() string {
 	where := "input"
 	if e.Index >= 0 {
-		where = fmt.Sprintf("input document %d", e.Index)
-		if e.Line > 0 {
-			where += fmt.Sprintf(" (line %d)", e.Line)
-		}
+		var at []string
 		if e.Source != "" {
-			where += " from " + e.Source
+			at = append(at, e.Source)
+		}
+		if e.Line > 0 {
+			at = append(at, fmt.Sprintf("starting at line %d", e.Line))
+		}
+		where = fmt.Sprintf("input document %d", e.Index)
+		if len(at) > 0 {
+			where += " (" + strings.Join(at, ", ") + ")"
 		}
 	}
 	return fmt.Sprintf("%s: %v", where, e.Err)

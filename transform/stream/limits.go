@@ -32,6 +32,9 @@ func checkSize(root *yamlv3.Node, limits Limits) error {
 			return v, nil
 		}
 		memo[n] = 1 // breaks cycles through aliases to an ancestor
+		if err := checkDuplicateKeys(n); err != nil {
+			return 0, err
+		}
 		total := 1
 		for _, c := range n.Content {
 			s, err := size(c, depth+1)
@@ -64,10 +67,65 @@ func plainSize(n *yamlv3.Node, limits Limits, depth int, count *int) (bool, erro
 	if *count > limits.MaxNodes {
 		return false, fmt.Errorf("document has more than %d YAML nodes", limits.MaxNodes)
 	}
+	if err := checkDuplicateKeys(n); err != nil {
+		return false, err
+	}
 	for _, c := range n.Content {
 		if ok, err := plainSize(c, limits, depth+1, count); !ok || err != nil {
 			return ok, err
 		}
 	}
 	return true, nil
+}
+
+// checkDuplicateKeys rejects a mapping that names a key twice. go-yaml keeps
+// both in the node tree and lookups find the first, but kubectl and Helm
+// (sigs.k8s.io/yaml) keep the last: a policy would check one value and the
+// cluster get the other ("hostNetwork: false" then "hostNetwork: true").
+func checkDuplicateKeys(n *yamlv3.Node) error {
+	if n.Kind != yamlv3.MappingNode || len(n.Content) < 4 {
+		return nil
+	}
+	keys := n.Content
+	if len(keys) <= 32 {
+		for i := 0; i+1 < len(keys); i += 2 {
+			for j := i + 2; j+1 < len(keys); j += 2 {
+				if sameKey(keys[i], keys[j]) {
+					return duplicateKey(keys[i], keys[j])
+				}
+			}
+		}
+		return nil
+	}
+	seen := make(map[string]*yamlv3.Node, len(keys)/2)
+	for i := 0; i+1 < len(keys); i += 2 {
+		k := keys[i]
+		if k.Kind != yamlv3.ScalarNode || k.Value == "<<" {
+			continue
+		}
+		if prev, ok := seen[k.Value]; ok {
+			return duplicateKey(prev, k)
+		}
+		seen[k.Value] = k
+	}
+	return nil
+}
+
+func sameKey(a, b *yamlv3.Node) bool {
+	return a.Kind == yamlv3.ScalarNode && b.Kind == yamlv3.ScalarNode && a.Value == b.Value && a.Value != "<<"
+}
+
+func duplicateKey(first, again *yamlv3.Node) error {
+	return &DuplicateKeyError{Key: again.Value, Line: again.Line, First: first.Line}
+}
+
+// DuplicateKeyError is a mapping that names a key twice.
+type DuplicateKeyError struct {
+	Key string
+	// Line and First are the lines of the second and the first occurrence.
+	Line, First int
+}
+
+func (e *DuplicateKeyError) Error() string {
+	return fmt.Sprintf("duplicate key %q at line %d (first at line %d): Kubernetes keeps the last value, so a policy would check the wrong one; remove one of them", e.Key, e.Line, e.First)
 }

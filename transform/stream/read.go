@@ -45,8 +45,9 @@ func Read(in []byte, limits Limits) ([]*Document, error) {
 // documents' Separator and Raw gives back the input exactly.
 func Split(in []byte) []*Document {
 	var docs []*Document
-	cur := &Document{}
+	cur := &Document{Line: 1}
 	start := 0
+	line := 1 // of in[pos]
 	for pos := 0; pos < len(in); {
 		end := bytes.IndexByte(in[pos:], '\n')
 		next := len(in)
@@ -58,10 +59,11 @@ func Split(in []byte) []*Document {
 			if pos > 0 || len(cur.Separator) > 0 {
 				docs = append(docs, cur)
 			}
-			cur = &Document{Separator: in[pos:next]}
+			cur = &Document{Separator: in[pos:next], Line: line + 1}
 			start = next
 		}
 		pos = next
+		line++
 	}
 	cur.Raw = in[start:]
 	docs = append(docs, cur)
@@ -111,6 +113,10 @@ func (d *Document) parse(limits Limits) error {
 	if n.Kind == yamlv3.DocumentNode && len(n.Content) == 1 {
 		root := n.Content[0]
 		if err := checkSize(root, limits); err != nil {
+			var dk *DuplicateKeyError
+			if errors.As(err, &dk) && d.Line > 1 {
+				dk.Line, dk.First = dk.Line+d.Line-1, dk.First+d.Line-1 // stream lines
+			}
 			return d.errorf("%w", err)
 		}
 		if root.Kind == yamlv3.ScalarNode && root.Tag == "!!null" && root.Value == "" {
@@ -128,5 +134,5 @@ func (d *Document) parse(limits Limits) error {
 }
 
 func (d *Document) errorf(format string, args ...any) error {
-	return &InputError{Index: d.Index, Source: d.Source, Err: fmt.Errorf(format, args...)}
+	return &InputError{Index: d.Index, Line: d.Line, Source: d.Source, Err: fmt.Errorf(format, args...)}
 }

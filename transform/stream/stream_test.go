@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,4 +150,38 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("round trip changed bytes")
 		}
 	})
+}
+
+// Duplicate keys are rejected wherever they are: small and large maps, and
+// documents with aliases (the memoised walk); the error gives stream lines.
+func TestDuplicateKeys(t *testing.T) {
+	var big strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&big, "  k%d: v\n", i)
+	}
+	for _, tc := range []struct {
+		name, in string
+		line    int // of the second occurrence, 0 when accepted
+	}{
+		{"small", "a: 1\nb: 2\na: 3\n", 3},
+		{"nested", "spec:\n  x: 1\n  x: 2\n", 3},
+		{"large", "m:\n" + big.String() + "  k7: again\n", 42},
+		{"with-alias", "a: &x {p: 1}\nb: *x\nc: 1\nc: 2\n", 4},
+		{"second-document", "a: 1\n---\nb: 1\nb: 2\n", 4},
+		{"merge-keys-repeat", "a: &x {p: 1}\nb: &y {q: 1}\nc:\n  <<: *x\n  <<: *y\n", 0},
+		{"same-value-different-keys", "a: 1\nb: 1\n", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Read([]byte(tc.in), DefaultLimits)
+			var dk *DuplicateKeyError
+			switch {
+			case tc.line == 0 && err != nil:
+				t.Fatalf("rejected: %v", err)
+			case tc.line != 0 && !errors.As(err, &dk):
+				t.Fatalf("error %v, want a *DuplicateKeyError", err)
+			case tc.line != 0 && dk.Line != tc.line:
+				t.Errorf("line %d, want %d (%v)", dk.Line, tc.line, err)
+			}
+		})
+	}
 }
