@@ -161,7 +161,7 @@ func TestDuplicateKeys(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, in string
-		line    int // of the second occurrence, 0 when accepted
+		line     int // of the second occurrence, 0 when accepted
 	}{
 		{"small", "a: 1\nb: 2\na: 3\n", 3},
 		{"nested", "spec:\n  x: 1\n  x: 2\n", 3},
