@@ -158,6 +158,9 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path string) (bool, error) {
 		return false, nil
 	}
 
+	if err := checkMapElements(d.Content, keys, path); err != nil {
+		return false, err
+	}
 	var added []*yaml.Node
 	for i, e := range rest {
 		if e.Kind != yaml.MappingNode {
@@ -375,4 +378,19 @@ func removeElement(list, elem *yaml.Node) {
 	if i := indexOf(list, elem); i >= 0 {
 		list.Content = append(list.Content[:i:i], list.Content[i+1:]...)
 	}
+}
+
+// checkMapElements rejects a list merged by keys (containers by name) that
+// holds something other than maps: its elements could not be told apart,
+// and merging would split or lose them. Such a resource is invalid anyway.
+func checkMapElements(elems []*yaml.Node, keys []string, path string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	for i, e := range elems {
+		if e.Kind != yaml.MappingNode {
+			return &MergeError{Path: indexPath(path, i), Err: fmt.Errorf("list merged by %v holds a %s: each element must be a map", keys, kindName(e))}
+		}
+	}
+	return nil
 }

@@ -116,6 +116,9 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (bool, err
 		resElems = r.Content
 	}
 	_, keys := listStrategy(s)
+	if err := checkMapElements(resElems, keys, path); err != nil {
+		return false, err
+	}
 	if len(keys) == 0 {
 		keys = []string{"name"} // Kyverno binds expanded elements by name
 	}
