@@ -209,6 +209,8 @@ func TestExternalDataCLI(t *testing.T) {
 	ns := []string{"render", "--no-builtin", "-p", "testdata/extra-policies/prod-only.yaml"}
 	runCases(t, []cmdTestCase{
 		{name: "apicall-audit", args: withArgs(apiCall, "--mode", "audit"), input: "demo-app.yaml", noGolden: true},
+		{name: "external-data-audit", args: []string{"render", "--no-builtin", "--mode", "audit", "-p", "testdata/extra-policies/external-data.yaml"},
+			input: "demo-app.yaml", noGolden: true},
 		{name: "apicall-enforce", args: withArgs(apiCall, "--mode", "enforce"), input: "demo-app.yaml", noGolden: true},
 		{name: "apicall-mocked-audit", args: withArgs(apiCall, "--mode", "audit", "--values-file", "testdata/values/apicall.yaml"),
 			input: "demo-app.yaml", noGolden: true},
