@@ -7,8 +7,8 @@
 // userinfo files feed the engine through transform.Options.
 //
 // It reports what it cannot check rather than passing it: generate rules
-// (out of scope at render time) are reported as skipped, PolicyExceptions,
-// assertion checks and the non-ClusterPolicy kinds (isValidatingPolicy,
+// (out of scope at render time) are reported as skipped, assertion checks
+// and the non-ClusterPolicy kinds (isValidatingPolicy,
 // ...) as unsupported. It must not contain policy logic: every result comes
 // from transform.Engine. Problems with a test file (unreadable, invalid YAML,
 // unknown fields, a policy that does not load) are *FileError values.

@@ -13,7 +13,7 @@ const (
 	// (generate rules); does not fail a run.
 	OutcomeSkip Outcome = "Skip"
 	// OutcomeUnsupported: not checked because preadmit does not support it
-	// yet (PolicyExceptions, assertion checks, other policy kinds); fails a
+	// yet (assertion checks, other policy kinds); fails a
 	// run, since nothing was shown to hold.
 	OutcomeUnsupported Outcome = "Unsupported"
 )

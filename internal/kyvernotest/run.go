@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 )
@@ -81,11 +82,23 @@ func (r *runner) prepare() error {
 			return err
 		}
 	}
+	var xs []*exception.Exception
+	if len(r.test.Exceptions) > 0 {
+		paths := make([]string, len(r.test.Exceptions))
+		for i, p := range r.test.Exceptions {
+			paths[i] = resolve(r.dir, p)
+		}
+		var err error
+		if xs, err = exception.LoadPaths(paths, "default"); err != nil {
+			return &FileError{Test: r.path, File: strings.Join(paths, ", "), Err: err}
+		}
+	}
 	r.opts = transform.Options{
 		Policies:        r.set.policies,
 		Values:          valuesHook(values, ui),
 		NamespaceLabels: namespaceLabels(values),
 		ConfigMaps:      contextConfigMaps(cf),
+		Exceptions:      xs,
 	}
 	if values != nil {
 		for _, p := range values.Policies {
@@ -214,10 +227,6 @@ func (r *runner) checkNames(res *Result) error {
 			row.Outcome, row.Reason, row.Message = OutcomeFail, ReasonNotFound, msg
 			r.add(row)
 		})
-	}
-	if len(r.test.Exceptions) > 0 {
-		unsupported("PolicyExceptions (exceptions:) are not supported by preadmit yet; results of tests with exceptions are not checked")
-		return nil
 	}
 	if k := res.otherKind(); k != "" {
 		unsupported(fmt.Sprintf("%s is not supported by preadmit yet: it runs Kyverno ClusterPolicy and Policy", k))
