@@ -121,30 +121,69 @@ func (s *Set) add(file string, b []byte) Errors {
 	}
 	var errs Errors
 	for _, d := range docs {
-		if d.Node == nil || d.Node.YNode().Kind != yaml.MappingNode {
-			continue // kyaml's getters panic on lists and scalars
-		}
-		apiVersion := d.Node.GetApiVersion()
-		kind := d.Node.GetKind()
-		if !strings.HasPrefix(apiVersion, "kyverno.io/") && !strings.HasPrefix(apiVersion, "policies.kyverno.io/") {
+		if d.Node == nil {
 			continue
 		}
-		if kind == "ClusterPolicy" || kind == "Policy" {
-			p, perrs := Parse(file, d.Node)
-			errs = append(errs, perrs...)
-			if p != nil {
-				s.Policies = append(s.Policies, p)
+		switch d.Node.YNode().Kind {
+		case yaml.MappingNode:
+		case yaml.SequenceNode:
+			if looksKyverno(d.Node.YNode().Content) {
+				errs = append(errs, &Error{File: file, Err: fmt.Errorf("document %d is a YAML list of Kyverno documents: write one per document, separated by ---, or use kind: List with items", d.Index)})
 			}
 			continue
+		default:
+			continue // kyaml's getters panic on lists and scalars
 		}
-		if !knownKinds[apiGroup(apiVersion)][kind] {
-			errs = append(errs, &Error{File: file, Policy: d.Node.GetName(),
-				Err: fmt.Errorf("document %d: %s is not a Kyverno kind (expected ClusterPolicy, Policy or PolicyException)", d.Index, kind)})
-			continue
-		}
-		s.Others = append(s.Others, &Document{File: file, Node: d.Node})
+		errs = append(errs, s.addNode(file, d.Index, d.Node)...)
 	}
 	return errs
+}
+
+// looksKyverno reports whether list elements are Kyverno documents.
+func looksKyverno(elems []*yaml.Node) bool {
+	for _, e := range elems {
+		if e.Kind == yaml.MappingNode && isKyverno(yaml.NewRNode(e).GetApiVersion()) {
+			return true
+		}
+	}
+	return false
+}
+
+func isKyverno(apiVersion string) bool {
+	return strings.HasPrefix(apiVersion, "kyverno.io/") || strings.HasPrefix(apiVersion, "policies.kyverno.io/")
+}
+
+// addNode adds one mapping document: a policy, another Kyverno document,
+// or the items of a kubectl-style List.
+func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
+	apiVersion, kind := n.GetApiVersion(), n.GetKind()
+	if apiVersion == "v1" && kind == "List" {
+		var errs Errors
+		if items := n.Field("items"); items != nil && items.Value.YNode().Kind == yaml.SequenceNode {
+			for _, it := range items.Value.YNode().Content {
+				if it.Kind == yaml.MappingNode {
+					errs = append(errs, s.addNode(file, index, yaml.NewRNode(it))...)
+				}
+			}
+		}
+		return errs
+	}
+	if !isKyverno(apiVersion) {
+		return nil
+	}
+	if kind == "ClusterPolicy" || kind == "Policy" {
+		p, errs := Parse(file, n)
+		if p != nil {
+			s.Policies = append(s.Policies, p)
+		}
+		return errs
+	}
+	if !knownKinds[apiGroup(apiVersion)][kind] {
+		return Errors{{File: file, Policy: n.GetName(),
+			Err: fmt.Errorf("document %d: %s is not a Kyverno kind (expected ClusterPolicy, Policy or PolicyException)", index, kind)}}
+	}
+	s.Others = append(s.Others, &Document{File: file, Node: n})
+	return nil
 }
 
 // knownKinds are the kinds of Kyverno's API groups. A document of another

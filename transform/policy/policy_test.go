@@ -145,3 +145,17 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("a directory's non-policy file: %v, %d policies", err, len(set.Policies))
 	}
 }
+
+// A kubectl-style List of policies is read item by item; a bare YAML list
+// of policies is an error that says how to write it.
+func TestLoadLists(t *testing.T) {
+	item := strings.ReplaceAll(strings.Replace(podPolicy, "%s", "{}", 1), "\n", "\n  ")
+	set, err := LoadFS(fstest.MapFS{"list.yaml": {Data: []byte("apiVersion: v1\nkind: List\nitems:\n- " + item)}}, ".", "test")
+	if err != nil || len(set.Policies) != 1 {
+		t.Fatalf("List: %v, %d policies", err, len(set.Policies))
+	}
+	_, err = LoadFS(fstest.MapFS{"seq.yaml": {Data: []byte("- " + item)}}, ".", "test")
+	if err == nil || !strings.Contains(err.Error(), "YAML list of Kyverno documents") {
+		t.Errorf("bare list: %v", err)
+	}
+}
