@@ -119,12 +119,17 @@ func (r Resource) Location() string {
 	return fmt.Sprintf("doc %d", r.Index)
 }
 
-// Ref is "Kind namespace/name", or "Kind name" for a cluster-scoped resource.
+// Ref is "Kind namespace/name", or "Kind name" for a cluster-scoped
+// resource; a resource without a name says so.
 func (r Resource) Ref() string {
-	if r.Namespace == "" {
-		return r.Kind + " " + r.Name
+	name := r.Name
+	if name == "" {
+		name = "(no name)"
 	}
-	return r.Kind + " " + r.Namespace + "/" + r.Name
+	if r.Namespace == "" {
+		return r.Kind + " " + name
+	}
+	return r.Kind + " " + r.Namespace + "/" + name
 }
 
 // oneLine joins a multi-line message so that each finding stays one line.
