@@ -125,8 +125,8 @@ func (p *Patch) Apply(resource *yaml.RNode) (Status, error) {
 	schema := schemaFor(dest)
 
 	pre := &preprocessor{targets: map[*yaml.Node]*yaml.Node{}}
-	work := copyNode(p.root)
-	if _, err := pre.mapping(work, dest, schema, ""); err != nil {
+	work, _, err := pre.mapping(p.root, dest, schema, "")
+	if err != nil {
 		var ce *conditionError
 		if errors.As(err, &ce) {
 			return Status{Outcome: Skipped, Reason: ce.Error()}, nil
