@@ -87,6 +87,8 @@ type Output struct {
 	Resources int
 	// Mutated counts the documents a mutate rule changed.
 	Mutated int
+	// log collects Results during the render.
+	log resultLog
 }
 
 // Bytes returns the rendered stream.
@@ -135,6 +137,8 @@ func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
 			return nil, err
 		}
 	}
+	out.Results = out.log.all()
+	out.log = resultLog{}
 	return out, nil
 }
 
@@ -166,12 +170,12 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				continue
 			}
 			if r.unsupported != "" {
-				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
+				out.log.add(r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
 				continue
 			}
 			en, skip := r.prepare(e, u)
 			if skip != nil {
-				out.Results = append(out.Results, r.result(u, *skip))
+				out.log.add(r.result(u, *skip))
 				continue
 			}
 			// applied reports a real change: the mechanisms tell a patch
@@ -182,14 +186,14 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			}
 			switch {
 			case err != nil:
-				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: err.Error()}))
+				out.log.add(r.result(u, outcome{status: report.StatusError, message: err.Error()}))
 			case applied:
-				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusPass, message: "mutated"}))
+				out.log.add(r.result(u, outcome{status: report.StatusPass, message: "mutated"}))
 			default:
 				// As Kyverno: a rule that matched but changed nothing (its
 				// anchors did not hold, or the resource already had the
 				// values) is skipped with "no patches applied".
-				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusSkip, message: "no patches applied"}))
+				out.log.add(r.result(u, outcome{status: report.StatusSkip, message: "no patches applied"}))
 			}
 		}
 		if snapshot {
@@ -208,12 +212,12 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				continue
 			}
 			if r.unsupported != "" {
-				out.Results = append(out.Results, r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
+				out.log.add(r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
 				continue
 			}
 			en, skip := r.prepare(e, u)
 			if skip != nil {
-				out.Results = append(out.Results, r.result(u, *skip))
+				out.log.add(r.result(u, *skip))
 				continue
 			}
 			en.pss = pss
@@ -225,7 +229,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 					}
 					o.message = joinMessage(r.ruleMessage(men), o.message)
 				}
-				out.Results = append(out.Results, r.result(u, o))
+				out.log.add(r.result(u, o))
 			}
 		}
 	}

@@ -104,7 +104,7 @@ func (e *Engine) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, 
 		if x.HasConditions() {
 			ok, err := e.exceptionConditions(x, u)
 			if err != nil {
-				out.Results = append(out.Results, r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: conditions: %v", x.Key(), err))))
+				out.log.add(r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: conditions: %v", x.Key(), err))))
 				continue
 			}
 			if !ok {
@@ -113,9 +113,9 @@ func (e *Engine) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, 
 		}
 		switch {
 		case x.Unsupported != "":
-			out.Results = append(out.Results, r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: %s", x.Key(), x.Unsupported))))
+			out.log.add(r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: %s", x.Key(), x.Unsupported))))
 		case x.Expired(e.now):
-			out.Results = append(out.Results, r.result(u, warning(expiredMessage(x))))
+			out.log.add(r.result(u, warning(expiredMessage(x))))
 		default:
 			active = append(active, x)
 		}
@@ -124,7 +124,7 @@ func (e *Engine) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, 
 		return nil, false
 	}
 	if !r.isPodSecurity() {
-		out.Results = append(out.Results, r.result(u, exempted(active)))
+		out.log.add(r.result(u, exempted(active)))
 		return nil, true
 	}
 	var plain []*exception.Exception
@@ -138,7 +138,7 @@ func (e *Engine) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, 
 		ps.excludes = append(ps.excludes, x.PodSecurity...)
 	}
 	if len(plain) > 0 {
-		out.Results = append(out.Results, r.result(u, exempted(plain)))
+		out.log.add(r.result(u, exempted(plain)))
 		return nil, true
 	}
 	return ps, false

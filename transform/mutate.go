@@ -99,7 +99,8 @@ func (s strategicStep) apply(en env) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if p, err = strategic.Compile(n); err != nil {
+		// n is a fresh copy of the template: no need to copy it again.
+		if p, err = strategic.CompileOwned(n); err != nil {
 			return false, err
 		}
 	}

@@ -83,6 +83,18 @@ var (
 // Compile checks a patchStrategicMerge and returns it ready to apply. The
 // patch is copied; later changes to the argument do not affect the Patch.
 func Compile(patch *yaml.RNode) (*Patch, error) {
+	p, err := CompileOwned(patch)
+	if err != nil {
+		return nil, err
+	}
+	p.root = copyNode(p.root)
+	return p, nil
+}
+
+// CompileOwned is Compile without the copy, for a patch nobody else holds,
+// such as one just substituted from a template per resource: the Patch
+// keeps the argument's nodes, so the caller must not change them later.
+func CompileOwned(patch *yaml.RNode) (*Patch, error) {
 	if patch == nil || patch.YNode() == nil {
 		return nil, &PatchError{Err: errNotMap}
 	}
@@ -99,7 +111,7 @@ func Compile(patch *yaml.RNode) (*Patch, error) {
 	if err := checkPatch(root, "", false); err != nil {
 		return nil, err
 	}
-	return &Patch{root: copyNode(root)}, nil
+	return &Patch{root: root}, nil
 }
 
 // Apply resolves the patch's anchors against resource and merges it into
@@ -125,8 +137,8 @@ func (p *Patch) Apply(resource *yaml.RNode) (Status, error) {
 	schema := schemaFor(dest)
 
 	pre := &preprocessor{targets: map[*yaml.Node]*yaml.Node{}}
-	work := copyNode(p.root)
-	if _, err := pre.mapping(work, dest, schema, ""); err != nil {
+	work, _, err := pre.mapping(p.root, dest, schema, "")
+	if err != nil {
 		var ce *conditionError
 		if errors.As(err, &ce) {
 			return Status{Outcome: Skipped, Reason: ce.Error()}, nil

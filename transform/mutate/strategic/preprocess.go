@@ -36,9 +36,11 @@ type preprocessor struct {
 }
 
 // mapping resolves p against r (the resource value at the same path, nil when
-// absent). It reports whether p is left empty by the removal of anchors, in
-// which case the caller drops it.
-func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (bool, error) {
+// absent). It never modifies p: it returns p itself when nothing changed, or
+// a copy of the changed nodes sharing the unchanged ones (the compiled patch
+// is shared by every resource). It reports whether p is left empty by the
+// removal of anchors, in which case the caller drops it.
+func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (*yaml.Node, bool, error) {
 	rm := r
 	if rm != nil && rm.Kind != yaml.MappingNode {
 		rm = nil
@@ -51,7 +53,7 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (bool, 
 				continue
 			}
 			if err := checkAnchor(a, p.Content[i+1], rm, fieldPath(path, a.Key)); err != nil {
-				return false, &conditionError{global: global, path: fieldPath(path, p.Content[i].Value), err: err}
+				return nil, false, &conditionError{global: global, path: fieldPath(path, p.Content[i].Value), err: err}
 			}
 		}
 	}
@@ -89,12 +91,12 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (bool, 
 		var err error
 		switch v.Kind {
 		case yaml.MappingNode:
-			drop, err = pp.mapping(v, rv, fieldSchema(s, k.Value), childPath)
+			v, drop, err = pp.mapping(v, rv, fieldSchema(s, k.Value), childPath)
 		case yaml.SequenceNode:
-			drop, err = pp.list(v, rv, fieldSchema(s, k.Value), childPath)
+			v, drop, err = pp.list(v, rv, fieldSchema(s, k.Value), childPath)
 		}
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if drop {
 			hadAnchors = true
@@ -102,22 +104,53 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (bool, 
 		}
 		out = append(out, k, v)
 	}
-	p.Content = out
-	return hadAnchors && len(out) == 0, nil
+	return withContent(p, out), hadAnchors && len(out) == 0, nil
+}
+
+// withContent returns n when content holds the same nodes as n.Content, or
+// else a shallow copy of n with content.
+func withContent(n *yaml.Node, content []*yaml.Node) *yaml.Node {
+	if len(content) == len(n.Content) && (content != nil) == (n.Content != nil) {
+		same := true
+		for i := range content {
+			if content[i] != n.Content[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return n
+		}
+	}
+	c := *n
+	c.Content = content
+	return &c
+}
+
+// distinct returns n, or a shallow copy of it when n is the unchanged patch
+// element orig: every expanded element needs its own identity, since each is
+// bound to its own resource element.
+func distinct(n, orig *yaml.Node) *yaml.Node {
+	if n != orig {
+		return n
+	}
+	c := *n
+	c.Content = append([]*yaml.Node(nil), n.Content...)
+	return &c
 }
 
 // list resolves the anchored elements of patch list p against resource list
 // r. An anchored element applies to every resource element whose conditions
 // hold (and whose merge keys equal the element's plain merge keys, if it has
 // any); each application becomes a copy bound to that resource element.
-func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (bool, error) {
+func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (*yaml.Node, bool, error) {
 	var resElems []*yaml.Node
 	if r != nil && r.Kind == yaml.SequenceNode {
 		resElems = r.Content
 	}
 	_, keys := listStrategy(s)
 	if err := checkMapElements(resElems, keys, path); err != nil {
-		return false, err
+		return nil, false, err
 	}
 	if len(keys) == 0 {
 		keys = []string{"name"} // Kyverno binds expanded elements by name
@@ -140,8 +173,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (bool, err
 				continue
 			}
 			idMatched = true
-			ec := copyNode(e)
-			empty, err := pp.mapping(ec, re, es, elemPath)
+			ec, empty, err := pp.mapping(e, re, es, elemPath)
 			var ce *conditionError
 			if errors.As(err, &ce) {
 				if ce.global {
@@ -150,7 +182,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (bool, err
 				continue
 			}
 			if err != nil {
-				return false, err
+				return nil, false, err
 			}
 			if global {
 				globalPassed = true
@@ -159,14 +191,14 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (bool, err
 			if empty || len(ec.Content) == 0 {
 				continue
 			}
+			ec = distinct(ec, e)
 			pp.targets[ec] = re
 			out = append(out, ec)
 		}
 		if !idMatched && (len(ids) > 0 || len(resElems) == 0) {
 			// No resource element to bind to: the element may still be
 			// added as a new one when its anchors hold on nothing.
-			ec := copyNode(e)
-			empty, err := pp.mapping(ec, nil, es, elemPath)
+			ec, empty, err := pp.mapping(e, nil, es, elemPath)
 			var ce *conditionError
 			switch {
 			case errors.As(err, &ce):
@@ -174,7 +206,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (bool, err
 					lastGlobal = err
 				}
 			case err != nil:
-				return false, err
+				return nil, false, err
 			case global:
 				globalPassed = true
 			case !empty && len(ec.Content) > 0:
@@ -185,12 +217,11 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (bool, err
 			if lastGlobal == nil {
 				lastGlobal = &conditionError{global: true, path: elemPath, err: errors.New("no list element satisfies it")}
 			}
-			return false, lastGlobal
+			return nil, false, lastGlobal
 		}
 	}
 	dropped := len(p.Content) > 0 && len(out) == 0
-	p.Content = out
-	return dropped, nil
+	return withContent(p, out), dropped, nil
 }
 
 // checkAnchor evaluates one condition-like anchor on resource map rm.

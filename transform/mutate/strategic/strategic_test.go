@@ -38,6 +38,14 @@ func TestGolden(t *testing.T) {
 			out := ""
 			p, err := Compile(patch)
 			if err == nil {
+				// The compiled patch is shared by every resource: Apply
+				// must never modify it.
+				compiled := yaml.NewRNode(p.root).MustString()
+				defer func() {
+					if after := yaml.NewRNode(p.root).MustString(); after != compiled {
+						t.Errorf("Apply modified the compiled patch; now:\n%s", after)
+					}
+				}()
 				var st Status
 				st, err = p.Apply(resource)
 				if err == nil {

@@ -1,0 +1,38 @@
+package transform
+
+import "github.com/preadmit/preadmit/transform/report"
+
+// resultLog collects a render's results in fixed-size chunks and joins them
+// once at the end: a render of thousands of documents has a hundred
+// thousand results or more, and growing one slice would copy them over
+// and over.
+type resultLog struct {
+	full [][]report.Result
+	cur  []report.Result
+	n    int
+}
+
+const resultChunk = 1024
+
+func (l *resultLog) add(r report.Result) {
+	if len(l.cur) == cap(l.cur) {
+		if l.cur != nil {
+			l.full = append(l.full, l.cur)
+		}
+		l.cur = make([]report.Result, 0, resultChunk)
+	}
+	l.cur = append(l.cur, r)
+	l.n++
+}
+
+// all returns the results in the order they were added, nil when none were.
+func (l *resultLog) all() []report.Result {
+	if l.n == 0 {
+		return nil
+	}
+	out := make([]report.Result, 0, l.n)
+	for _, c := range l.full {
+		out = append(out, c...)
+	}
+	return append(out, l.cur...)
+}
