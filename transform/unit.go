@@ -9,6 +9,7 @@ import (
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
 	"github.com/preadmit/preadmit/transform/variables"
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // unit is one resource the rules run on: a document, or an item of a List.
@@ -38,7 +39,7 @@ func unitsOf(d *stream.Document, defaultNS string) []*unit {
 	if !strings.HasSuffix(u.res.Kind, "List") {
 		return []*unit{u}
 	}
-	items := lookup(d.Node.YNode(), "items")
+	items := yamlnode.Field(d.Node.YNode(), "items")
 	if items == nil || items.Kind != yaml.SequenceNode {
 		return []*unit{u}
 	}
@@ -86,7 +87,7 @@ func (u *unit) identify(defaultNS string) {
 		case "kind":
 			r.Kind = scalarValue(v)
 		case "metadata":
-			meta = deref(v)
+			meta = yamlnode.Deref(v)
 		}
 	}
 	if meta != nil && meta.Kind == yaml.MappingNode {
@@ -117,15 +118,8 @@ func (u *unit) identify(defaultNS string) {
 	u.res = r
 }
 
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
 func scalarValue(n *yaml.Node) string {
-	n = deref(n)
+	n = yamlnode.Deref(n)
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return ""
 	}
@@ -133,7 +127,7 @@ func scalarValue(n *yaml.Node) string {
 }
 
 func stringMap(n *yaml.Node) map[string]string {
-	n = deref(n)
+	n = yamlnode.Deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -142,17 +136,4 @@ func stringMap(n *yaml.Node) map[string]string {
 		m[n.Content[i].Value] = scalarValue(n.Content[i+1])
 	}
 	return m
-}
-
-func lookup(n *yaml.Node, key string) *yaml.Node {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return deref(n.Content[i+1])
-		}
-	}
-	return nil
 }

@@ -5,6 +5,8 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // strategicDiff returns the strategic merge patch that turns before into
@@ -38,7 +40,7 @@ func diffMap(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
 		if s != nil {
 			fs = s.Field(k.Value)
 		}
-		bv := mapValue(b, k.Value)
+		bv := yamlnode.Field(b, k.Value)
 		var d *yaml.Node
 		if bv == nil {
 			d = deepCopy(av)
@@ -50,7 +52,7 @@ func diffMap(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
 		}
 	}
 	for i := 0; i+1 < len(b.Content); i += 2 {
-		if mapValue(a, b.Content[i].Value) == nil {
+		if yamlnode.Field(a, b.Content[i].Value) == nil {
 			out.Content = append(out.Content, deepCopy(b.Content[i]), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"})
 		}
 	}
@@ -73,22 +75,22 @@ func diffSeq(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
 	}
 	out := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 	for _, ae := range a.Content {
-		kv := mapValue(ae, key).Value
+		kv := yamlnode.Field(ae, key).Value
 		be := elementBy(b, key, kv)
 		if be == nil {
 			out.Content = append(out.Content, deepCopy(ae))
 			continue
 		}
 		if d := diffMap(be, ae, es); d != nil {
-			d.Content = append([]*yaml.Node{scalar(key), deepCopy(mapValue(ae, key))}, d.Content...)
+			d.Content = append([]*yaml.Node{scalar(key), deepCopy(yamlnode.Field(ae, key))}, d.Content...)
 			out.Content = append(out.Content, d)
 		}
 	}
 	for _, be := range b.Content {
-		kv := mapValue(be, key).Value
+		kv := yamlnode.Field(be, key).Value
 		if elementBy(a, key, kv) == nil {
 			out.Content = append(out.Content, &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map",
-				Content: []*yaml.Node{scalar(key), deepCopy(mapValue(be, key)), scalar("$patch"), scalar("delete")}})
+				Content: []*yaml.Node{scalar(key), deepCopy(yamlnode.Field(be, key)), scalar("$patch"), scalar("delete")}})
 		}
 	}
 	if len(out.Content) == 0 {
@@ -116,7 +118,7 @@ func mergeKey(s *openapi.ResourceSchema) string {
 func keyed(n *yaml.Node, key string) bool {
 	seen := map[string]bool{}
 	for _, e := range n.Content {
-		v := mapValue(e, key)
+		v := yamlnode.Field(e, key)
 		if v == nil || v.Kind != yaml.ScalarNode || seen[v.Value] {
 			return false
 		}
@@ -127,7 +129,7 @@ func keyed(n *yaml.Node, key string) bool {
 
 func elementBy(n *yaml.Node, key, value string) *yaml.Node {
 	for _, e := range n.Content {
-		if v := mapValue(e, key); v != nil && v.Value == value {
+		if v := yamlnode.Field(e, key); v != nil && v.Value == value {
 			return e
 		}
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/fluxcd/pkg/apis/kustomize"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // occurrence is an image field kustomize's images transformer rewrites: an
@@ -30,7 +32,7 @@ func imageOccurrences(n *yaml.RNode) []occurrence {
 				p := append(append([]string{}, path...), k)
 				if (k == "containers" || k == "initContainers") && v.Kind == yaml.SequenceNode {
 					for j, c := range v.Content {
-						if img := mapValue(c, "image"); img != nil && img.Kind == yaml.ScalarNode {
+						if img := yamlnode.Field(c, "image"); img != nil && img.Kind == yaml.ScalarNode {
 							out = append(out, occurrence{path: append(append([]string{}, p...), "["+itoa(j)+"]", "image"), value: img.Value})
 						}
 					}

@@ -5,21 +5,11 @@ import (
 	"strconv"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-func mapValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
 
 // at returns the node at a path of keys and "[i]" indexes.
 func at(n *yaml.Node, path []string) *yaml.Node {
@@ -35,7 +25,7 @@ func at(n *yaml.Node, path []string) *yaml.Node {
 			n = n.Content[i]
 			continue
 		}
-		n = mapValue(n, p)
+		n = yamlnode.Field(n, p)
 	}
 	return n
 }

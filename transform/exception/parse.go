@@ -13,6 +13,7 @@ import (
 	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/validate/podsecurity"
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // Kind is the kind of every PolicyException.
@@ -34,10 +35,10 @@ func IsException(n *yaml.RNode) bool {
 		return false
 	}
 	root := n.YNode()
-	if scalarOf(mapField(root, "kind")) != Kind {
+	if yamlnode.Scalar(yamlnode.Field(root, "kind")) != Kind {
 		return false
 	}
-	v := scalarOf(mapField(root, "apiVersion"))
+	v := yamlnode.Scalar(yamlnode.Field(root, "apiVersion"))
 	return kyvernoVersions[v] || strings.HasPrefix(v, "policies.kyverno.io/")
 }
 
@@ -49,11 +50,11 @@ func Parse(file string, n *yaml.RNode, defaultNamespace string) (*Exception, err
 		return nil, &Error{File: file, Err: errors.New("not a PolicyException (kyverno.io/v2, kyverno.io/v2beta1 or policies.kyverno.io)")}
 	}
 	root := n.YNode()
-	p := &parser{x: &Exception{File: file, APIVersion: scalarOf(mapField(root, "apiVersion"))}}
-	if err := p.metadata(mapField(root, "metadata"), defaultNamespace); err != nil {
+	p := &parser{x: &Exception{File: file, APIVersion: yamlnode.Scalar(yamlnode.Field(root, "apiVersion"))}}
+	if err := p.metadata(yamlnode.Field(root, "metadata"), defaultNamespace); err != nil {
 		return nil, err
 	}
-	spec := mapField(root, "spec")
+	spec := yamlnode.Field(root, "spec")
 	if spec == nil || spec.Kind != yaml.MappingNode {
 		return nil, p.errf("spec", "required: a mapping")
 	}
@@ -83,24 +84,24 @@ func (p *parser) metadata(md *yaml.Node, defaultNamespace string) error {
 	if md == nil || md.Kind != yaml.MappingNode {
 		return p.errf("metadata", "required: a mapping with name")
 	}
-	p.x.Name = scalarOf(mapField(md, "name"))
-	p.x.Namespace = scalarOf(mapField(md, "namespace"))
+	p.x.Name = yamlnode.Scalar(yamlnode.Field(md, "name"))
+	p.x.Namespace = yamlnode.Scalar(yamlnode.Field(md, "namespace"))
 	if p.x.Namespace == "" {
 		p.x.Namespace = defaultNamespace
 	}
 	if p.x.Name == "" {
 		return p.errf("metadata.name", "required")
 	}
-	ann := mapField(md, "annotations")
+	ann := yamlnode.Field(md, "annotations")
 	if ann == nil {
 		return nil
 	}
 	if ann.Kind != yaml.MappingNode {
 		return p.errf("metadata.annotations", "must be a mapping")
 	}
-	p.x.Owner = strings.TrimSpace(scalarOf(mapField(ann, AnnotationOwner)))
-	p.x.Reason = strings.TrimSpace(scalarOf(mapField(ann, AnnotationReason)))
-	if s := strings.TrimSpace(scalarOf(mapField(ann, AnnotationExpires))); s != "" {
+	p.x.Owner = strings.TrimSpace(yamlnode.Scalar(yamlnode.Field(ann, AnnotationOwner)))
+	p.x.Reason = strings.TrimSpace(yamlnode.Scalar(yamlnode.Field(ann, AnnotationReason)))
+	if s := strings.TrimSpace(yamlnode.Scalar(yamlnode.Field(ann, AnnotationExpires))); s != "" {
 		t, date, err := parseExpiry(s)
 		if err != nil {
 			return p.wrap("metadata.annotations."+AnnotationExpires, err)
@@ -185,7 +186,7 @@ func (p *parser) exceptions(v *yaml.Node) error {
 			k, val := e.Content[j].Value, e.Content[j+1]
 			switch k {
 			case "policyName":
-				t.Policy = scalarOf(val)
+				t.Policy = yamlnode.Scalar(val)
 			case "ruleNames":
 				names, ok := scalarList(val)
 				if !ok {
@@ -244,7 +245,7 @@ func (p *parser) celSpec(spec *yaml.Node) error {
 				return p.errf("spec."+k, "must be a list of strings")
 			}
 		case "reportResult":
-			switch s := scalarOf(v); s {
+			switch s := yamlnode.Scalar(v); s {
 			case "", "skip":
 			case "pass":
 				p.x.ReportPass = true
@@ -252,7 +253,7 @@ func (p *parser) celSpec(spec *yaml.Node) error {
 				return p.errf("spec.reportResult", "invalid value %q: expected skip or pass", s)
 			}
 		case "expiresAt":
-			s := scalarOf(v)
+			s := yamlnode.Scalar(v)
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
 				return p.errf("spec.expiresAt", "%q is not an RFC 3339 date-time (2025-12-31T23:59:59Z)", s)
@@ -284,9 +285,9 @@ func (p *parser) policyRefs(v *yaml.Node) error {
 			k, val := e.Content[j].Value, e.Content[j+1]
 			switch k {
 			case "name":
-				t.Policy = scalarOf(val)
+				t.Policy = yamlnode.Scalar(val)
 			case "kind":
-				t.Kind = scalarOf(val)
+				t.Kind = yamlnode.Scalar(val)
 			default:
 				return p.errf(field+"."+k, "unknown field; a policyRef has name and kind")
 			}
@@ -300,27 +301,6 @@ func (p *parser) policyRefs(v *yaml.Node) error {
 		p.x.Targets = append(p.x.Targets, t)
 	}
 	return nil
-}
-
-// mapField returns the value of key in a mapping node, or nil.
-func mapField(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return deref(n.Content[i+1])
-		}
-	}
-	return nil
-}
-
-func scalarOf(n *yaml.Node) string {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return ""
-	}
-	return n.Value
 }
 
 // strings_ reads a list of scalars; null is an empty list.
@@ -339,12 +319,4 @@ func scalarList(n *yaml.Node) ([]string, bool) {
 		out = append(out, e.Value)
 	}
 	return out, true
-}
-
-// deref follows aliases, a bounded number of times.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
-		n = n.Alias
-	}
-	return n
 }

@@ -10,6 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // templatePaths maps a kind to where its pod template lives; the empty path
@@ -34,7 +36,7 @@ func (c *Check) Evaluate(resource *yaml.RNode) ([]Violation, error) {
 		return nil, &ResourceError{Err: errors.New("empty document")}
 	}
 	kind := ""
-	if k := mapField(resource.YNode(), "kind"); k != nil && k.Kind == yaml.ScalarNode {
+	if k := yamlnode.Field(resource.YNode(), "kind"); k != nil && k.Kind == yaml.ScalarNode {
 		kind = k.Value
 	}
 	tmplPath, ok := templatePaths[kind]
@@ -103,39 +105,26 @@ func message(res policy.CheckResult, partial bool, kept []field) string {
 func decodeTemplate(resource *yaml.RNode, path []string) (*metav1.ObjectMeta, *corev1.PodSpec, error) {
 	tmpl := resource.YNode()
 	for _, p := range path {
-		tmpl = mapField(tmpl, p)
+		tmpl = yamlnode.Field(tmpl, p)
 		if tmpl == nil {
 			return &metav1.ObjectMeta{}, &corev1.PodSpec{}, nil
 		}
 	}
 	meta := &metav1.ObjectMeta{}
-	if md := mapField(tmpl, "metadata"); md != nil {
-		if ann := mapField(md, "annotations"); ann != nil {
+	if md := yamlnode.Field(tmpl, "metadata"); md != nil {
+		if ann := yamlnode.Field(md, "annotations"); ann != nil {
 			if err := decodeInto(ann, &meta.Annotations); err != nil {
 				return nil, nil, fmt.Errorf("metadata.annotations: %w", err)
 			}
 		}
 	}
 	spec := &corev1.PodSpec{}
-	if s := mapField(tmpl, "spec"); s != nil {
+	if s := yamlnode.Field(tmpl, "spec"); s != nil {
 		if err := decodeInto(s, spec); err != nil {
 			return nil, nil, err
 		}
 	}
 	return meta, spec, nil
-}
-
-// mapField returns the value of key in a mapping node, or nil.
-func mapField(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // decodeInto converts a YAML node to a Kubernetes API struct through JSON,
