@@ -12,6 +12,7 @@ import (
 
 	"github.com/preadmit/preadmit/internal/corpus"
 	"github.com/preadmit/preadmit/transform/stream"
+	"github.com/preadmit/preadmit/transform/variables"
 )
 
 // TestCorpusRenderAudit runs "preadmit render --mode audit" over every real
@@ -110,18 +111,6 @@ func mutatedDocs(t *testing.T, path string) map[int]bool {
 	return out
 }
 
-// podSpecPaths are where the pod spec of each pod-template kind lives.
-var podSpecPaths = map[string][]string{
-	"Pod":                   {"spec"},
-	"Deployment":            {"spec", "template", "spec"},
-	"StatefulSet":           {"spec", "template", "spec"},
-	"DaemonSet":             {"spec", "template", "spec"},
-	"ReplicaSet":            {"spec", "template", "spec"},
-	"ReplicationController": {"spec", "template", "spec"},
-	"Job":                   {"spec", "template", "spec"},
-	"CronJob":               {"spec", "jobTemplate", "spec", "template", "spec"},
-}
-
 // The defaults of the built-in mutate policies, as field path and value.
 var (
 	podDefaults = map[string]string{
@@ -148,7 +137,7 @@ func assertDefaults(t *testing.T, in, out *stream.Document) {
 	if in.Node == nil {
 		return
 	}
-	path, ok := podSpecPaths[in.Node.GetKind()]
+	path, ok := variables.PodSpecPath(in.Node.GetKind())
 	if !ok {
 		return
 	}
