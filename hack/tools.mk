@@ -11,7 +11,9 @@
 # Go 1.26. kpt is not part of `tools`: neither github.com/GoogleContainerTools/kpt
 # nor github.com/kptdev/kpt can be fetched and checksum-verified through the
 # module proxy here (the version list is refused and the checksum database has
-# no entry), so $(KPT) is kept only for machines where it can be installed.
+# no entry). The kpt test (cmd/preadmit/kpt_test.go) uses KPT_BIN, bin/kpt or a
+# kpt on PATH (Debian's package, for one) and is skipped without one; $(KPT)
+# is kept for machines where `go install` works.
 
 TOOLS_BIN ?= $(CURDIR)/bin
 GO        ?= go
