@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/benchstream"
 	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
 )
 
@@ -126,5 +128,42 @@ func TestBenchStream(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "runAsNonRoot: true") {
 		t.Error("securityContext defaults missing from the output")
+	}
+}
+
+// TestParallelRenderIsDeterministic renders a stream of many documents on
+// several workers and on one: the bytes and the results are the same, and
+// under -race (make test) the engine's shared state is checked.
+func TestParallelRenderIsDeterministic(t *testing.T) {
+	in := benchstream.Stream(benchstream.Kinds() * 40)
+	set, err := app.LoadPolicies(app.PolicyOptions{Enable: []string{"podsecurity-restricted"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(workers int) (string, []report.Result) {
+		eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: transform.ModeAudit, Workers: workers,
+			Variables: map[string]interface{}{"preadmit.registry": "registry.local"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := eng.Render(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := out.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b), out.Results
+	}
+	one, oneResults := render(1)
+	for _, w := range []int{2, 4} {
+		got, results := render(w)
+		if got != one {
+			t.Errorf("%d workers: the output differs from one worker's", w)
+		}
+		if !reflect.DeepEqual(results, oneResults) {
+			t.Errorf("%d workers: %d results, one worker %d, or in another order", w, len(results), len(oneResults))
+		}
 	}
 }

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -17,6 +18,7 @@ const maxDynamicExprs = 256
 // substituted first, then the result is parsed. Parses are cached by text.
 type dynamicExpr struct {
 	tmpl  *variables.Template
+	mu    sync.Mutex // documents render concurrently
 	cache map[string]*variables.Expr
 }
 
@@ -37,15 +39,20 @@ func (d *dynamicExpr) expr(ctx *variables.Context) (*variables.Expr, error) {
 	if !ok {
 		return nil, fmt.Errorf("jmesPath substitutes to %v, not to an expression", v)
 	}
-	if e, ok := d.cache[text]; ok {
+	d.mu.Lock()
+	e, ok := d.cache[text]
+	d.mu.Unlock()
+	if ok {
 		return e, nil
 	}
-	e, err := variables.ParseExpr(text)
+	e, err = variables.ParseExpr(text)
 	if err != nil {
 		return nil, err
 	}
+	d.mu.Lock()
 	if len(d.cache) < maxDynamicExprs {
 		d.cache[text] = e
 	}
+	d.mu.Unlock()
 	return e, nil
 }

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/preadmit/preadmit/transform/exception"
@@ -16,6 +17,7 @@ import (
 type Engine struct {
 	opts   Options
 	rules  []*rule
+	kindMu sync.Mutex // documents render concurrently
 	byKind map[string][]*rule
 	// base is the context every resource's context starts from: the
 	// values given on the command line.
@@ -51,6 +53,7 @@ func New(opts Options) (*Engine, error) {
 	for k, v := range opts.Variables {
 		e.base.Set(k, v)
 	}
+	e.base.Clone() // the base is shared by concurrent renders from now on
 	var errs policy.Errors
 	for _, p := range opts.Policies {
 		failed := map[string]bool{}
@@ -132,10 +135,8 @@ func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
 	out := &Output{Docs: keep}
 	e.collectConfigMaps(keep)
 	e.collectNamespaces(keep)
-	for _, d := range keep {
-		if err := e.renderDoc(d, out); err != nil {
-			return nil, err
-		}
+	if err := e.renderAll(keep, out); err != nil {
+		return nil, err
 	}
 	out.Results = out.log.all()
 	out.log = resultLog{}
@@ -275,6 +276,8 @@ func joinMessage(ruleMsg, detail string) string {
 // kind, computed once per kind.
 func (e *Engine) rulesFor(u *unit) []*rule {
 	key := u.res.APIVersion + "/" + u.res.Kind
+	e.kindMu.Lock()
+	defer e.kindMu.Unlock()
 	if rs, ok := e.byKind[key]; ok {
 		return rs
 	}

@@ -65,6 +65,9 @@ type Options struct {
 	// objects in the stream add theirs; every namespace also has the
 	// kubernetes.io/metadata.name label the API server sets.
 	NamespaceLabels map[string]map[string]string
+	// Workers is how many documents render at once; 0 means one per CPU.
+	// The output is the same whatever the number.
+	Workers int
 	// Now is the clock of time functions and of exception expiry; nil
 	// means time.Now.
 	Now func() time.Time

@@ -15,10 +15,10 @@ type resultLog struct {
 const resultChunk = 1024
 
 func (l *resultLog) add(r report.Result) {
-	if len(l.cur) == cap(l.cur) {
-		if l.cur != nil {
-			l.full = append(l.full, l.cur)
-		}
+	// The current chunk grows by doubling up to resultChunk (a batch of a
+	// parallel render holds a few hundred results), then a new one starts.
+	if len(l.cur) == cap(l.cur) && cap(l.cur) >= resultChunk {
+		l.full = append(l.full, l.cur)
 		l.cur = make([]report.Result, 0, resultChunk)
 	}
 	l.cur = append(l.cur, r)
@@ -35,4 +35,18 @@ func (l *resultLog) all() []report.Result {
 		out = append(out, c...)
 	}
 	return append(out, l.cur...)
+}
+
+// addAll appends every result of o, in order, taking its chunks as they
+// are.
+func (l *resultLog) addAll(o *resultLog) {
+	if len(l.cur) > 0 {
+		l.full = append(l.full, l.cur)
+		l.cur = nil
+	}
+	l.full = append(l.full, o.full...)
+	if len(o.cur) > 0 {
+		l.full = append(l.full, o.cur)
+	}
+	l.n += o.n
 }

@@ -33,10 +33,10 @@ func Read(in []byte, limits Limits) ([]*Document, error) {
 		return nil, &InputError{Index: -1, Err: ErrEmpty}
 	}
 	docs := Split(in)
-	for _, d := range docs {
-		if err := d.parse(limits); err != nil {
-			return nil, err
-		}
+	// Documents parse independently: on every CPU, the first error in
+	// stream order reported.
+	if err := Each(len(docs), 0, 32, func(i int) error { return docs[i].parse(limits) }); err != nil {
+		return nil, err
 	}
 	return docs, nil
 }

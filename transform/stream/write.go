@@ -13,35 +13,47 @@ import (
 // changed ones encoded again. It writes into a buffer first so that a failure
 // leaves w untouched (a post-renderer never emits partial output).
 func Write(w io.Writer, docs []*Document) error {
-	var buf bytes.Buffer
-	for _, d := range docs {
-		if err := d.writeTo(&buf); err != nil {
-			return err
-		}
+	b, err := Bytes(docs)
+	if err != nil {
+		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(b)
 	return err
 }
 
-// Bytes returns what Write would write.
+// Bytes returns what Write would write. Changed documents are encoded on
+// every CPU, then everything is joined in order.
 func Bytes(docs []*Document) ([]byte, error) {
-	var buf bytes.Buffer
-	err := Write(&buf, docs)
-	return buf.Bytes(), err
-}
-
-func (d *Document) writeTo(buf *bytes.Buffer) error {
-	buf.Write(d.Separator)
-	if !d.Changed || d.Node == nil {
-		buf.Write(d.Raw)
+	encoded := make([][]byte, len(docs))
+	err := Each(len(docs), 0, 32, func(i int) error {
+		d := docs[i]
+		if !d.Changed || d.Node == nil {
+			return nil
+		}
+		out, err := Encode(d.Node.YNode(), yaml.DeriveSeqIndentStyle(string(d.Raw)))
+		if err != nil {
+			return fmt.Errorf("document %d: encode: %w", d.Index, err)
+		}
+		encoded[i] = out
 		return nil
-	}
-	out, err := Encode(d.Node.YNode(), yaml.DeriveSeqIndentStyle(string(d.Raw)))
+	})
 	if err != nil {
-		return fmt.Errorf("document %d: encode: %w", d.Index, err)
+		return nil, err
 	}
-	buf.Write(out)
-	return nil
+	size := 0
+	for i, d := range docs {
+		size += len(d.Separator) + len(d.Raw) + len(encoded[i])
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	for i, d := range docs {
+		buf.Write(d.Separator)
+		if encoded[i] != nil {
+			buf.Write(encoded[i])
+		} else {
+			buf.Write(d.Raw)
+		}
+	}
+	return buf.Bytes(), nil
 }
 
 // Encode encodes one node as kyaml writes documents: two-space indent, and the

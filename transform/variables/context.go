@@ -111,8 +111,11 @@ func (c *Context) Data() map[string]interface{} { return c.data }
 // Clone returns a context sharing data with c; Set on either side does not
 // affect the other.
 func (c *Context) Clone() *Context {
-	// Both now share every map: neither may write one in place.
-	c.owned = nil
+	// Both now share every map: neither may write one in place. (Only
+	// written when set, so that clones of a shared base do not race.)
+	if c.owned != nil {
+		c.owned = nil
+	}
 	return &Context{data: c.data, env: c.env}
 }
 
