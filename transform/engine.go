@@ -148,11 +148,10 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	if len(units) == 0 {
 		return nil
 	}
-	for _, u := range units {
-		u.res.NamespaceLabels = e.opts.NamespaceLabels[u.res.Namespace]
-	}
-	var before = d.Node.YNode()
-	var snapshot = false
+	// mutated is set when a mutate rule ran on a unit; changed when one
+	// edited the document (the mechanisms report real edits, errors after
+	// a partial edit included), which is what makes it encoded again.
+	mutated, changed := false, false
 	for _, u := range units {
 		u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 		out.Resources++
@@ -164,9 +163,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			if r.mutate == nil || !e.selects(r, u) {
 				continue
 			}
-			if !snapshot {
-				before, snapshot = clone(d.Node.YNode()), true
-			}
+			mutated = true
 			if _, skipped := e.applyExceptions(r, u, out); skipped {
 				continue
 			}
@@ -183,7 +180,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			// the resource already satisfied from one that edited it.
 			applied, err := r.mutate.apply(en)
 			if applied {
-				u.dirty = true
+				u.dirty, changed = true, true
 			}
 			switch {
 			case err != nil:
@@ -197,7 +194,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				out.log.add(r.result(u, outcome{status: report.StatusSkip, message: "no patches applied"}))
 			}
 		}
-		if snapshot {
+		if mutated {
 			// Mutations may change labels or names: match validation
 			// rules against the mutated resource, as Kyverno does.
 			u.identify(e.opts.Namespace)
@@ -234,7 +231,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			}
 		}
 	}
-	if snapshot && !equal(before, d.Node.YNode()) {
+	if changed {
 		d.Changed = true
 		out.Mutated++
 	}

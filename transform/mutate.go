@@ -61,10 +61,10 @@ func (ms mutations) apply(en env) (bool, error) {
 	applied := false
 	for _, m := range ms {
 		ok, err := m.apply(en)
+		applied = applied || ok
 		if err != nil {
 			return applied, err
 		}
-		applied = applied || ok
 	}
 	return applied, nil
 }
@@ -105,10 +105,7 @@ func (s strategicStep) apply(en env) (bool, error) {
 		}
 	}
 	st, err := p.Apply(en.u.node)
-	if err != nil {
-		return false, err
-	}
-	return st.Changed, nil
+	return st.Changed, err
 }
 
 type jsonStep struct {
@@ -247,10 +244,10 @@ func (f *foreachMutation) apply(en env) (bool, error) {
 			continue
 		}
 		did, err := f.body.apply(env{e: en.e, u: en.u, ctx: ctx})
+		applied = applied || did
 		if err != nil {
 			return applied, fmt.Errorf("foreach element %d: %w", i, err)
 		}
-		applied = applied || did
 	}
 	return applied, nil
 }

@@ -148,7 +148,8 @@ func (p *Patch) Apply(resource *yaml.RNode) (Status, error) {
 	m := &merger{targets: pre.targets}
 	del, err := m.mapping(work, dest, schema, "")
 	if err != nil {
-		return Status{}, err
+		// The merge may have edited the resource before it failed.
+		return Status{Changed: m.changed}, err
 	}
 	if del {
 		return Status{}, &MergeError{Path: "$", Err: errors.New("$patch: delete at the root would delete the resource")}
