@@ -12,12 +12,19 @@ type resultLog struct {
 	n    int
 }
 
-const resultChunk = 1024
+const (
+	resultChunk = 1024
+	resultFirst = 256
+)
 
 func (l *resultLog) add(r report.Result) {
 	// The current chunk grows by doubling up to resultChunk (a batch of a
 	// parallel render holds a few hundred results), then a new one starts.
-	if len(l.cur) == cap(l.cur) && cap(l.cur) >= resultChunk {
+	switch {
+	case l.cur == nil:
+		// A batch of a parallel render has a few hundred results.
+		l.cur = make([]report.Result, 0, resultFirst)
+	case len(l.cur) == cap(l.cur) && cap(l.cur) >= resultChunk:
 		l.full = append(l.full, l.cur)
 		l.cur = make([]report.Result, 0, resultChunk)
 	}
