@@ -2,10 +2,8 @@ package kyvernotest
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -44,20 +42,13 @@ func (r *runner) readResources() ([]byte, error) {
 			}
 			continue
 		}
-		var files []string
-		err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if ext := filepath.Ext(p); !d.IsDir() && (ext == ".yaml" || ext == ".yml") {
-				files = append(files, p)
-			}
-			return nil
-		})
+		files, err := stream.YAMLFiles(os.DirFS(path), ".")
 		if err != nil {
 			return nil, &FileError{Test: r.path, File: path, Err: err}
 		}
-		sort.Strings(files)
+		for i, f := range files {
+			files[i] = filepath.Join(path, filepath.FromSlash(f))
+		}
 		for _, f := range files {
 			if err := add(f); err != nil {
 				return nil, err

@@ -3,11 +3,8 @@ package exception
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/stream"
@@ -54,23 +51,10 @@ func LoadPaths(paths []string, defaultNamespace string) ([]*Exception, error) {
 }
 
 func yamlFiles(dir string) ([]string, error) {
-	var files []string
-	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if ext := path.Ext(p); ext == ".yaml" || ext == ".yml" {
-			files = append(files, filepath.Join(dir, filepath.FromSlash(p)))
-		}
-		return nil
-	})
-	sort.Strings(files)
+	files, err := stream.YAMLFiles(os.DirFS(dir), ".")
+	for i, f := range files {
+		files[i] = filepath.Join(dir, filepath.FromSlash(f))
+	}
 	return files, err
 }
 

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -77,26 +75,10 @@ func finish(set *Set, errs Errors) error {
 }
 
 func (s *Set) addFS(fsys fs.FS, root, prefix string) Errors {
-	var files []string
-	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != root && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if ext := path.Ext(p); ext == ".yaml" || ext == ".yml" {
-			files = append(files, p)
-		}
-		return nil
-	})
+	files, err := stream.YAMLFiles(fsys, root)
 	if err != nil {
 		return Errors{{File: prefix, Err: err}}
 	}
-	sort.Strings(files)
 	var errs Errors
 	for _, f := range files {
 		b, err := fs.ReadFile(fsys, f)
