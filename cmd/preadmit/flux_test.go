@@ -17,6 +17,8 @@ import (
 	kustypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/preadmit/preadmit/internal/flux"
 )
 
 // TestFluxPostRenderers: the spec fragment for a small chart with the
@@ -197,34 +199,11 @@ func fluxCommonLabels(t *testing.T, manifests []byte, labels map[string]string) 
 	return out
 }
 
-// fluxNormalize drops what kustomize drops from a resource it patches and
-// the API server ignores: null fields, and empty labels and annotations.
+// fluxNormalize normalizes every resource as the Flux export compares them.
 func fluxNormalize(m map[string]interface{}) map[string]interface{} {
-	var drop func(v interface{})
-	drop = func(v interface{}) {
-		switch x := v.(type) {
-		case map[string]interface{}:
-			for k, e := range x {
-				if e == nil {
-					delete(x, k)
-					continue
-				}
-				drop(e)
-			}
-		case []interface{}:
-			for _, e := range x {
-				drop(e)
-			}
-		}
-	}
 	for _, v := range m {
-		drop(v)
-		if meta, ok := v.(map[string]interface{})["metadata"].(map[string]interface{}); ok {
-			for _, k := range []string{"labels", "annotations"} {
-				if l, ok := meta[k].(map[string]interface{}); ok && len(l) == 0 {
-					delete(meta, k)
-				}
-			}
+		if obj, ok := v.(map[string]interface{}); ok {
+			flux.Normalize(obj)
 		}
 	}
 	return m

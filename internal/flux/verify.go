@@ -127,8 +127,17 @@ func plain(n *yaml.RNode) (interface{}, error) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return nil, err
 	}
-	dropNulls(v)
-	if meta, ok := v["metadata"].(map[string]interface{}); ok {
+	Normalize(v)
+	return v, nil
+}
+
+// Normalize drops, in place, what kustomize drops from a resource it
+// patches and the API server ignores: null fields, and empty labels and
+// annotations. Resources compared after a Flux post-render are compared
+// normalized.
+func Normalize(obj map[string]interface{}) {
+	dropNulls(obj)
+	if meta, ok := obj["metadata"].(map[string]interface{}); ok {
 		for _, k := range []string{"labels", "annotations"} {
 			if m, ok := meta[k]; ok {
 				if mm, _ := m.(map[string]interface{}); len(mm) == 0 {
@@ -137,7 +146,6 @@ func plain(n *yaml.RNode) (interface{}, error) {
 			}
 		}
 	}
-	return v, nil
 }
 
 // firstDiff names the first field where two JSON values differ.
