@@ -94,22 +94,6 @@ func Parse(raw string) (Anchor, error) {
 	}
 }
 
-// MustKey returns the bare key of raw, ignoring anchor syntax errors. It is for
-// building messages and paths, where a best effort is enough.
-func MustKey(raw string) string {
-	a, err := Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return a.Key
-}
-
-// IsAnchor reports whether raw is a well-formed anchor of any type.
-func IsAnchor(raw string) bool {
-	a, err := Parse(raw)
-	return err == nil && a.Type != None
-}
-
 // Write returns the written form of a key with the given anchor type.
 func Write(t Type, key string) string {
 	switch t {

@@ -22,15 +22,6 @@ type Set struct {
 	Images []*Image
 }
 
-// Refs returns the references, sorted.
-func (s *Set) Refs() []string {
-	out := make([]string, len(s.Images))
-	for i, im := range s.Images {
-		out[i] = im.Ref
-	}
-	return out
-}
-
 // Collect finds the images of a parsed stream. A field that holds no valid
 // reference is an *ImageError naming the resource and the field.
 func Collect(docs []*stream.Document, paths []Path) (*Set, error) {

@@ -3,26 +3,15 @@ package stream
 import (
 	"bytes"
 	"fmt"
-	"io"
 
 	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Write writes the documents back: untouched ones as their original bytes,
-// changed ones encoded again. It writes into a buffer first so that a failure
-// leaves w untouched (a post-renderer never emits partial output).
-func Write(w io.Writer, docs []*Document) error {
-	b, err := Bytes(docs)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
-
-// Bytes returns what Write would write. Changed documents are encoded on
-// every CPU, then everything is joined in order.
+// Bytes returns the stream: untouched documents as their original bytes,
+// changed ones encoded again (on every CPU), joined in order. Nothing is
+// written anywhere until the whole stream is ready, so a failure leaves no
+// partial output (a post-renderer must print all or nothing).
 func Bytes(docs []*Document) ([]byte, error) {
 	encoded := make([][]byte, len(docs))
 	err := Each(len(docs), 0, 32, func(i int) error {

@@ -127,16 +127,6 @@ func imageValue(info ImageInfo, pointer string) map[string]interface{} {
 	return m
 }
 
-// Images computes Kyverno's images variable for a pod spec:
-// {initContainers, containers, ephemeralContainers} -> container name ->
-// {registry, path, name, tag, digest, reference, jsonPointer}. Groups
-// without images are left out; containers without an image are skipped.
-// jsonPointer is relative to the pod spec; ResourceImages gives pointers
-// from the resource root.
-func Images(podSpec *yaml.RNode) (map[string]interface{}, error) {
-	return imagesAt(podSpec, "")
-}
-
 func imagesAt(podSpec *yaml.RNode, prefix string) (map[string]interface{}, error) {
 	out := map[string]interface{}{}
 	if podSpec == nil || podSpec.YNode() == nil || podSpec.YNode().Kind != yaml.MappingNode {
