@@ -12,7 +12,6 @@ const (
 	varRegistry          = "preadmit.registry"
 	varRegistryExclude   = "preadmit.registryExclude"
 	varRegistryNormalize = "preadmit.registryNormalize"
-	varAllowedRegistries = "preadmit.allowedRegistries"
 )
 
 // RegistryOptions are the air-gap settings of render and images.
@@ -27,9 +26,9 @@ type RegistryOptions struct {
 }
 
 // applyRegistry writes the registry flags into the variables (flags win
-// over values and --set), checks the mirror, and returns it. With a
-// mirror, restrict-image-registries allows only the mirror (and the
-// excluded images) unless the user set preadmit.allowedRegistries.
+// over values and --set), checks the mirror, and returns it. What the
+// mirror means for the allowlist is restrict-image-registries' own
+// decision, in its YAML.
 func applyRegistry(o RegistryOptions, vars map[string]interface{}) (images.Mirror, error) {
 	if o.Registry != "" {
 		vars[varRegistry] = o.Registry
@@ -75,10 +74,6 @@ func applyRegistry(o RegistryOptions, vars map[string]interface{}) (images.Mirro
 		for _, p := range list {
 			m.Exclude = append(m.Exclude, fmt.Sprint(p))
 		}
-	}
-	if _, set := vars[varAllowedRegistries]; !set {
-		allowed := append([]string{reg + "/*"}, m.Exclude...)
-		vars[varAllowedRegistries] = strings.Join(allowed, " | ")
 	}
 	return m, nil
 }
