@@ -47,7 +47,7 @@ var _ helmpostrender.PostRenderer = (*PostRenderer)(nil)
 // New loads and compiles the policies once; the PostRenderer can then run
 // on any number of releases.
 func New(o Options) (*PostRenderer, error) {
-	p, err := app.NewPipeline(app.RenderOptions{
+	p, err := app.NewPipeline(app.RenderOptions{AllResults: true,
 		Policies: app.PolicyOptions{
 			Paths: o.Policies, NoBuiltin: o.NoBuiltin, Disable: o.Disable, Enable: o.Enable,
 			Profile: app.Profile(o.Profile),

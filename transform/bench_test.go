@@ -20,12 +20,14 @@ import (
 func embeddedEngine(tb testing.TB, vars map[string]interface{}) *transform.Engine {
 	tb.Helper()
 	// The policies a render with no flags runs: the embedded library with
-	// the default profile (opt-in policies left out).
+	// the default profile (opt-in policies left out), rendered as
+	// "preadmit render" does without --diff and --report-file.
 	set, err := app.LoadPolicies(app.PolicyOptions{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: transform.ModeAudit, Variables: vars})
+	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: transform.ModeAudit, Variables: vars,
+		Compact: true, FindingsOnly: true})
 	if err != nil {
 		tb.Fatal(err)
 	}

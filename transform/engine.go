@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -35,6 +36,10 @@ type Engine struct {
 	// render.
 	covering map[*rule][]*exception.Exception
 	now      time.Time
+	// readsConfigMaps and readsNamespaces are set when a rule reads the
+	// stream's ConfigMaps (a configMap context entry) or Namespaces (a
+	// namespaceSelector).
+	readsConfigMaps, readsNamespaces bool
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -74,6 +79,7 @@ func New(opts Options) (*Engine, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	e.readsConfigMaps, e.readsNamespaces = e.usesConfigMaps(), e.usesNamespaceSelector()
 	if opts.RequireExceptionMetadata {
 		if err := exception.CheckMetadata(opts.Exceptions); err != nil {
 			return nil, err
@@ -84,8 +90,12 @@ func New(opts Options) (*Engine, error) {
 
 // Output is the result of a render.
 type Output struct {
-	Docs    []*stream.Document
+	Docs []*stream.Document
+	// Results are the rule results in document order: all of them, or
+	// with Options.FindingsOnly only fail, warn and error.
 	Results []report.Result
+	// Totals counts every result, kept in Results or not.
+	Totals report.Totals
 	// Resources counts the resources rules were evaluated on.
 	Resources int
 	// Mutated counts the documents a mutate rule changed.
@@ -113,7 +123,14 @@ func (o *Output) Violations() []report.Result {
 // a PolicyException in the stream that cannot be used is an
 // *exception.Error. The stream's PolicyExceptions apply to this render and,
 // unless Options.KeepExceptions, are consumed: left out of Output.Docs.
+// With Options.Compact the documents come back as bytes (see renderCompact).
 func (e *Engine) Render(in []byte) (*Output, error) {
+	if e.opts.Compact {
+		out, err := e.renderCompact(in)
+		if !errors.Is(err, errFallback) {
+			return out, err
+		}
+	}
 	docs, err := stream.Read(in, e.opts.Limits)
 	if err != nil {
 		return nil, err
@@ -132,15 +149,9 @@ func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
 		return nil, err
 	}
 	e.startExceptions(inStream)
-	out := &Output{Docs: keep}
 	e.collectConfigMaps(keep)
 	e.collectNamespaces(keep)
-	if err := e.renderAll(keep, out); err != nil {
-		return nil, err
-	}
-	out.Results = out.log.all()
-	out.log = resultLog{}
-	return out, nil
+	return e.renderAll(keep, false)
 }
 
 func (e *Engine) renderDoc(d *stream.Document, out *Output) error {

@@ -93,6 +93,16 @@ type Options struct {
 	// RequireExceptionMetadata rejects, as *exception.Error values, every
 	// exception without owner, reason and expiry.
 	RequireExceptionMetadata bool
+	// FindingsOnly keeps in Output.Results only the results a person must
+	// read: fail, warn and error. Pass and skip results are only counted,
+	// in Output.Totals. For a filter that writes no full report.
+	FindingsOnly bool
+	// Compact makes Render hold a stream as bytes: documents are parsed,
+	// rendered and encoded batch by batch, and each keeps its rendered
+	// bytes (Document.Out), not its tree, so Output.Docs have no Node and
+	// memory stays near the size of the stream. For a filter that only
+	// writes the stream out.
+	Compact bool
 }
 
 // ValuesFor names the rule and resource Options.Values is asked about.

@@ -13,24 +13,43 @@ const batchDocs = 16
 // Namespaces and PolicyExceptions are collected. Each batch keeps its own
 // results, joined in document order, so the output does not depend on the
 // scheduling. The first error, in document order, is returned.
-func (e *Engine) renderAll(docs []*stream.Document, out *Output) error {
+//
+// With compact, each document is parsed first and encoded after, and its
+// tree let go (see renderCompact).
+func (e *Engine) renderAll(docs []*stream.Document, compact bool) (*Output, error) {
+	out := &Output{Docs: docs}
+	out.log.findingsOnly = e.opts.FindingsOnly
 	batches := (len(docs) + batchDocs - 1) / batchDocs
 	parts := make([]Output, batches)
 	err := stream.Each(batches, e.opts.Workers, 1, func(b int) error {
+		parts[b].log.findingsOnly = e.opts.FindingsOnly
 		for _, d := range docs[b*batchDocs : min((b+1)*batchDocs, len(docs))] {
+			if compact {
+				if err := e.parseLate(d); err != nil {
+					return err
+				}
+			}
 			if err := e.renderDoc(d, &parts[b]); err != nil {
 				return err
+			}
+			if compact {
+				if err := d.Compact(); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for b := range parts {
 		out.Resources += parts[b].Resources
 		out.Mutated += parts[b].Mutated
 		out.log.addAll(&parts[b].log)
 	}
-	return nil
+	out.Results = out.log.all()
+	out.Totals = out.log.count.Totals(out.Resources)
+	out.log = resultLog{}
+	return out, nil
 }

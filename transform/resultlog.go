@@ -10,6 +10,11 @@ type resultLog struct {
 	full [][]report.Result
 	cur  []report.Result
 	n    int
+	// count tallies every result, kept or not.
+	count report.Counter
+	// findingsOnly keeps only the results a person must read (fail, warn,
+	// error): Options.FindingsOnly.
+	findingsOnly bool
 }
 
 const (
@@ -18,9 +23,15 @@ const (
 )
 
 func (l *resultLog) add(r report.Result) {
+	l.count.Add(r)
+	if l.findingsOnly && (r.Status == report.StatusPass || r.Status == report.StatusSkip) {
+		return
+	}
 	// The current chunk grows by doubling up to resultChunk (a batch of a
 	// parallel render holds a few hundred results), then a new one starts.
 	switch {
+	case l.cur == nil && l.findingsOnly:
+		l.cur = make([]report.Result, 0, resultFirst/16)
 	case l.cur == nil:
 		// A batch of a parallel render has a few hundred results.
 		l.cur = make([]report.Result, 0, resultFirst)
@@ -47,6 +58,7 @@ func (l *resultLog) all() []report.Result {
 // addAll appends every result of o, in order, taking its chunks as they
 // are.
 func (l *resultLog) addAll(o *resultLog) {
+	l.count.Merge(&o.count)
 	if len(l.cur) > 0 {
 		l.full = append(l.full, l.cur)
 		l.cur = nil

@@ -25,6 +25,9 @@ type EngineOptions struct {
 	// Variables are set in every rule's context by dotted path, under
 	// --set and the registry flags (the KRM function's variables).
 	Variables map[string]interface{}
+	// Compact and FindingsOnly are transform.Options': a render that only
+	// writes the stream and the findings holds little more than its input.
+	Compact, FindingsOnly bool
 }
 
 // newEngine loads the policies and compiles them: the one path from options
@@ -58,6 +61,7 @@ func newEngine(o EngineOptions) (*transform.Engine, *policy.Set, error) {
 		Policies: set.Policies, Mode: mode, Namespace: namespace, Now: clock(at),
 		Variables: in.vars, Values: in.values, NamespaceLabels: in.namespaces, ConfigMaps: in.configMaps,
 		Exceptions: xs, KeepExceptions: o.Exceptions.Keep, RequireExceptionMetadata: o.Exceptions.RequireMetadata,
+		Compact: o.Compact, FindingsOnly: o.FindingsOnly,
 	})
 	if err = joinPolicyErrors(loadErr, err); err != nil {
 		return nil, nil, classify(err)

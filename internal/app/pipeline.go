@@ -31,6 +31,9 @@ func NewPipeline(o RenderOptions) (*Pipeline, error) {
 	eng, _, err := newEngine(EngineOptions{
 		Policies: o.Policies, Exceptions: o.Exceptions, Mode: o.Mode, Namespace: o.Namespace,
 		Registry: o.Registry, Values: o.Values, Variables: o.Variables,
+		// The diff reads the trees; a report file and AllResults want
+		// every result.
+		Compact: !o.Diff, FindingsOnly: o.ReportFile == "" && !o.AllResults,
 	})
 	if err != nil {
 		return nil, err

@@ -35,6 +35,9 @@ type RenderOptions struct {
 	// Variables are set in every rule's context (e.g. "preadmit.registry"),
 	// under --set and the registry flags: the Go post-renderer's settings.
 	Variables map[string]interface{}
+	// AllResults keeps every result in Output.Results, pass and skip
+	// included, without a report file (the Go post-renderer's Results).
+	AllResults bool
 }
 
 // Render reads manifests from in, applies the policies and writes the result
@@ -118,7 +121,7 @@ func findings(results []report.Result, failed bool) string {
 }
 
 func summaryLine(res *transform.Output) string {
-	return report.Tally(res.Results, res.Resources).String()
+	return res.Totals.String()
 }
 
 func writeReportFile(path string, format report.Format, results []report.Result, opts report.Options) error {

@@ -43,9 +43,12 @@ func renderHooks(ctx context.Context, p *app.Pipeline, hooks []*release.Hook) (*
 		if !d.Changed {
 			continue
 		}
-		b, err := stream.Encode(d.Node.YNode(), yaml.DeriveSeqIndentStyle(string(d.Raw)))
-		if err != nil {
-			return nil, fmt.Errorf("hook %s: %w", hooks[i].Path, err)
+		b := d.Out // a compact render encoded it already
+		if b == nil {
+			var err error
+			if b, err = stream.Encode(d.Node.YNode(), yaml.DeriveSeqIndentStyle(string(d.Raw))); err != nil {
+				return nil, fmt.Errorf("hook %s: %w", hooks[i].Path, err)
+			}
 		}
 		hooks[i].Manifest = strings.TrimRight(dropSourceComment(string(b)), "\n")
 	}
@@ -73,6 +76,7 @@ func merge(manifests, hooks *transform.Output) *transform.Output {
 		Docs:      append(append([]*stream.Document{}, manifests.Docs...), hooks.Docs...),
 		Resources: manifests.Resources + hooks.Resources,
 		Mutated:   manifests.Mutated + hooks.Mutated,
+		Totals:    manifests.Totals.Plus(hooks.Totals),
 	}
 	out.Results = append(out.Results, manifests.Results...)
 	offset := len(manifests.Docs)

@@ -56,6 +56,11 @@ type Counts struct {
 	Skip  int `json:"skip"`
 }
 
+// Plus returns the sum of two counts.
+func (c Counts) Plus(o Counts) Counts {
+	return Counts{Pass: c.Pass + o.Pass, Fail: c.Fail + o.Fail, Warn: c.Warn + o.Warn, Error: c.Error + o.Error, Skip: c.Skip + o.Skip}
+}
+
 // Add counts one status.
 func (c *Counts) Add(s Status) {
 	switch s {
@@ -96,34 +101,85 @@ type FailByAction struct {
 // Tally counts results. resources is the number of resources the render
 // processed; zero means the resources seen in results.
 func Tally(results []Result, resources int) Totals {
-	type key struct{ index, item int }
-	seen := map[key]bool{}
-	mutated := map[key]bool{}
-	var t Totals
+	var c Counter
 	for _, r := range results {
-		k := key{r.Resource.Index, r.Resource.Item}
-		seen[k] = true
-		if r.Type == "Mutation" && r.Status == StatusPass {
-			mutated[k] = true
-		}
-		t.Add(r.Status)
-		if r.Status != StatusFail {
-			continue
-		}
-		switch r.Action {
-		case ActionEnforce:
-			t.FailByAction.Enforce++
-		case ActionWarn:
-			t.FailByAction.Warn++
-		case ActionAudit:
-			t.FailByAction.Audit++
-		default:
-			t.FailByAction.None++
-		}
+		c.Add(r)
 	}
-	t.Resources = max(resources, len(seen))
-	t.Mutated = len(mutated)
+	return c.Totals(resources)
+}
+
+// Counter tallies results one at a time, so that a render can count the
+// results it does not keep. The zero value is ready; counters of disjoint
+// documents merge with Merge.
+type Counter struct {
+	t       Totals
+	seen    map[resourceKey]struct{}
+	mutated map[resourceKey]struct{}
+}
+
+type resourceKey struct{ index, item int }
+
+// Add counts one result.
+func (c *Counter) Add(r Result) {
+	if c.seen == nil {
+		c.seen, c.mutated = map[resourceKey]struct{}{}, map[resourceKey]struct{}{}
+	}
+	k := resourceKey{r.Resource.Index, r.Resource.Item}
+	c.seen[k] = struct{}{}
+	if r.Type == "Mutation" && r.Status == StatusPass {
+		c.mutated[k] = struct{}{}
+	}
+	c.t.Add(r.Status)
+	if r.Status != StatusFail {
+		return
+	}
+	switch r.Action {
+	case ActionEnforce:
+		c.t.FailByAction.Enforce++
+	case ActionWarn:
+		c.t.FailByAction.Warn++
+	case ActionAudit:
+		c.t.FailByAction.Audit++
+	default:
+		c.t.FailByAction.None++
+	}
+}
+
+// Merge adds the counts of o.
+func (c *Counter) Merge(o *Counter) {
+	if o.seen == nil {
+		return
+	}
+	if c.seen == nil {
+		c.seen, c.mutated = map[resourceKey]struct{}{}, map[resourceKey]struct{}{}
+	}
+	for k := range o.seen {
+		c.seen[k] = struct{}{}
+	}
+	for k := range o.mutated {
+		c.mutated[k] = struct{}{}
+	}
+	c.t.Counts = c.t.Counts.Plus(o.t.Counts)
+	c.t.FailByAction = c.t.FailByAction.plus(o.t.FailByAction)
+}
+
+// Totals returns the counts; resources as for Tally.
+func (c *Counter) Totals(resources int) Totals {
+	t := c.t
+	t.Resources = max(resources, len(c.seen))
+	t.Mutated = len(c.mutated)
 	return t
+}
+
+// Plus adds the totals of another render, such as Helm's hooks rendered
+// apart from its manifests.
+func (t Totals) Plus(o Totals) Totals {
+	return Totals{Resources: t.Resources + o.Resources, Mutated: t.Mutated + o.Mutated,
+		Counts: t.Counts.Plus(o.Counts), FailByAction: t.FailByAction.plus(o.FailByAction)}
+}
+
+func (f FailByAction) plus(o FailByAction) FailByAction {
+	return FailByAction{Enforce: f.Enforce + o.Enforce, Warn: f.Warn + o.Warn, Audit: f.Audit + o.Audit, None: f.None + o.None}
 }
 
 // String is the one-line summary, e.g.

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 
 	yamlv3 "go.yaml.in/yaml/v3"
@@ -28,10 +29,44 @@ type Document struct {
 	Source string
 	// Changed marks a document whose Node must be encoded again.
 	Changed bool
+	// Out is the encoded body of a changed document once its tree was let
+	// go (Compact); Bytes writes it instead of Raw.
+	Out []byte
+	// parsed is set once parse has run; compacted once Compact let go of
+	// a tree.
+	parsed, compacted bool
+}
+
+// Parse parses Raw into Node, once: a document already parsed is left as
+// it is.
+func (d *Document) Parse(limits Limits) error {
+	if d.parsed {
+		return nil
+	}
+	if err := d.parse(limits); err != nil {
+		return err
+	}
+	d.parsed = true
+	return nil
+}
+
+// Compact encodes a changed document into Out and lets go of its tree:
+// what is left is enough to write the stream.
+func (d *Document) Compact() error {
+	if d.Changed && d.Node != nil {
+		out, err := Encode(d.Node.YNode(), yaml.DeriveSeqIndentStyle(string(d.Raw)))
+		if err != nil {
+			return fmt.Errorf("document %d: encode: %w", d.Index, err)
+		}
+		d.Out = out
+	}
+	d.compacted = d.compacted || d.Node != nil
+	d.Node = nil
+	return nil
 }
 
 // Empty reports whether the document has no content, only comments or space.
-func (d *Document) Empty() bool { return d.Node == nil }
+func (d *Document) Empty() bool { return d.Node == nil && !d.compacted }
 
 // Helm4FilenameAnnotation is the annotation Helm 4 puts on every document it
 // gives a post-renderer, naming its template; Helm files the document back

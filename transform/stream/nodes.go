@@ -14,7 +14,7 @@ func FromNodes(nodes []*yaml.RNode, limits Limits) ([]*Document, error) {
 	docs := make([]*Document, len(nodes))
 	for i, n := range nodes {
 		path, _, _ := kioutil.GetFileAnnotations(n)
-		d := &Document{Index: i, Node: n, Source: path}
+		d := &Document{Index: i, Node: n, Source: path, parsed: true}
 		if err := checkSize(n.YNode(), limits); err != nil {
 			return nil, d.errorf("%w", err)
 		}

@@ -35,7 +35,7 @@ func Read(in []byte, limits Limits) ([]*Document, error) {
 	docs := Split(in)
 	// Documents parse independently: on every CPU, the first error in
 	// stream order reported.
-	if err := Each(len(docs), 0, 32, func(i int) error { return docs[i].parse(limits) }); err != nil {
+	if err := Each(len(docs), 0, 32, func(i int) error { return docs[i].Parse(limits) }); err != nil {
 		return nil, err
 	}
 	return docs, nil

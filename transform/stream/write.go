@@ -16,6 +16,10 @@ func Bytes(docs []*Document) ([]byte, error) {
 	encoded := make([][]byte, len(docs))
 	err := Each(len(docs), 0, 32, func(i int) error {
 		d := docs[i]
+		if d.Out != nil {
+			encoded[i] = d.Out
+			return nil
+		}
 		if !d.Changed || d.Node == nil {
 			return nil
 		}

@@ -1,0 +1,87 @@
+package transform
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/preadmit/preadmit/transform/exception"
+	"github.com/preadmit/preadmit/transform/stream"
+	"github.com/preadmit/preadmit/transform/yamlnode"
+)
+
+// A compact render (Options.Compact) never holds the trees of the whole
+// stream: documents are parsed, rendered and encoded batch by batch, and
+// only their bytes are kept. What the stream itself gives every document's
+// render must still be known before the first one renders: its
+// PolicyExceptions, and the ConfigMaps and Namespaces rules read. A byte
+// search finds the documents that can be those (their kind is in their
+// text), and only they are parsed ahead. Anything out of the way falls back
+// to the whole-stream path, which reports it as always: such a document the
+// search missed (a kind spelled with escapes or an alias), or a parse error
+// or an unusable PolicyException among those parsed ahead.
+
+// errFallback makes Render start again on the whole-stream path.
+var errFallback = errors.New("compact render: fall back to the whole stream")
+
+func (e *Engine) renderCompact(in []byte) (*Output, error) {
+	if len(bytes.TrimSpace(in)) == 0 {
+		return nil, errFallback // stream.Read reports it
+	}
+	docs := stream.Split(in)
+	var ahead []*stream.Document
+	for _, d := range docs {
+		if !e.maybeStreamInput(d.Raw) {
+			continue
+		}
+		if err := d.Parse(e.opts.Limits); err != nil {
+			return nil, errFallback
+		}
+		ahead = append(ahead, d)
+	}
+	inStream, keptAhead, err := e.streamExceptions(ahead)
+	if err != nil {
+		return nil, errFallback
+	}
+	keep := docs
+	if consumed := len(ahead) - len(keptAhead); consumed > 0 {
+		kept := make(map[*stream.Document]bool, len(keptAhead))
+		for _, d := range keptAhead {
+			kept[d] = true
+		}
+		keep = make([]*stream.Document, 0, len(docs)-consumed)
+		for _, d := range docs {
+			if kept[d] || !e.maybeStreamInput(d.Raw) {
+				keep = append(keep, d)
+			}
+		}
+	}
+	e.startExceptions(inStream)
+	e.collectConfigMaps(keptAhead)
+	e.collectNamespaces(keptAhead)
+	return e.renderAll(keep, true)
+}
+
+// maybeStreamInput reports whether a document's text names a kind the
+// render reads from the stream itself.
+func (e *Engine) maybeStreamInput(raw []byte) bool {
+	return bytes.Contains(raw, []byte(exception.Kind)) ||
+		(e.readsConfigMaps && bytes.Contains(raw, []byte("ConfigMap"))) ||
+		(e.readsNamespaces && bytes.Contains(raw, []byte("Namespace")))
+}
+
+// parseLate parses a document of a compact render in its batch. One the
+// byte search passed over must not be input to the render after all.
+func (e *Engine) parseLate(d *stream.Document) error {
+	if err := d.Parse(e.opts.Limits); err != nil {
+		return err
+	}
+	if d.Node == nil || e.maybeStreamInput(d.Raw) {
+		return nil
+	}
+	kind := yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind"))
+	if exception.IsException(d.Node) || (kind == "ConfigMap" && e.readsConfigMaps) ||
+		(kind == "Namespace" && e.readsNamespaces) {
+		return errFallback
+	}
+	return nil
+}
