@@ -33,18 +33,27 @@ func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
 	}
 	n |= u.has
 	ctx := e.base.Clone()
+	// The request object is built whole, on any request values given
+	// (--set request.x=...), rather than key by key through Set.
+	base, _ := ctx.Get("request")
+	given, _ := base.(map[string]interface{})
+	req := make(map[string]interface{}, len(given)+6)
+	for k, v := range given {
+		req[k] = v
+	}
 	if n&needObject != 0 {
 		obj, err := variables.FromRNode(u.node)
 		if err != nil {
 			return nil, fmt.Errorf("reading resource for variables: %w", err)
 		}
-		ctx.Set("request.object", obj)
+		req["object"] = obj
 	}
-	ctx.Set("request.operation", "CREATE")
-	ctx.Set("request.namespace", u.res.Namespace)
-	ctx.Set("request.name", u.res.Name)
-	ctx.Set("request.kind", map[string]interface{}{"group": u.res.Group, "version": u.res.Version, "kind": u.res.Kind})
-	ctx.Set("request.userInfo", map[string]interface{}{"username": "", "groups": []interface{}{}})
+	req["operation"] = "CREATE"
+	req["namespace"] = u.res.Namespace
+	req["name"] = u.res.Name
+	req["kind"] = map[string]interface{}{"group": u.res.Group, "version": u.res.Version, "kind": u.res.Kind}
+	req["userInfo"] = map[string]interface{}{"username": "", "groups": []interface{}{}}
+	ctx.Set("request", req)
 	ctx.Set("serviceAccountName", "")
 	ctx.Set("serviceAccountNamespace", "")
 	if n&needImages != 0 {

@@ -95,19 +95,11 @@ func (d *Document) parse(limits Limits) error {
 	if len(bytes.TrimSpace(d.Raw)) == 0 {
 		return nil
 	}
-	dec := yamlv3.NewDecoder(bytes.NewReader(d.Raw))
-	var n yamlv3.Node
-	if err := dec.Decode(&n); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		return d.errorf("malformed YAML: %w", err)
+	n, err := decodeOne(d.Raw)
+	if err != nil {
+		return d.errorf("%w", err)
 	}
-	var extra yamlv3.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return d.errorf("malformed YAML: more than one document without a \"---\" separator line")
-	}
-	if n.Kind == yamlv3.DocumentNode && len(n.Content) == 0 {
+	if n.Kind == 0 || (n.Kind == yamlv3.DocumentNode && len(n.Content) == 0) {
 		return nil
 	}
 	if n.Kind == yamlv3.DocumentNode && len(n.Content) == 1 {
@@ -131,6 +123,37 @@ func (d *Document) parse(limits Limits) error {
 		return nil
 	}
 	return d.errorf("unexpected YAML document structure")
+}
+
+// decodeOne decodes the one YAML document of raw: a zero Node when there is
+// none. Text that can hold a second document (a line starting "---" or
+// "...") goes through a Decoder, which sees it; the rest is unmarshalled
+// in place, without the Decoder's reader buffers.
+func decodeOne(raw []byte) (yamlv3.Node, error) {
+	var n yamlv3.Node
+	if !markerLine(raw, "---") && !markerLine(raw, "...") {
+		if err := yamlv3.Unmarshal(raw, &n); err != nil {
+			return n, fmt.Errorf("malformed YAML: %w", err)
+		}
+		return n, nil
+	}
+	dec := yamlv3.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&n); err != nil {
+		if errors.Is(err, io.EOF) {
+			return yamlv3.Node{}, nil
+		}
+		return n, fmt.Errorf("malformed YAML: %w", err)
+	}
+	var extra yamlv3.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return n, errors.New("malformed YAML: more than one document without a \"---\" separator line")
+	}
+	return n, nil
+}
+
+// markerLine reports whether a line of raw starts with marker.
+func markerLine(raw []byte, marker string) bool {
+	return bytes.HasPrefix(raw, []byte(marker)) || bytes.Contains(raw, []byte("\n"+marker))
 }
 
 func (d *Document) errorf(format string, args ...any) error {

@@ -23,6 +23,7 @@ type Expr struct {
 	text  string
 	ast   parsing.ASTNode
 	chain []step // set when the expression is a plain path
+	plan  *strictNode
 }
 
 // step is one element of a plain path: a field name or an array index.
@@ -42,6 +43,7 @@ func ParseExpr(text string) (*Expr, error) {
 	if c, ok := chainOf(ast); ok && len(c) > 0 {
 		e.chain = c
 	}
+	e.plan = planStrict(&e.ast, 0)
 	return e, nil
 }
 
@@ -72,7 +74,7 @@ func (e *Expr) search(ctx *Context, data interface{}) (v interface{}, err error)
 		}
 	}()
 	intr := interpreter.NewInterpreter(data, ctx.caller(), nil)
-	if err := strict(intr, e.ast, data); err != nil {
+	if err := strict(intr, e.plan, data); err != nil {
 		return nil, err
 	}
 	return intr.Execute(e.ast, data)
@@ -149,57 +151,90 @@ func walk(steps []step, v interface{}) (interface{}, error) {
 // against the value itself, in function arguments, comparisons, "&&", "!",
 // pipes and the right side of "||"; they do not count on the left of
 // "||", inside projections, filters and multi-selects, which Kyverno
-// tolerates.
-func strict(intr interpreter.Interpreter, node parsing.ASTNode, value interface{}) error {
-	if c, ok := chainOf(node); ok {
-		_, err := walk(c, value)
+// tolerates. The plain paths of an expression are found once, by
+// planStrict, not per evaluation.
+func strict(intr interpreter.Interpreter, node *strictNode, value interface{}) error {
+	if node.isChain {
+		_, err := walk(node.chain, value)
 		return err
 	}
-	switch node.NodeType {
+	if node.tooDeep {
+		return nil
+	}
+	kids := node.kids
+	switch node.ast.NodeType {
 	case parsing.ASTOrExpression:
 		// A missing key on the left is falsy, not an error.
-		left, err := intr.Execute(node.Children[0], value)
+		left, err := intr.Execute(node.ast.Children[0], value)
 		if err != nil || !util.IsFalse(left) {
 			return nil
 		}
-		return strict(intr, node.Children[1], value)
+		return strict(intr, kids[1], value)
 	case parsing.ASTAndExpression:
-		if err := strict(intr, node.Children[0], value); err != nil {
+		if err := strict(intr, kids[0], value); err != nil {
 			return err
 		}
-		left, err := intr.Execute(node.Children[0], value)
+		left, err := intr.Execute(node.ast.Children[0], value)
 		if err != nil || util.IsFalse(left) {
 			return nil
 		}
-		return strict(intr, node.Children[1], value)
+		return strict(intr, kids[1], value)
 	case parsing.ASTPipe, parsing.ASTSubexpression:
-		if err := strict(intr, node.Children[0], value); err != nil {
+		if err := strict(intr, kids[0], value); err != nil {
 			return err
 		}
-		if node.NodeType == parsing.ASTSubexpression {
+		if node.ast.NodeType == parsing.ASTSubexpression {
 			return nil
 		}
-		left, err := intr.Execute(node.Children[0], value)
+		left, err := intr.Execute(node.ast.Children[0], value)
 		if err != nil {
 			return nil
 		}
-		return strict(intr, node.Children[1], left)
+		return strict(intr, kids[1], left)
 	case parsing.ASTNotExpression, parsing.ASTArithmeticUnaryExpression:
-		return strict(intr, node.Children[0], value)
+		return strict(intr, kids[0], value)
 	case parsing.ASTComparator, parsing.ASTArithmeticExpression, parsing.ASTFunctionExpression:
-		for _, c := range node.Children {
+		for i, c := range node.ast.Children {
 			if c.NodeType == parsing.ASTExpRef {
 				continue
 			}
-			if err := strict(intr, c, value); err != nil {
+			if err := strict(intr, kids[i], value); err != nil {
 				return err
 			}
 		}
 	case parsing.ASTProjection, parsing.ASTFilterProjection, parsing.ASTValueProjection,
 		parsing.ASTFlatten, parsing.ASTIndexExpression:
-		if len(node.Children) > 0 {
-			return strict(intr, node.Children[0], value)
+		if len(kids) > 0 {
+			return strict(intr, kids[0], value)
 		}
 	}
 	return nil
+}
+
+// strictNode is a node of an expression's AST as strict reads it: a plain
+// path with its steps, or the node with its children.
+type strictNode struct {
+	ast     *parsing.ASTNode
+	chain   []step
+	isChain bool
+	kids    []*strictNode
+	tooDeep bool // nested beyond maxDepth: not checked
+}
+
+// planStrict prepares the AST for strict, once per expression.
+func planStrict(ast *parsing.ASTNode, depth int) *strictNode {
+	n := &strictNode{ast: ast}
+	if c, ok := chainOf(*ast); ok {
+		n.chain, n.isChain = c, true
+		return n
+	}
+	if depth > maxDepth {
+		n.tooDeep = true
+		return n
+	}
+	n.kids = make([]*strictNode, len(ast.Children))
+	for i := range ast.Children {
+		n.kids[i] = planStrict(&ast.Children[i], depth+1)
+	}
+	return n
 }

@@ -362,20 +362,24 @@ func hasVars(n *yaml.Node, depth int) bool {
 	return false
 }
 
-// Substitute returns a copy of the compiled node with every variable
-// resolved against ctx. The first unresolvable variable is returned as a
-// *SubstitutionError.
+// Substitute returns the compiled node with every variable resolved
+// against ctx. The first unresolvable variable is returned as a
+// *SubstitutionError. Only the nodes on the way to a variable are copied;
+// the rest of the result is the template's own, so callers must treat it
+// as read-only (every use here does: patches, patterns and values are
+// compiled from it, never edited in place).
 func (t *Template) Substitute(ctx *Context) (*yaml.RNode, error) {
 	if t == nil || t.root == nil {
 		return nil, nil
 	}
-	root := yaml.CopyYNode(t.root)
+	root := shallowCopy(t.root)
+	owned := map[*yaml.Node]bool{root: true}
 	for _, s := range t.sites {
 		v, err := s.tmpl.eval(ctx, s.path, s.self)
 		if err != nil {
 			return nil, err
 		}
-		parent, slot := locate(root, s.index)
+		parent, slot := ownPath(root, s.index, owned)
 		var old *yaml.Node
 		if parent == nil {
 			old = root
@@ -395,6 +399,34 @@ func (t *Template) Substitute(ctx *Context) (*yaml.RNode, error) {
 	return yaml.NewRNode(root), nil
 }
 
+// shallowCopy copies a node and its list of children, not the children.
+func shallowCopy(n *yaml.Node) *yaml.Node {
+	c := *n
+	if n.Content != nil {
+		c.Content = append([]*yaml.Node(nil), n.Content...)
+	}
+	return &c
+}
+
+// ownPath is locate on a tree being substituted: every node on the way to
+// the slot is copied first (once), so that the template is never written.
+func ownPath(root *yaml.Node, index []int, owned map[*yaml.Node]bool) (*yaml.Node, int) {
+	if len(index) == 0 {
+		return nil, 0
+	}
+	n := root
+	for _, i := range index[:len(index)-1] {
+		c := n.Content[i]
+		if !owned[c] {
+			c = shallowCopy(c)
+			n.Content[i] = c
+			owned[c] = true
+		}
+		n = c
+	}
+	return n, index[len(index)-1]
+}
+
 // Value substitutes and returns the result as a JSON-like value.
 func (t *Template) Value(ctx *Context) (interface{}, error) {
 	if t == nil || t.root == nil {
@@ -408,17 +440,6 @@ func (t *Template) Value(ctx *Context) (interface{}, error) {
 		return nil, err
 	}
 	return FromRNode(n)
-}
-
-func locate(root *yaml.Node, index []int) (*yaml.Node, int) {
-	if len(index) == 0 {
-		return nil, 0
-	}
-	n := root
-	for _, i := range index[:len(index)-1] {
-		n = n.Content[i]
-	}
-	return n, index[len(index)-1]
 }
 
 // replacement builds the node that takes old's place.
