@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"helm.sh/helm/v3/pkg/release"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/transform"
@@ -46,7 +45,7 @@ func renderHooks(ctx context.Context, p *app.Pipeline, hooks []*release.Hook) (*
 		b := d.Out // a compact render encoded it already
 		if b == nil {
 			var err error
-			if b, err = stream.Encode(d.Node.YNode(), yaml.DeriveSeqIndentStyle(string(d.Raw))); err != nil {
+			if b, err = stream.Encode(d.Node.YNode(), stream.SeqIndentStyle(d.Raw)); err != nil {
 				return nil, fmt.Errorf("hook %s: %w", hooks[i].Path, err)
 			}
 		}

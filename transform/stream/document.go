@@ -54,7 +54,7 @@ func (d *Document) Parse(limits Limits) error {
 // what is left is enough to write the stream.
 func (d *Document) Compact() error {
 	if d.Changed && d.Node != nil {
-		out, err := Encode(d.Node.YNode(), yaml.DeriveSeqIndentStyle(string(d.Raw)))
+		out, err := Encode(d.Node.YNode(), SeqIndentStyle(d.Raw))
 		if err != nil {
 			return fmt.Errorf("document %d: encode: %w", d.Index, err)
 		}

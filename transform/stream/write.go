@@ -23,7 +23,7 @@ func Bytes(docs []*Document) ([]byte, error) {
 		if !d.Changed || d.Node == nil {
 			return nil
 		}
-		out, err := Encode(d.Node.YNode(), yaml.DeriveSeqIndentStyle(string(d.Raw)))
+		out, err := Encode(d.Node.YNode(), SeqIndentStyle(d.Raw))
 		if err != nil {
 			return fmt.Errorf("document %d: encode: %w", d.Index, err)
 		}
@@ -51,7 +51,7 @@ func Bytes(docs []*Document) ([]byte, error) {
 
 // Encode encodes one node as kyaml writes documents: two-space indent, and the
 // sequence indentation style ("compact" or "wide", see
-// yaml.DeriveSeqIndentStyle) the document was written with, so a changed
+// SeqIndentStyle) the document was written with, so a changed
 // document still looks like the chart that produced it.
 func Encode(n *yamlv3.Node, seqIndent string) ([]byte, error) {
 	var buf bytes.Buffer

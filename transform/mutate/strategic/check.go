@@ -13,13 +13,13 @@ const directiveKey = "$patch"
 // checkPatch validates the anchors of a patch once, at Compile time. Inside a
 // condition's value the validate-pattern rules apply, so every anchor is
 // allowed there; elsewhere existence anchors have no meaning.
-func checkPatch(n *yaml.Node, path string, inCondition bool) error {
+func checkPatch(n *yaml.Node, path *fpath, inCondition bool) error {
 	switch n.Kind {
 	case yaml.AliasNode:
-		return &PatchError{Path: orRoot(path), Err: errAlias}
+		return &PatchError{Path: orRoot(path.String()), Err: errAlias}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			if err := checkPatch(c, indexPath(path, i), inCondition); err != nil {
+			if err := checkPatch(c, path.at(i), inCondition); err != nil {
 				return err
 			}
 		}
@@ -28,18 +28,18 @@ func checkPatch(n *yaml.Node, path string, inCondition bool) error {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
-				return &PatchError{Path: orRoot(path), Err: errors.New("map keys must be strings")}
+				return &PatchError{Path: orRoot(path.String()), Err: errors.New("map keys must be strings")}
 			}
-			p := fieldPath(path, k.Value)
+			p := path.field(k.Value)
 			a, err := anchor.Parse(k.Value)
 			if err != nil {
-				return &PatchError{Path: p, Err: err}
+				return &PatchError{Path: p.String(), Err: err}
 			}
 			cond := inCondition
 			switch a.Type {
 			case anchor.Existence:
 				if !inCondition {
-					return &PatchError{Path: p, Err: errors.New("existence anchor ^(key) is only allowed inside a condition in a mutate patch")}
+					return &PatchError{Path: p.String(), Err: errors.New("existence anchor ^(key) is only allowed inside a condition in a mutate patch")}
 				}
 				cond = true
 			case anchor.Condition, anchor.Global, anchor.Equality, anchor.Negation:
@@ -47,14 +47,14 @@ func checkPatch(n *yaml.Node, path string, inCondition bool) error {
 			case anchor.None, anchor.AddIfNotPresent:
 				if !inCondition {
 					if prev, ok := seen[a.Key]; ok {
-						return &PatchError{Path: p, Err: fmt.Errorf("field %q is set twice (also as %q)", a.Key, prev)}
+						return &PatchError{Path: p.String(), Err: fmt.Errorf("field %q is set twice (also as %q)", a.Key, prev)}
 					}
 					seen[a.Key] = k.Value
 				}
 			}
 			if k.Value == directiveKey && !inCondition {
 				if err := checkDirective(v); err != nil {
-					return &PatchError{Path: p, Err: err}
+					return &PatchError{Path: p.String(), Err: err}
 				}
 			}
 			if err := checkPatch(v, p, cond); err != nil {

@@ -16,16 +16,16 @@ import (
 // This is the small subset of pattern matching that mutate conditions need.
 // It should converge with transform/validate/pattern once that package is
 // stable; until then keep the two in step.
-func matchPattern(r, p *yaml.Node, path string) error {
+func matchPattern(r, p *yaml.Node, path *fpath) error {
 	switch p.Kind {
 	case yaml.MappingNode:
 		if r == nil || r.Kind != yaml.MappingNode {
-			return fmt.Errorf("%s: want a map, found %s", orRoot(path), kindName(r))
+			return fmt.Errorf("%s: want a map, found %s", orRoot(path.String()), kindName(r))
 		}
 		return matchMap(r, p, path)
 	case yaml.SequenceNode:
 		if r == nil || r.Kind != yaml.SequenceNode {
-			return fmt.Errorf("%s: want a list, found %s", orRoot(path), kindName(r))
+			return fmt.Errorf("%s: want a list, found %s", orRoot(path.String()), kindName(r))
 		}
 		return matchList(r, p, path)
 	case yaml.ScalarNode:
@@ -33,18 +33,18 @@ func matchPattern(r, p *yaml.Node, path string) error {
 			if p.Value == "*" && p.ShortTag() == yaml.NodeTagString {
 				return nil
 			}
-			return fmt.Errorf("%s: want a value matching %q, found %s", orRoot(path), p.Value, kindName(r))
+			return fmt.Errorf("%s: want a value matching %q, found %s", orRoot(path.String()), p.Value, kindName(r))
 		}
 		if !matchScalar(r, p) {
 			got := "nothing"
 			if r != nil {
 				got = fmt.Sprintf("%q", r.Value)
 			}
-			return fmt.Errorf("%s: %s does not match %q", orRoot(path), got, p.Value)
+			return fmt.Errorf("%s: %s does not match %q", orRoot(path.String()), got, p.Value)
 		}
 		return nil
 	}
-	return fmt.Errorf("%s: unsupported pattern node %s", orRoot(path), kindName(p))
+	return fmt.Errorf("%s: unsupported pattern node %s", orRoot(path.String()), kindName(p))
 }
 
 // errSkip marks a nested conditional anchor that failed: in validate
@@ -52,7 +52,7 @@ func matchPattern(r, p *yaml.Node, path string) error {
 // match.
 var errSkip = errors.New("conditional anchor not met")
 
-func matchMap(r, p *yaml.Node, path string) error {
+func matchMap(r, p *yaml.Node, path *fpath) error {
 	err := matchMapAnchors(r, p, path)
 	if errors.Is(err, errSkip) {
 		return nil
@@ -60,7 +60,7 @@ func matchMap(r, p *yaml.Node, path string) error {
 	return err
 }
 
-func matchMapAnchors(r, p *yaml.Node, path string) error {
+func matchMapAnchors(r, p *yaml.Node, path *fpath) error {
 	// Conditions decide whether the rest applies, so they go first.
 	for i := 0; i+1 < len(p.Content); i += 2 {
 		a, err := anchor.Parse(p.Content[i].Value)
@@ -74,14 +74,14 @@ func matchMapAnchors(r, p *yaml.Node, path string) error {
 		if rv == nil {
 			continue
 		}
-		if matchPattern(rv, p.Content[i+1], fieldPath(path, a.Key)) != nil {
+		if matchPattern(rv, p.Content[i+1], path.field(a.Key)) != nil {
 			return errSkip
 		}
 	}
 	for i := 0; i+1 < len(p.Content); i += 2 {
 		a, _ := anchor.Parse(p.Content[i].Value)
 		pv := p.Content[i+1]
-		childPath := fieldPath(path, a.Key)
+		childPath := path.field(a.Key)
 		_, rv := lookup(r, a.Key)
 		switch a.Type {
 		case anchor.None:
@@ -96,7 +96,7 @@ func matchMapAnchors(r, p *yaml.Node, path string) error {
 			}
 		case anchor.Negation:
 			if rv != nil {
-				return fmt.Errorf("%s: field must not be present", childPath)
+				return fmt.Errorf("%s: field must not be present", childPath.String())
 			}
 		case anchor.Existence:
 			if rv == nil {
@@ -111,23 +111,23 @@ func matchMapAnchors(r, p *yaml.Node, path string) error {
 	return nil
 }
 
-func matchList(r, p *yaml.Node, path string) error {
+func matchList(r, p *yaml.Node, path *fpath) error {
 	if len(p.Content) == 0 {
 		return nil
 	}
 	if p.Content[0].Kind == yaml.MappingNode {
 		for i, re := range r.Content {
-			if err := matchPattern(re, p.Content[0], indexPath(path, i)); err != nil {
+			if err := matchPattern(re, p.Content[0], path.at(i)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	if len(r.Content) < len(p.Content) {
-		return fmt.Errorf("%s: want at least %d elements, found %d", orRoot(path), len(p.Content), len(r.Content))
+		return fmt.Errorf("%s: want at least %d elements, found %d", orRoot(path.String()), len(p.Content), len(r.Content))
 	}
 	for i, pe := range p.Content {
-		if err := matchPattern(r.Content[i], pe, indexPath(path, i)); err != nil {
+		if err := matchPattern(r.Content[i], pe, path.at(i)); err != nil {
 			return err
 		}
 	}
@@ -136,20 +136,20 @@ func matchList(r, p *yaml.Node, path string) error {
 
 // matchExists implements ^(key): every pattern element must match at least
 // one element of the resource list.
-func matchExists(r, p *yaml.Node, path string) error {
+func matchExists(r, p *yaml.Node, path *fpath) error {
 	if r.Kind != yaml.SequenceNode || p.Kind != yaml.SequenceNode {
-		return fmt.Errorf("%s: existence anchor needs a list", path)
+		return fmt.Errorf("%s: existence anchor needs a list", path.String())
 	}
 	for _, pe := range p.Content {
 		found := false
 		for i, re := range r.Content {
-			if matchPattern(re, pe, indexPath(path, i)) == nil {
+			if matchPattern(re, pe, path.at(i)) == nil {
 				found = true
 				break
 			}
 		}
 		if !found {
-			return fmt.Errorf("%s: no element matches", path)
+			return fmt.Errorf("%s: no element matches", path.String())
 		}
 	}
 	return nil

@@ -20,10 +20,11 @@ type merger struct {
 	// changed is set by every edit of the resource, so that a patch the
 	// resource already satisfies is told apart from one that changed it.
 	changed bool
+	paths   *pathArena
 }
 
 // mapping merges p into d. It reports whether p asks for d to be deleted.
-func (m *merger) mapping(p, d *yaml.Node, s *schema, path string) (bool, error) {
+func (m *merger) mapping(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 	switch directiveOf(p) {
 	case "delete":
 		return true, nil
@@ -41,7 +42,7 @@ func (m *merger) mapping(p, d *yaml.Node, s *schema, path string) (bool, error) 
 		if k.Value == directiveKey {
 			continue
 		}
-		childPath := fieldPath(path, k.Value)
+		childPath := m.paths.field(path, k.Value)
 		dk, dv := lookup(d, k.Value)
 		switch {
 		case isNull(v):
@@ -74,23 +75,23 @@ func (m *merger) mapping(p, d *yaml.Node, s *schema, path string) (bool, error) 
 		switch v.Kind {
 		case yaml.MappingNode:
 			if dv.Kind != yaml.MappingNode {
-				return false, &MergeError{Path: childPath, Err: fmt.Errorf("patch has a map, resource has a %s", kindName(dv))}
+				return false, &MergeError{Path: childPath.String(), Err: fmt.Errorf("patch has a map, resource has a %s", kindName(dv))}
 			}
 			del, err = m.mapping(v, dv, fieldSchema(s, k.Value), childPath)
 		case yaml.SequenceNode:
 			if dv.Kind != yaml.SequenceNode {
-				return false, &MergeError{Path: childPath, Err: fmt.Errorf("patch has a list, resource has a %s", kindName(dv))}
+				return false, &MergeError{Path: childPath.String(), Err: fmt.Errorf("patch has a list, resource has a %s", kindName(dv))}
 			}
 			del, err = m.list(v, dv, fieldSchema(s, k.Value), childPath)
 		case yaml.ScalarNode:
 			if dv.Kind != yaml.ScalarNode {
-				return false, &MergeError{Path: childPath, Err: fmt.Errorf("patch has a value, resource has a %s", kindName(dv))}
+				return false, &MergeError{Path: childPath.String(), Err: fmt.Errorf("patch has a value, resource has a %s", kindName(dv))}
 			}
 			if setScalar(dv, v) {
 				m.changed = true
 			}
 		default:
-			return false, &MergeError{Path: childPath, Err: fmt.Errorf("unsupported patch node %s", kindName(v))}
+			return false, &MergeError{Path: childPath.String(), Err: fmt.Errorf("unsupported patch node %s", kindName(v))}
 		}
 		if err != nil {
 			return false, err
@@ -105,7 +106,7 @@ func (m *merger) mapping(p, d *yaml.Node, s *schema, path string) (bool, error) 
 
 // list merges patch list p into resource list d. It reports whether p asks
 // for d to be deleted.
-func (m *merger) list(p, d *yaml.Node, s *schema, path string) (bool, error) {
+func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 	directive := ""
 	var elems []*yaml.Node
 	for _, e := range p.Content {
@@ -129,7 +130,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path string) (bool, error) {
 			rest = append(rest, e)
 			continue
 		}
-		del, err := m.mapping(e, t, es, indexPath(path, indexOf(d, t)))
+		del, err := m.mapping(e, t, es, m.paths.at(path, indexOf(d, t)))
 		if err != nil {
 			return false, err
 		}
@@ -164,7 +165,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path string) (bool, error) {
 	var added []*yaml.Node
 	for i, e := range rest {
 		if e.Kind != yaml.MappingNode {
-			return false, &MergeError{Path: indexPath(path, i), Err: fmt.Errorf("list merged by %v needs map elements, patch has a %s", keys, kindName(e))}
+			return false, &MergeError{Path: path.at(i).String(), Err: fmt.Errorf("list merged by %v needs map elements, patch has a %s", keys, kindName(e))}
 		}
 		ids := keyValues(e, keys)
 		if allEmpty(ids) {
@@ -179,7 +180,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path string) (bool, error) {
 				continue
 			}
 			if prev := findByKeys(added, keys, ids); prev != nil {
-				if _, err := m.mapping(e, prev, es, indexPath(path, i)); err != nil {
+				if _, err := m.mapping(e, prev, es, m.paths.at(path, i)); err != nil {
 					return false, err
 				}
 				continue
@@ -187,7 +188,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path string) (bool, error) {
 			added = append(added, clean(e))
 			continue
 		}
-		del, err := m.mapping(e, target, es, indexPath(path, indexOf(d, target)))
+		del, err := m.mapping(e, target, es, m.paths.at(path, indexOf(d, target)))
 		if err != nil {
 			return false, err
 		}
@@ -383,13 +384,13 @@ func removeElement(list, elem *yaml.Node) {
 // checkMapElements rejects a list merged by keys (containers by name) that
 // holds something other than maps: its elements could not be told apart,
 // and merging would split or lose them. Such a resource is invalid anyway.
-func checkMapElements(elems []*yaml.Node, keys []string, path string) error {
+func checkMapElements(elems []*yaml.Node, keys []string, path *fpath) error {
 	if len(keys) == 0 {
 		return nil
 	}
 	for i, e := range elems {
 		if e.Kind != yaml.MappingNode {
-			return &MergeError{Path: indexPath(path, i), Err: fmt.Errorf("list merged by %v holds a %s: each element must be a map", keys, kindName(e))}
+			return &MergeError{Path: path.at(i).String(), Err: fmt.Errorf("list merged by %v holds a %s: each element must be a map", keys, kindName(e))}
 		}
 	}
 	return nil

@@ -108,7 +108,7 @@ func CompileOwned(patch *yaml.RNode) (*Patch, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, &PatchError{Err: errNotMap}
 	}
-	if err := checkPatch(root, "", false); err != nil {
+	if err := checkPatch(root, nil, false); err != nil {
 		return nil, err
 	}
 	return &Patch{root: root}, nil
@@ -131,22 +131,23 @@ func (p *Patch) Apply(resource *yaml.RNode) (Status, error) {
 	if dest.Kind != yaml.MappingNode {
 		return Status{}, &MergeError{Path: "$", Err: fmt.Errorf("resource is a %s, not a map", kindName(dest))}
 	}
-	if err := checkNoAlias(dest, ""); err != nil {
+	if err := checkNoAlias(dest, nil); err != nil {
 		return Status{}, err
 	}
 	schema := schemaFor(dest)
 
-	pre := &preprocessor{targets: map[*yaml.Node]*yaml.Node{}}
-	work, _, err := pre.mapping(p.root, dest, schema, "")
+	paths := newPathArena()
+	defer paths.release()
+	pre := &preprocessor{targets: map[*yaml.Node]*yaml.Node{}, paths: paths}
+	work, _, err := pre.mapping(p.root, dest, schema, nil)
 	if err != nil {
-		var ce *conditionError
-		if errors.As(err, &ce) {
+		if ce := asCondition(err); ce != nil {
 			return Status{Outcome: Skipped, Reason: ce.Error()}, nil
 		}
 		return Status{}, err
 	}
-	m := &merger{targets: pre.targets}
-	del, err := m.mapping(work, dest, schema, "")
+	m := &merger{targets: pre.targets, paths: paths}
+	del, err := m.mapping(work, dest, schema, nil)
 	if err != nil {
 		// The merge may have edited the resource before it failed.
 		return Status{Changed: m.changed}, err

@@ -27,12 +27,33 @@ func (e *conditionError) Error() string {
 
 func (e *conditionError) Unwrap() error { return e.err }
 
+// asCondition returns err as a *conditionError, or nil. The walk returns
+// them as they are, so the type assertion is the common case.
+func asCondition(err error) *conditionError {
+	if err == nil {
+		return nil
+	}
+	if ce, ok := err.(*conditionError); ok {
+		return ce
+	}
+	var ce *conditionError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return nil
+}
+
+// byName is the merge key expanded list elements are bound by when the
+// schema names none (read-only).
+var byName = []string{"name"}
+
 // preprocessor resolves the anchors of a working copy of the patch against
 // one resource, like Kyverno's strategicPreprocessing. The result is a plain
 // patch plus targets: patch list elements expanded from an anchored element,
 // each bound to the resource element it applies to.
 type preprocessor struct {
 	targets map[*yaml.Node]*yaml.Node
+	paths   *pathArena
 }
 
 // mapping resolves p against r (the resource value at the same path, nil when
@@ -40,7 +61,7 @@ type preprocessor struct {
 // a copy of the changed nodes sharing the unchanged ones (the compiled patch
 // is shared by every resource). It reports whether p is left empty by the
 // removal of anchors, in which case the caller drops it.
-func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (*yaml.Node, bool, error) {
+func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path *fpath) (*yaml.Node, bool, error) {
 	rm := r
 	if rm != nil && rm.Kind != yaml.MappingNode {
 		rm = nil
@@ -52,14 +73,21 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (*yaml.
 			if (a.Type == anchor.Global) != global {
 				continue
 			}
-			if err := checkAnchor(a, p.Content[i+1], rm, fieldPath(path, a.Key)); err != nil {
-				return nil, false, &conditionError{global: global, path: fieldPath(path, p.Content[i].Value), err: err}
+			if err := checkAnchor(a, p.Content[i+1], rm, pp.paths.field(path, a.Key)); err != nil {
+				return nil, false, &conditionError{global: global, path: path.field(p.Content[i].Value).String(), err: err}
 			}
 		}
 	}
 
 	hadAnchors := false
-	out := make([]*yaml.Node, 0, len(p.Content))
+	// out stays nil while every entry is p's own: most of a patch is
+	// kept as it is, and is not copied for every resource.
+	var out []*yaml.Node
+	diverge := func(i int) {
+		if out == nil {
+			out = append(make([]*yaml.Node, 0, len(p.Content)), p.Content[:i]...)
+		}
+	}
 	for i := 0; i+1 < len(p.Content); i += 2 {
 		k, v := p.Content[i], p.Content[i+1]
 		a, _ := anchor.Parse(k.Value)
@@ -71,22 +99,25 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (*yaml.
 			// add-if-not-present anchors inside conditions).
 			adds := addAnchorsOnly(v)
 			if adds == nil {
+				diverge(i)
 				continue
 			}
 			k, v = renamed(k, a.Key), adds
 		case anchor.Equality, anchor.Negation, anchor.Existence:
 			hadAnchors = true
+			diverge(i)
 			continue
 		case anchor.AddIfNotPresent:
 			hadAnchors = true
 			if fk, _ := lookup(rm, a.Key); fk != nil {
+				diverge(i)
 				continue // the resource has the field: never override it
 			}
 			k = renamed(k, a.Key)
 		case anchor.None:
 		}
 		_, rv := lookup(rm, k.Value)
-		childPath := fieldPath(path, k.Value)
+		childPath := pp.paths.field(path, k.Value)
 		var drop bool
 		var err error
 		switch v.Kind {
@@ -100,9 +131,17 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path string) (*yaml.
 		}
 		if drop {
 			hadAnchors = true
+			diverge(i)
 			continue
 		}
+		if out == nil && k == p.Content[i] && v == p.Content[i+1] {
+			continue
+		}
+		diverge(i)
 		out = append(out, k, v)
+	}
+	if out == nil {
+		return p, hadAnchors && len(p.Content) == 0, nil
 	}
 	return withContent(p, out), hadAnchors && len(out) == 0, nil
 }
@@ -143,7 +182,7 @@ func distinct(n, orig *yaml.Node) *yaml.Node {
 // r. An anchored element applies to every resource element whose conditions
 // hold (and whose merge keys equal the element's plain merge keys, if it has
 // any); each application becomes a copy bound to that resource element.
-func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (*yaml.Node, bool, error) {
+func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path *fpath) (*yaml.Node, bool, error) {
 	var resElems []*yaml.Node
 	if r != nil && r.Kind == yaml.SequenceNode {
 		resElems = r.Content
@@ -153,7 +192,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (*yaml.Nod
 		return nil, false, err
 	}
 	if len(keys) == 0 {
-		keys = []string{"name"} // Kyverno binds expanded elements by name
+		keys = byName // Kyverno binds expanded elements by name
 	}
 	es := elementSchema(s)
 
@@ -163,7 +202,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (*yaml.Nod
 			out = append(out, e)
 			continue
 		}
-		elemPath := indexPath(path, i)
+		elemPath := pp.paths.at(path, i)
 		global := hasGlobal(e)
 		ids := plainKeys(e, keys)
 		var lastGlobal error
@@ -174,8 +213,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (*yaml.Nod
 			}
 			idMatched = true
 			ec, empty, err := pp.mapping(e, re, es, elemPath)
-			var ce *conditionError
-			if errors.As(err, &ce) {
+			if ce := asCondition(err); ce != nil {
 				if ce.global {
 					lastGlobal = err
 				}
@@ -199,9 +237,8 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (*yaml.Nod
 			// No resource element to bind to: the element may still be
 			// added as a new one when its anchors hold on nothing.
 			ec, empty, err := pp.mapping(e, nil, es, elemPath)
-			var ce *conditionError
-			switch {
-			case errors.As(err, &ce):
+			switch ce := asCondition(err); {
+			case ce != nil:
 				if ce.global {
 					lastGlobal = err
 				}
@@ -215,7 +252,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (*yaml.Nod
 		}
 		if global && !globalPassed {
 			if lastGlobal == nil {
-				lastGlobal = &conditionError{global: true, path: elemPath, err: errors.New("no list element satisfies it")}
+				lastGlobal = &conditionError{global: true, path: elemPath.String(), err: errors.New("no list element satisfies it")}
 			}
 			return nil, false, lastGlobal
 		}
@@ -225,7 +262,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path string) (*yaml.Nod
 }
 
 // checkAnchor evaluates one condition-like anchor on resource map rm.
-func checkAnchor(a anchor.Anchor, pattern, rm *yaml.Node, path string) error {
+func checkAnchor(a anchor.Anchor, pattern, rm *yaml.Node, path *fpath) error {
 	_, rv := lookup(rm, a.Key)
 	present := rv != nil
 	switch a.Type {
