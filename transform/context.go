@@ -32,10 +32,9 @@ func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
 		return u.ctx, nil
 	}
 	n |= u.has
-	ctx := e.base.Clone()
 	// The request object is built whole, on any request values given
 	// (--set request.x=...), rather than key by key through Set.
-	base, _ := ctx.Get("request")
+	base, _ := e.base.Get("request")
 	given, _ := base.(map[string]interface{})
 	req := make(map[string]interface{}, len(given)+6)
 	for k, v := range given {
@@ -51,19 +50,43 @@ func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
 	req["operation"] = "CREATE"
 	req["namespace"] = u.res.Namespace
 	req["name"] = u.res.Name
-	req["kind"] = map[string]interface{}{"group": u.res.Group, "version": u.res.Version, "kind": u.res.Kind}
-	req["userInfo"] = map[string]interface{}{"username": "", "groups": []interface{}{}}
-	ctx.Set("request", req)
-	ctx.Set("serviceAccountName", "")
-	ctx.Set("serviceAccountNamespace", "")
+	req["kind"] = e.kindValue(u.res.Group, u.res.Version, u.res.Kind)
+	req["userInfo"] = noUserInfo
+	top := map[string]interface{}{"request": req, "serviceAccountName": "", "serviceAccountNamespace": ""}
 	if n&needImages != 0 {
 		if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
-			ctx.Set("images", images)
+			top["images"] = images
 		}
 	}
+	ctx := e.base.Over(top)
 	u.ctx, u.has = ctx, n
 	return ctx, nil
 }
+
+// noUserInfo is request.userInfo at render time: nobody. Contexts share
+// it; a Set below it copies it first, as Set does with every shared map.
+var noUserInfo = map[string]interface{}{"username": "", "groups": []interface{}{}}
+
+// kindValue is request.kind for a kind, built once per kind and shared
+// (read-only, as noUserInfo).
+func (e *Engine) kindValue(group, version, kind string) map[string]interface{} {
+	key := gvk{group, version, kind}
+	e.kindsMu.RLock()
+	v, ok := e.kinds[key]
+	e.kindsMu.RUnlock()
+	if ok {
+		return v
+	}
+	e.kindsMu.Lock()
+	defer e.kindsMu.Unlock()
+	if v, ok = e.kinds[key]; !ok {
+		v = map[string]interface{}{"group": group, "version": version, "kind": kind}
+		e.kinds[key] = v
+	}
+	return v
+}
+
+type gvk struct{ group, version, kind string }
 
 // needsOf is a conservative reading of what a rule's text can reach:
 // request.object (or the whole context through "@" or a bare "request"),

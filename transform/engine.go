@@ -40,6 +40,9 @@ type Engine struct {
 	// stream's ConfigMaps (a configMap context entry) or Namespaces (a
 	// namespaceSelector).
 	readsConfigMaps, readsNamespaces bool
+	// kinds holds the request.kind value of every kind seen (kindValue).
+	kindsMu sync.RWMutex
+	kinds   map[gvk]map[string]interface{}
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -51,7 +54,7 @@ func New(opts Options) (*Engine, error) {
 	if opts.Limits == (stream.Limits{}) {
 		opts.Limits = stream.DefaultLimits
 	}
-	e := &Engine{opts: opts, byKind: map[string][]*rule{}, base: variables.NewContext()}
+	e := &Engine{opts: opts, byKind: map[string][]*rule{}, base: variables.NewContext(), kinds: map[gvk]map[string]interface{}{}}
 	if opts.Now != nil {
 		e.base.SetClock(opts.Now)
 	}

@@ -111,10 +111,20 @@ func (o Operator) Apply(key, value interface{}) bool {
 
 // parseDuration is Kyverno's: at least one side must be a duration string
 // (other than "0"); a number on the other side counts as seconds.
+// durationStart reports whether s can start a Go duration: a sign, then a
+// digit or a point. Anything else time.ParseDuration rejects, at the cost
+// of an error value, which conditions on plain strings would pay often.
+func durationStart(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return s != "" && (s[0] == '.' || (s[0] >= '0' && s[0] <= '9'))
+}
+
 func parseDuration(key, value interface{}) (time.Duration, time.Duration, bool) {
 	asDur := func(v interface{}) (time.Duration, bool) {
 		s, ok := v.(string)
-		if !ok || s == "0" {
+		if !ok || s == "0" || !durationStart(s) {
 			return 0, false
 		}
 		d, err := time.ParseDuration(s)
@@ -311,6 +321,10 @@ func valueStrings(value interface{}) ([]string, bool) {
 	case []interface{}:
 		out := make([]string, len(v))
 		for i, e := range v {
+			if s, ok := e.(string); ok {
+				out[i] = s
+				continue
+			}
 			out[i] = fmt.Sprint(e)
 		}
 		return out, true

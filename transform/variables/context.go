@@ -92,13 +92,14 @@ func sameMap(a, b map[string]interface{}) bool {
 // Get returns the value at a dot-separated path, and whether it exists.
 func (c *Context) Get(path string) (interface{}, bool) {
 	var cur interface{} = c.data
-	for _, k := range strings.Split(path, ".") {
+	for more := true; more; {
+		var k string
+		k, path, more = strings.Cut(path, ".")
 		m, ok := cur.(map[string]interface{})
 		if !ok {
 			return nil, false
 		}
-		cur, ok = m[k]
-		if !ok {
+		if cur, ok = m[k]; !ok {
 			return nil, false
 		}
 	}
@@ -107,6 +108,19 @@ func (c *Context) Get(path string) (interface{}, bool) {
 
 // Data returns the root object. Callers must not modify it.
 func (c *Context) Data() map[string]interface{} { return c.data }
+
+// Over returns a context whose root object is top, with c's top-level
+// entries added where top has none of its own: the way to start a
+// context with several variables at once. The new context owns top (the
+// caller must not keep it); the values below top's entries are shared.
+func (c *Context) Over(top map[string]interface{}) *Context {
+	for k, v := range c.data {
+		if _, ok := top[k]; !ok {
+			top[k] = v
+		}
+	}
+	return &Context{data: top, env: c.env, owned: []map[string]interface{}{top}}
+}
 
 // Clone returns a context sharing data with c; Set on either side does not
 // affect the other.

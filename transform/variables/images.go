@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // DefaultRegistry is the registry Kyverno assumes for images without one.
@@ -127,37 +129,35 @@ func imageValue(info ImageInfo, pointer string) map[string]interface{} {
 	return m
 }
 
-func imagesAt(podSpec *yaml.RNode, prefix string) (map[string]interface{}, error) {
+func imagesAt(podSpec *yaml.Node, prefix string) (map[string]interface{}, error) {
 	out := map[string]interface{}{}
-	if podSpec == nil || podSpec.YNode() == nil || podSpec.YNode().Kind != yaml.MappingNode {
+	if podSpec == nil || podSpec.Kind != yaml.MappingNode {
 		return out, nil
 	}
 	for _, group := range []string{"initContainers", "containers", "ephemeralContainers"} {
-		list := podSpec.Field(group)
-		if list == nil || list.Value.YNode().Kind != yaml.SequenceNode {
+		list := yamlnode.Field(podSpec, group)
+		if list == nil || list.Kind != yaml.SequenceNode {
 			continue
 		}
 		infos := map[string]interface{}{}
-		for i, c := range list.Value.YNode().Content {
+		for i, c := range list.Content {
+			c = yamlnode.Deref(c)
 			if c.Kind != yaml.MappingNode {
 				return nil, fmt.Errorf("invalid image config at %s/%s/%d", prefix, group, i)
 			}
-			cn := yaml.NewRNode(c)
-			pointer := prefix + "/" + group + "/" + strconv.Itoa(i) + "/image"
-			img := cn.Field("image")
-			if img == nil || img.Value.YNode().Kind != yaml.ScalarNode || strings.TrimSpace(img.Value.YNode().Value) == "" {
+			img := yamlnode.Field(c, "image")
+			if img == nil || img.Kind != yaml.ScalarNode || strings.TrimSpace(img.Value) == "" {
 				continue
 			}
-			name := cn.Field("name")
-			if name == nil || name.Value.YNode().Kind != yaml.ScalarNode {
+			name := yamlnode.Field(c, "name")
+			if name == nil || name.Kind != yaml.ScalarNode {
 				return nil, fmt.Errorf("invalid key at %s/%s/%d: container has no name", prefix, group, i)
 			}
-			value := img.Value.YNode().Value
-			info, err := ParseImage(value)
+			info, err := ParseImage(img.Value)
 			if err != nil {
-				return nil, fmt.Errorf("invalid image '%s' (%w)", value, err)
+				return nil, fmt.Errorf("invalid image '%s' (%w)", img.Value, err)
 			}
-			infos[name.Value.YNode().Value] = imageValue(info, pointer)
+			infos[name.Value] = imageValue(info, prefix+"/"+group+"/"+strconv.Itoa(i)+"/image")
 		}
 		if len(infos) > 0 {
 			out[group] = infos
@@ -192,13 +192,16 @@ func ResourceImages(resource *yaml.RNode) (map[string]interface{}, error) {
 	if resource == nil {
 		return nil, nil
 	}
-	path, ok := podSpecPaths[resource.GetKind()]
+	root := resource.YNode()
+	path, ok := podSpecPaths[yamlnode.Scalar(yamlnode.Field(root, "kind"))]
 	if !ok {
 		return nil, nil
 	}
-	spec, err := resource.Pipe(yaml.Lookup(path...))
-	if err != nil || spec == nil {
-		return map[string]interface{}{}, nil
+	spec := root
+	for _, k := range path {
+		if spec = yamlnode.Field(spec, k); spec == nil {
+			return map[string]interface{}{}, nil
+		}
 	}
 	return imagesAt(spec, "/"+strings.Join(path, "/"))
 }

@@ -16,18 +16,18 @@ import (
 // This is the small subset of pattern matching that mutate conditions need.
 // It should converge with transform/validate/pattern once that package is
 // stable; until then keep the two in step.
-func matchPattern(r, p *yaml.Node, path *fpath) error {
+func (pp *preprocessor) matchPattern(r, p *yaml.Node, path *fpath) error {
 	switch p.Kind {
 	case yaml.MappingNode:
 		if r == nil || r.Kind != yaml.MappingNode {
 			return fmt.Errorf("%s: want a map, found %s", orRoot(path.String()), kindName(r))
 		}
-		return matchMap(r, p, path)
+		return pp.matchMap(r, p, path)
 	case yaml.SequenceNode:
 		if r == nil || r.Kind != yaml.SequenceNode {
 			return fmt.Errorf("%s: want a list, found %s", orRoot(path.String()), kindName(r))
 		}
-		return matchList(r, p, path)
+		return pp.matchList(r, p, path)
 	case yaml.ScalarNode:
 		if r != nil && r.Kind != yaml.ScalarNode {
 			if p.Value == "*" && p.ShortTag() == yaml.NodeTagString {
@@ -52,15 +52,15 @@ func matchPattern(r, p *yaml.Node, path *fpath) error {
 // match.
 var errSkip = errors.New("conditional anchor not met")
 
-func matchMap(r, p *yaml.Node, path *fpath) error {
-	err := matchMapAnchors(r, p, path)
+func (pp *preprocessor) matchMap(r, p *yaml.Node, path *fpath) error {
+	err := pp.matchMapAnchors(r, p, path)
 	if errors.Is(err, errSkip) {
 		return nil
 	}
 	return err
 }
 
-func matchMapAnchors(r, p *yaml.Node, path *fpath) error {
+func (pp *preprocessor) matchMapAnchors(r, p *yaml.Node, path *fpath) error {
 	// Conditions decide whether the rest applies, so they go first.
 	for i := 0; i+1 < len(p.Content); i += 2 {
 		a, err := anchor.Parse(p.Content[i].Value)
@@ -74,23 +74,23 @@ func matchMapAnchors(r, p *yaml.Node, path *fpath) error {
 		if rv == nil {
 			continue
 		}
-		if matchPattern(rv, p.Content[i+1], path.field(a.Key)) != nil {
+		if pp.matchPattern(rv, p.Content[i+1], pp.paths.field(path, a.Key)) != nil {
 			return errSkip
 		}
 	}
 	for i := 0; i+1 < len(p.Content); i += 2 {
 		a, _ := anchor.Parse(p.Content[i].Value)
 		pv := p.Content[i+1]
-		childPath := path.field(a.Key)
+		childPath := pp.paths.field(path, a.Key)
 		_, rv := lookup(r, a.Key)
 		switch a.Type {
 		case anchor.None:
-			if err := matchPattern(rv, pv, childPath); err != nil {
+			if err := pp.matchPattern(rv, pv, childPath); err != nil {
 				return err
 			}
 		case anchor.Equality:
 			if rv != nil {
-				if err := matchPattern(rv, pv, childPath); err != nil {
+				if err := pp.matchPattern(rv, pv, childPath); err != nil {
 					return err
 				}
 			}
@@ -102,7 +102,7 @@ func matchMapAnchors(r, p *yaml.Node, path *fpath) error {
 			if rv == nil {
 				continue
 			}
-			if err := matchExists(rv, pv, childPath); err != nil {
+			if err := pp.matchExists(rv, pv, childPath); err != nil {
 				return err
 			}
 		case anchor.Condition, anchor.Global, anchor.AddIfNotPresent:
@@ -111,13 +111,13 @@ func matchMapAnchors(r, p *yaml.Node, path *fpath) error {
 	return nil
 }
 
-func matchList(r, p *yaml.Node, path *fpath) error {
+func (pp *preprocessor) matchList(r, p *yaml.Node, path *fpath) error {
 	if len(p.Content) == 0 {
 		return nil
 	}
 	if p.Content[0].Kind == yaml.MappingNode {
 		for i, re := range r.Content {
-			if err := matchPattern(re, p.Content[0], path.at(i)); err != nil {
+			if err := pp.matchPattern(re, p.Content[0], pp.paths.at(path, i)); err != nil {
 				return err
 			}
 		}
@@ -127,7 +127,7 @@ func matchList(r, p *yaml.Node, path *fpath) error {
 		return fmt.Errorf("%s: want at least %d elements, found %d", orRoot(path.String()), len(p.Content), len(r.Content))
 	}
 	for i, pe := range p.Content {
-		if err := matchPattern(r.Content[i], pe, path.at(i)); err != nil {
+		if err := pp.matchPattern(r.Content[i], pe, pp.paths.at(path, i)); err != nil {
 			return err
 		}
 	}
@@ -136,14 +136,14 @@ func matchList(r, p *yaml.Node, path *fpath) error {
 
 // matchExists implements ^(key): every pattern element must match at least
 // one element of the resource list.
-func matchExists(r, p *yaml.Node, path *fpath) error {
+func (pp *preprocessor) matchExists(r, p *yaml.Node, path *fpath) error {
 	if r.Kind != yaml.SequenceNode || p.Kind != yaml.SequenceNode {
 		return fmt.Errorf("%s: existence anchor needs a list", path.String())
 	}
 	for _, pe := range p.Content {
 		found := false
 		for i, re := range r.Content {
-			if matchPattern(re, pe, path.at(i)) == nil {
+			if pp.matchPattern(re, pe, pp.paths.at(path, i)) == nil {
 				found = true
 				break
 			}

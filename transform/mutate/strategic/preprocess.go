@@ -73,7 +73,7 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path *fpath) (*yaml.
 			if (a.Type == anchor.Global) != global {
 				continue
 			}
-			if err := checkAnchor(a, p.Content[i+1], rm, pp.paths.field(path, a.Key)); err != nil {
+			if err := pp.checkAnchor(a, p.Content[i+1], rm, pp.paths.field(path, a.Key)); err != nil {
 				return nil, false, &conditionError{global: global, path: path.field(p.Content[i].Value).String(), err: err}
 			}
 		}
@@ -262,7 +262,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path *fpath) (*yaml.Nod
 }
 
 // checkAnchor evaluates one condition-like anchor on resource map rm.
-func checkAnchor(a anchor.Anchor, pattern, rm *yaml.Node, path *fpath) error {
+func (pp *preprocessor) checkAnchor(a anchor.Anchor, pattern, rm *yaml.Node, path *fpath) error {
 	_, rv := lookup(rm, a.Key)
 	present := rv != nil
 	switch a.Type {
@@ -270,12 +270,12 @@ func checkAnchor(a anchor.Anchor, pattern, rm *yaml.Node, path *fpath) error {
 		if !present {
 			return fmt.Errorf("field %q not found", a.Key)
 		}
-		return matchPattern(rv, pattern, path)
+		return pp.matchPattern(rv, pattern, path)
 	case anchor.Equality:
 		if !present {
 			return nil
 		}
-		return matchPattern(rv, pattern, path)
+		return pp.matchPattern(rv, pattern, path)
 	case anchor.Negation:
 		if present {
 			return fmt.Errorf("field %q is present", a.Key)
