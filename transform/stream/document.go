@@ -54,7 +54,8 @@ func (d *Document) Parse(limits Limits) error {
 // what is left is enough to write the stream.
 func (d *Document) Compact() error {
 	if d.Changed && d.Node != nil {
-		out, err := Encode(d.Node.YNode(), SeqIndentStyle(d.Raw))
+		// A mutation adds a little to a document: room for half again.
+		out, err := encodeSized(d.Node.YNode(), SeqIndentStyle(d.Raw), len(d.Raw)+len(d.Raw)/2+256)
 		if err != nil {
 			return fmt.Errorf("document %d: encode: %w", d.Index, err)
 		}

@@ -54,8 +54,14 @@ func Bytes(docs []*Document) ([]byte, error) {
 // SeqIndentStyle) the document was written with, so a changed
 // document still looks like the chart that produced it.
 func Encode(n *yamlv3.Node, seqIndent string) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoderWithOptions(&buf, &yaml.EncoderOptions{SeqIndent: yaml.SequenceIndentStyle(seqIndent)})
+	return encodeSized(n, seqIndent, 0)
+}
+
+// encodeSized is Encode into a buffer of about size bytes to start with,
+// so that encoding a document whose size is known grows it once at most.
+func encodeSized(n *yamlv3.Node, seqIndent string, size int) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	enc := yaml.NewEncoderWithOptions(buf, &yaml.EncoderOptions{SeqIndent: yaml.SequenceIndentStyle(seqIndent)})
 	if err := enc.Encode(n); err != nil {
 		return nil, err
 	}
