@@ -82,20 +82,7 @@ func registryEngine(tb testing.TB, findingsOnly bool) *transform.Engine {
 // functions, then restrict-image-registries) and a foreach/JMESPath
 // validation. Issue 3 asks it to stay within 2x of BenchmarkFloor.
 func BenchmarkRenderRegistry(b *testing.B) {
-	in := benchstream.Stream(benchstream.Docs)
-	eng := registryEngine(b, true)
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		out, err := eng.Render(in)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := out.Bytes(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchRender(b, registryEngine(b, true))
 }
 
 // TestBenchRegistryStream keeps BenchmarkRenderRegistry honest: every pod

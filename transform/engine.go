@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -109,6 +110,10 @@ type Output struct {
 
 // Bytes returns the rendered stream.
 func (o *Output) Bytes() ([]byte, error) { return stream.Bytes(o.Docs) }
+
+// WriteTo writes the rendered stream to w, as Bytes returns it but without
+// joining it first; only w can fail once the first byte is written.
+func (o *Output) WriteTo(w io.Writer) (int64, error) { return stream.Write(w, o.Docs) }
 
 // Violations returns the failures of rules in Enforce.
 func (o *Output) Violations() []report.Result {

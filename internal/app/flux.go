@@ -99,7 +99,7 @@ func readInput(path string, stdin io.Reader) ([]byte, error) {
 	var b []byte
 	var err error
 	if path == "" || path == "-" {
-		b, err = io.ReadAll(stdin)
+		b, err = readStream(stdin)
 	} else {
 		b, err = os.ReadFile(path)
 	}

@@ -51,7 +51,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 			return &ExitErr{Code: ExitError, Err: err}
 		}
 	}
-	input, err := io.ReadAll(in)
+	input, err := readStream(in)
 	if err != nil {
 		return &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
 	}
@@ -66,29 +66,34 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err := p.Conclude(res, ch); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
 	if o.Diff {
-		err = writeDiff(&buf, res)
-	} else {
-		err = writeManifests(&buf, res)
-	}
-	if err != nil {
+		var buf bytes.Buffer
+		if err := writeDiff(&buf, res); err != nil {
+			return &ExitErr{Code: ExitError, Err: err}
+		}
+		if _, err := out.Write(buf.Bytes()); err != nil {
+			return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
+		}
+	} else if _, err := res.WriteTo(out); err != nil {
+		// Every document is encoded before the first byte goes out: past
+		// that, only the output can fail (a *stream.WriteError).
 		return &ExitErr{Code: ExitError, Err: err}
-	}
-	if _, err := out.Write(buf.Bytes()); err != nil {
-		return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
 	}
 	p.Succeed(res, ch)
 	return nil
 }
 
-func writeManifests(w io.Writer, res *transform.Output) error {
-	b, err := res.Bytes()
-	if err != nil {
-		return err
+// readStream reads the whole stream: into a buffer of the file's size when
+// stdin is a file, so that the stream is held once, without slack.
+func readStream(in io.Reader) ([]byte, error) {
+	if f, ok := in.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+			buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+			_, err := buf.ReadFrom(f)
+			return buf.Bytes(), err
+		}
 	}
-	_, err = w.Write(b)
-	return err
+	return io.ReadAll(in)
 }
 
 // findings formats the lines a person must read: Enforce failures on

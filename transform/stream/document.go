@@ -54,10 +54,13 @@ func (d *Document) Parse(limits Limits) error {
 // what is left is enough to write the stream.
 func (d *Document) Compact() error {
 	if d.Changed && d.Node != nil {
-		// A mutation adds a little to a document: room for half again.
-		out, err := encodeSized(d.Node.YNode(), SeqIndentStyle(d.Raw), len(d.Raw)+len(d.Raw)/2+256)
+		// A mutation adds a little to a document: room for a quarter more.
+		out, err := encodeSized(d.Node.YNode(), SeqIndentStyle(d.Raw), len(d.Raw)+len(d.Raw)/4+512)
 		if err != nil {
 			return fmt.Errorf("document %d: encode: %w", d.Index, err)
+		}
+		if cap(out)-len(out) > len(out)/4 {
+			out = bytes.Clone(out) // Out is kept until the stream is written
 		}
 		d.Out = out
 	}

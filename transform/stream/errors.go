@@ -36,3 +36,12 @@ func (e *InputError) Error() string {
 }
 
 func (e *InputError) Unwrap() error { return e.Err }
+
+// WriteError is the writer failing while Write writes the stream (a closed
+// pipe), as opposed to a document that cannot be encoded, which Write
+// reports before writing anything.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return "writing output: " + e.Err.Error() }
+
+func (e *WriteError) Unwrap() error { return e.Err }

@@ -1,8 +1,10 @@
 package stream
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 
 	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -13,40 +15,65 @@ import (
 // written anywhere until the whole stream is ready, so a failure leaves no
 // partial output (a post-renderer must print all or nothing).
 func Bytes(docs []*Document) ([]byte, error) {
-	encoded := make([][]byte, len(docs))
-	err := Each(len(docs), 0, 32, func(i int) error {
-		d := docs[i]
-		if d.Out != nil {
-			encoded[i] = d.Out
-			return nil
-		}
-		if !d.Changed || d.Node == nil {
-			return nil
-		}
-		out, err := Encode(d.Node.YNode(), SeqIndentStyle(d.Raw))
-		if err != nil {
-			return fmt.Errorf("document %d: encode: %w", d.Index, err)
-		}
-		encoded[i] = out
-		return nil
-	})
+	bodies, err := encodeAll(docs)
 	if err != nil {
 		return nil, err
 	}
 	size := 0
 	for i, d := range docs {
-		size += len(d.Separator) + len(d.Raw) + len(encoded[i])
+		size += len(d.Separator) + len(bodies[i])
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	for i, d := range docs {
 		buf.Write(d.Separator)
-		if encoded[i] != nil {
-			buf.Write(encoded[i])
-		} else {
-			buf.Write(d.Raw)
-		}
+		buf.Write(bodies[i])
 	}
 	return buf.Bytes(), nil
+}
+
+// Write writes the stream to w as Bytes returns it, without joining it in
+// memory first. Every document is encoded before the first byte is
+// written, so only w itself can fail half-way: a *WriteError.
+func Write(w io.Writer, docs []*Document) (int64, error) {
+	bodies, err := encodeAll(docs)
+	if err != nil {
+		return 0, err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var n int64
+	for i, d := range docs {
+		a, _ := bw.Write(d.Separator)
+		b, _ := bw.Write(bodies[i])
+		n += int64(a + b)
+	}
+	if err := bw.Flush(); err != nil {
+		return n, &WriteError{Err: err}
+	}
+	return n, nil
+}
+
+// encodeAll returns what is written for each document: Out once a compact
+// render encoded it, a new encoding of a changed tree (on every CPU), or
+// else the original bytes.
+func encodeAll(docs []*Document) ([][]byte, error) {
+	bodies := make([][]byte, len(docs))
+	err := Each(len(docs), 0, 32, func(i int) error {
+		d := docs[i]
+		switch {
+		case d.Out != nil:
+			bodies[i] = d.Out
+		case d.Changed && d.Node != nil:
+			out, err := Encode(d.Node.YNode(), SeqIndentStyle(d.Raw))
+			if err != nil {
+				return fmt.Errorf("document %d: encode: %w", d.Index, err)
+			}
+			bodies[i] = out
+		default:
+			bodies[i] = d.Raw
+		}
+		return nil
+	})
+	return bodies, err
 }
 
 // Encode encodes one node as kyaml writes documents: two-space indent, and the
