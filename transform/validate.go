@@ -48,12 +48,13 @@ func compileValidation(n *yaml.RNode) (validation, error) {
 type patternCheck struct {
 	static *pattern.Pattern
 	tmpl   *variables.Template
+	memo   *memo[*pattern.Pattern]
 }
 
 func compilePattern(n *yaml.RNode) (validation, error) {
 	if variables.HasVariables(n) {
 		t, err := variables.Compile(n)
-		return patternCheck{tmpl: t}, err
+		return patternCheck{tmpl: t, memo: &memo[*pattern.Pattern]{}}, err
 	}
 	p, err := pattern.Compile(n)
 	if err != nil {
@@ -69,11 +70,8 @@ func (c patternCheck) validate(en env) []outcome {
 func (c patternCheck) check(en env, target *yaml.RNode) outcome {
 	p := c.static
 	if p == nil {
-		n, err := c.tmpl.Substitute(en.ctx)
-		if err != nil {
-			return outcome{status: report.StatusError, message: err.Error()}
-		}
-		if p, err = pattern.Compile(n); err != nil {
+		var err error
+		if p, err = c.memo.get(c.tmpl, en.ctx, pattern.Compile); err != nil {
 			return outcome{status: report.StatusError, message: err.Error()}
 		}
 	}
@@ -83,6 +81,7 @@ func (c patternCheck) check(en env, target *yaml.RNode) outcome {
 type anyPatternCheck struct {
 	static *pattern.AnyPattern
 	tmpl   *variables.Template
+	memo   *memo[*pattern.AnyPattern]
 }
 
 func compileAnyPattern(n *yaml.RNode) (validation, error) {
@@ -91,7 +90,7 @@ func compileAnyPattern(n *yaml.RNode) (validation, error) {
 	}
 	if variables.HasVariables(n) {
 		t, err := variables.Compile(n)
-		return anyPatternCheck{tmpl: t}, err
+		return anyPatternCheck{tmpl: t, memo: &memo[*pattern.AnyPattern]{}}, err
 	}
 	p, err := pattern.CompileAny(elements(n))
 	if err != nil {
@@ -115,11 +114,9 @@ func (c anyPatternCheck) validate(en env) []outcome {
 func (c anyPatternCheck) check(en env, target *yaml.RNode) outcome {
 	p := c.static
 	if p == nil {
-		n, err := c.tmpl.Substitute(en.ctx)
-		if err != nil {
-			return outcome{status: report.StatusError, message: err.Error()}
-		}
-		if p, err = pattern.CompileAny(elements(n)); err != nil {
+		var err error
+		compile := func(n *yaml.RNode) (*pattern.AnyPattern, error) { return pattern.CompileAny(elements(n)) }
+		if p, err = c.memo.get(c.tmpl, en.ctx, compile); err != nil {
 			return outcome{status: report.StatusError, message: err.Error()}
 		}
 	}

@@ -369,16 +369,43 @@ func hasVars(n *yaml.Node, depth int) bool {
 // as read-only (every use here does: patches, patterns and values are
 // compiled from it, never edited in place).
 func (t *Template) Substitute(ctx *Context) (*yaml.RNode, error) {
+	vals, err := t.Evaluate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.SubstituteValues(vals)
+}
+
+// Evaluate returns what each variable of the template resolves to against
+// ctx, in order. The substituted node depends on these values alone, so
+// callers may key what they compile from it by them.
+func (t *Template) Evaluate(ctx *Context) ([]interface{}, error) {
 	if t == nil || t.root == nil {
 		return nil, nil
 	}
-	root := shallowCopy(t.root)
-	owned := map[*yaml.Node]bool{root: true}
-	for _, s := range t.sites {
+	vals := make([]interface{}, len(t.sites))
+	for i, s := range t.sites {
 		v, err := s.tmpl.eval(ctx, s.path, s.self)
 		if err != nil {
 			return nil, err
 		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// SubstituteValues is Substitute with the values Evaluate returned.
+func (t *Template) SubstituteValues(vals []interface{}) (*yaml.RNode, error) {
+	if t == nil || t.root == nil {
+		return nil, nil
+	}
+	if len(vals) != len(t.sites) {
+		return nil, fmt.Errorf("template: %d values for %d variables", len(vals), len(t.sites))
+	}
+	root := shallowCopy(t.root)
+	owned := map[*yaml.Node]bool{root: true}
+	for i, s := range t.sites {
+		v := vals[i]
 		parent, slot := ownPath(root, s.index, owned)
 		var old *yaml.Node
 		if parent == nil {
