@@ -10,6 +10,10 @@ import (
 )
 
 func main() {
+	// A process of its own: the render may bound the Go runtime's memory
+	// by the size of its input (tests, which render in one process, do
+	// not).
+	boundMemory = true
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

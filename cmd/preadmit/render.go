@@ -8,6 +8,9 @@ import (
 	"github.com/preadmit/preadmit/internal/app"
 )
 
+// boundMemory is set by main: see app.RenderOptions.BoundMemory.
+var boundMemory bool
+
 // renderFlags are the flags of render, shared with the root command.
 type renderFlags struct {
 	o   app.RenderOptions
@@ -45,6 +48,7 @@ func (f *renderFlags) run(cmd *cobra.Command, stdin io.Reader, stdout, stderr io
 	defer ch.Close()
 	f.o.TTY = app.TTYMode(f.tty)
 	f.o.Version = version
+	f.o.BoundMemory = boundMemory
 	return app.Render(cmd.Context(), f.o, stdin, stdout, ch)
 }
 

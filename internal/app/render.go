@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/preadmit/preadmit/transform"
@@ -38,6 +39,9 @@ type RenderOptions struct {
 	// AllResults keeps every result in Output.Results, pass and skip
 	// included, without a report file (the Go post-renderer's Results).
 	AllResults bool
+	// BoundMemory sets the Go runtime's soft memory limit from the size of
+	// the input (see BoundMemory), for a process that only renders.
+	BoundMemory bool
 }
 
 // Render reads manifests from in, applies the policies and writes the result
@@ -54,6 +58,9 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	input, err := readStream(in)
 	if err != nil {
 		return &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
+	}
+	if o.BoundMemory {
+		BoundMemory(len(input))
 	}
 	p, err := NewPipeline(o)
 	if err != nil {
@@ -81,6 +88,21 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	}
 	p.Succeed(res, ch)
 	return nil
+}
+
+// MemoryBudget is what a render of size bytes of manifests may hold: four
+// times the stream plus 50 MB, the budget of the render pipeline issue.
+func MemoryBudget(size int) int64 { return 4*int64(size) + 50<<20 }
+
+// BoundMemory sets the Go runtime's soft memory limit to MemoryBudget,
+// unless GOMEMLIMIT sets one already. The garbage collector then works
+// harder near the budget instead of letting the heap grow to twice what is
+// live; the limit is soft, so a render that needs more still gets it.
+func BoundMemory(size int) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return
+	}
+	debug.SetMemoryLimit(MemoryBudget(size))
 }
 
 // readStream reads the whole stream: into a buffer of the file's size when
