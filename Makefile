@@ -35,11 +35,10 @@ fuzz: ## A short run of every fuzz target
 test: vet unit kyverno-test fuzz ## Everything CI runs
 
 bench: build ## Benchmarks: the 10,000-document stream against the go-yaml floor, then the binary's time and peak memory
-	$(GO) test -run='^$$' -bench='^Benchmark(Render|Floor)' -benchmem -benchtime=3x ./transform/
+	$(GO) test -run='^$$' -bench='^Benchmark(Render|RenderRegistry|Floor|FloorDecode)$$' -benchmem -benchtime=2x -count=5 ./transform/ | $(GO) run ./hack/benchratio
 	$(GO) run ./hack/benchstream > $(BIN)/bench-10k.yaml
-	@ls -l $(BIN)/bench-10k.yaml | awk '{print "input:", $$5, "bytes"}'
-	/usr/bin/time -f 'preadmit render: %e s wall, %U s user, %M KB peak RSS' \
-		$(PREADMIT) render --mode audit --tty=never -q < $(BIN)/bench-10k.yaml > /dev/null
+	$(GO) run ./hack/peakrss -in $(BIN)/bench-10k.yaml -- $(PREADMIT) render --mode audit --tty=never -q
+	$(GO) run ./hack/peakrss -in $(BIN)/bench-10k.yaml -- $(PREADMIT) render --mode audit --tty=never -q --registry registry.local
 
 demo: build $(HELM) ## Render charts/demo-app through preadmit: diff of the mutations, then the report
 	@echo "== helm template demo charts/demo-app | preadmit render --diff   (what the mutations change)"

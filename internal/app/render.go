@@ -92,7 +92,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 
 // MemoryBudget is what a render of size bytes of manifests may hold: four
 // times the stream plus 50 MB, the budget of the render pipeline issue.
-func MemoryBudget(size int) int64 { return 4*int64(size) + 50<<20 }
+func MemoryBudget(size int) int64 { return 4*int64(size) + 50_000_000 }
 
 // BoundMemory sets the Go runtime's soft memory limit to MemoryBudget,
 // unless GOMEMLIMIT sets one already. The garbage collector then works

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -20,5 +22,26 @@ func TestRenderOutputFails(t *testing.T) {
 	var ee *ExitErr
 	if !errors.As(err, &ee) || ee.Code != ExitError || !strings.Contains(err.Error(), "writing output: broken pipe") {
 		t.Fatalf("got %v, want exit %d writing output: broken pipe", err, ExitError)
+	}
+}
+
+// TestBoundMemory checks the soft limit a render process sets, and that a
+// GOMEMLIMIT of the user's wins.
+func TestBoundMemory(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
+	if v, ok := os.LookupEnv("GOMEMLIMIT"); ok {
+		defer os.Setenv("GOMEMLIMIT", v)
+	}
+	os.Unsetenv("GOMEMLIMIT")
+	BoundMemory(10 << 20)
+	if got, want := debug.SetMemoryLimit(-1), int64(40<<20+50_000_000); got != want {
+		t.Errorf("limit %d, want %d", got, want)
+	}
+	debug.SetMemoryLimit(old)
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	BoundMemory(10 << 20)
+	if got := debug.SetMemoryLimit(-1); got != old {
+		t.Errorf("with GOMEMLIMIT set the limit changed to %d", got)
 	}
 }

@@ -1,0 +1,74 @@
+// Command benchratio reads "go test -bench" output on stdin (make bench),
+// passes it through, and ends with the median time of each benchmark and
+// its ratio to BenchmarkFloor's, the figure the README reports.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	times := map[string][]float64{}
+	peaks := map[string][]float64{}
+	var names []string
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		line := sc.Text()
+		fmt.Println(line)
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		name := f[0]
+		for i := 1; i+1 < len(f); i++ {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				continue
+			}
+			switch f[i+1] {
+			case "ns/op":
+				if _, seen := times[name]; !seen {
+					names = append(names, name)
+				}
+				times[name] = append(times[name], v/1e9)
+			case "peak-MB":
+				peaks[name] = append(peaks[name], v)
+			}
+		}
+	}
+	floor := median(times[floorName(names)])
+	fmt.Println()
+	for _, n := range names {
+		line := fmt.Sprintf("%-32s median %.3f s of %d", n, median(times[n]), len(times[n]))
+		if floor > 0 {
+			line += fmt.Sprintf("  %.2fx the floor", median(times[n])/floor)
+		}
+		if p := peaks[n]; len(p) > 0 {
+			line += fmt.Sprintf("  peak %.0f MB", median(p))
+		}
+		fmt.Println(line)
+	}
+}
+
+func floorName(names []string) string {
+	for _, n := range names {
+		if strings.HasPrefix(n, "BenchmarkFloor") && !strings.HasPrefix(n, "BenchmarkFloorDecode") {
+			return n
+		}
+	}
+	return ""
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
