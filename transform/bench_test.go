@@ -58,6 +58,9 @@ func benchRender(b *testing.B, eng *transform.Engine) {
 			b.Fatal(err)
 		}
 	}
+	// As the preadmit process does (app.BoundMemory): the Go runtime's
+	// soft memory limit at the budget for this stream.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(app.MemoryBudget(len(in))))
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -74,8 +74,9 @@ func (e *Expr) search(ctx *Context, data interface{}) (v interface{}, err error)
 		}
 	}()
 	intr := interpreter.NewInterpreter(data, ctx.caller(), nil)
-	if err := strict(intr, e.plan, data); err != nil {
-		return nil, err
+	v, known, err := strict(intr, e.plan, data)
+	if err != nil || known {
+		return v, err
 	}
 	return intr.Execute(e.ast, data)
 }
@@ -153,62 +154,76 @@ func walk(steps []step, v interface{}) (interface{}, error) {
 // "||", inside projections, filters and multi-selects, which Kyverno
 // tolerates. The plain paths of an expression are found once, by
 // planStrict, not per evaluation.
-func strict(intr interpreter.Interpreter, node *strictNode, value interface{}) error {
+//
+// Where the check had to evaluate a node anyway (a plain path, the left
+// side of "||", "&&" or a pipe), it returns the node's value with known
+// set, so that the expression is not evaluated a second time.
+func strict(intr interpreter.Interpreter, node *strictNode, value interface{}) (v interface{}, known bool, err error) {
 	if node.isChain {
-		_, err := walk(node.chain, value)
-		return err
+		v, err := walk(node.chain, value)
+		return v, err == nil, err
 	}
 	if node.tooDeep {
-		return nil
+		return nil, false, nil
 	}
 	kids := node.kids
 	switch node.ast.NodeType {
+	case parsing.ASTLiteral:
+		return node.ast.Value, true, nil
 	case parsing.ASTOrExpression:
 		// A missing key on the left is falsy, not an error.
 		left, err := intr.Execute(node.ast.Children[0], value)
-		if err != nil || !util.IsFalse(left) {
-			return nil
+		if err != nil {
+			return nil, false, nil
+		}
+		if !util.IsFalse(left) {
+			return left, true, nil
 		}
 		return strict(intr, kids[1], value)
 	case parsing.ASTAndExpression:
-		if err := strict(intr, kids[0], value); err != nil {
-			return err
-		}
-		left, err := intr.Execute(node.ast.Children[0], value)
-		if err != nil || util.IsFalse(left) {
-			return nil
-		}
-		return strict(intr, kids[1], value)
-	case parsing.ASTPipe, parsing.ASTSubexpression:
-		if err := strict(intr, kids[0], value); err != nil {
-			return err
-		}
-		if node.ast.NodeType == parsing.ASTSubexpression {
-			return nil
+		if _, _, err := strict(intr, kids[0], value); err != nil {
+			return nil, false, err
 		}
 		left, err := intr.Execute(node.ast.Children[0], value)
 		if err != nil {
-			return nil
+			return nil, false, nil
+		}
+		if util.IsFalse(left) {
+			return left, true, nil
+		}
+		return strict(intr, kids[1], value)
+	case parsing.ASTPipe, parsing.ASTSubexpression:
+		if _, _, err := strict(intr, kids[0], value); err != nil {
+			return nil, false, err
+		}
+		if node.ast.NodeType == parsing.ASTSubexpression {
+			return nil, false, nil
+		}
+		left, err := intr.Execute(node.ast.Children[0], value)
+		if err != nil {
+			return nil, false, nil
 		}
 		return strict(intr, kids[1], left)
 	case parsing.ASTNotExpression, parsing.ASTArithmeticUnaryExpression:
-		return strict(intr, kids[0], value)
+		_, _, err := strict(intr, kids[0], value)
+		return nil, false, err
 	case parsing.ASTComparator, parsing.ASTArithmeticExpression, parsing.ASTFunctionExpression:
 		for i, c := range node.ast.Children {
 			if c.NodeType == parsing.ASTExpRef {
 				continue
 			}
-			if err := strict(intr, kids[i], value); err != nil {
-				return err
+			if _, _, err := strict(intr, kids[i], value); err != nil {
+				return nil, false, err
 			}
 		}
 	case parsing.ASTProjection, parsing.ASTFilterProjection, parsing.ASTValueProjection,
 		parsing.ASTFlatten, parsing.ASTIndexExpression:
 		if len(kids) > 0 {
-			return strict(intr, kids[0], value)
+			_, _, err := strict(intr, kids[0], value)
+			return nil, false, err
 		}
 	}
-	return nil
+	return nil, false, nil
 }
 
 // strictNode is a node of an expression's AST as strict reads it: a plain
