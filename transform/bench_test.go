@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"reflect"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,8 +43,8 @@ func embeddedEngine(tb testing.TB, vars map[string]interface{}) *transform.Engin
 // BenchmarkRender renders the 10,000-document stream with the whole
 // embedded library: read, match, mutate, validate, write. Besides time and
 // allocation it reports peak-MB, the most memory the Go runtime held during
-// one more render (see peakMemory), base-MB, what it held before, and
-// input-MB.
+// one more render (see peakMemory), base-MB, what it held before,
+// input-MB, and x-floor, its time over the floor's (floorRatio).
 func BenchmarkRender(b *testing.B) {
 	benchRender(b, embeddedEngine(b, nil))
 }
@@ -60,7 +62,7 @@ func benchRender(b *testing.B, eng *transform.Engine) {
 	}
 	// As the preadmit process does (app.BoundMemory): the Go runtime's
 	// soft memory limit at the budget for this stream.
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(app.MemoryBudget(len(in))))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(app.MemoryLimit(len(in))))
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -68,10 +70,36 @@ func benchRender(b *testing.B, eng *transform.Engine) {
 		render()
 	}
 	b.StopTimer()
+	if b.N < 2 {
+		return // the framework's first, probing run
+	}
 	peak, base := peakMemory(render)
 	b.ReportMetric(float64(peak)/1e6, "peak-MB")
 	b.ReportMetric(float64(base)/1e6, "base-MB")
 	b.ReportMetric(float64(len(in))/1e6, "input-MB")
+	b.ReportMetric(floorRatio(b, in, render), "x-floor")
+}
+
+// floorRatio runs the floor and fn in turn and returns the median of fn's
+// time over the floor's: ratios taken side by side, which the drift of a
+// shared machine between one benchmark and the next does not move. The
+// floor runs with the runtime's default settings, as BenchmarkFloor does.
+func floorRatio(b *testing.B, in []byte, fn func()) float64 {
+	var ratios []float64
+	for range 5 {
+		limit := debug.SetMemoryLimit(math.MaxInt64)
+		start := time.Now()
+		if err := floor(in, true); err != nil {
+			b.Fatal(err)
+		}
+		f := time.Since(start)
+		debug.SetMemoryLimit(limit)
+		start = time.Now()
+		fn()
+		ratios = append(ratios, time.Since(start).Seconds()/f.Seconds())
+	}
+	slices.Sort(ratios)
+	return ratios[len(ratios)/2]
 }
 
 // peakMemory runs fn from a collected heap and returns the most memory

@@ -1,6 +1,8 @@
 // Command benchratio reads "go test -bench" output on stdin (make bench),
-// passes it through, and ends with the median time of each benchmark and
-// its ratio to BenchmarkFloor's, the figure the README reports.
+// passes it through, and ends with the median time of each benchmark, its
+// ratio to BenchmarkFloor's, and the medians of the x-floor (the ratio
+// measured side by side, the figure the README reports) and peak-MB
+// metrics.
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 func main() {
 	times := map[string][]float64{}
 	peaks := map[string][]float64{}
+	sideBySide := map[string][]float64{}
 	var names []string
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
@@ -38,6 +41,8 @@ func main() {
 				times[name] = append(times[name], v/1e9)
 			case "peak-MB":
 				peaks[name] = append(peaks[name], v)
+			case "x-floor":
+				sideBySide[name] = append(sideBySide[name], v)
 			}
 		}
 	}
@@ -47,6 +52,9 @@ func main() {
 		line := fmt.Sprintf("%-32s median %.3f s of %d", n, median(times[n]), len(times[n]))
 		if floor > 0 {
 			line += fmt.Sprintf("  %.2fx the floor", median(times[n])/floor)
+		}
+		if x := sideBySide[n]; len(x) > 0 {
+			line += fmt.Sprintf(" (%.2fx measured side by side)", median(x))
 		}
 		if p := peaks[n]; len(p) > 0 {
 			line += fmt.Sprintf("  peak %.0f MB", median(p))

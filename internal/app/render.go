@@ -94,7 +94,12 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 // times the stream plus 50 MB, the budget of the render pipeline issue.
 func MemoryBudget(size int) int64 { return 4*int64(size) + 50_000_000 }
 
-// BoundMemory sets the Go runtime's soft memory limit to MemoryBudget,
+// MemoryLimit is the soft memory limit a render of size bytes runs under:
+// a tenth below MemoryBudget, since the runtime can overshoot a soft limit
+// a little while it collects.
+func MemoryLimit(size int) int64 { return MemoryBudget(size) / 10 * 9 }
+
+// BoundMemory sets the Go runtime's soft memory limit to MemoryLimit,
 // unless GOMEMLIMIT sets one already. The garbage collector then works
 // harder near the budget instead of letting the heap grow to twice what is
 // live; the limit is soft, so a render that needs more still gets it.
@@ -102,7 +107,7 @@ func BoundMemory(size int) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return
 	}
-	debug.SetMemoryLimit(MemoryBudget(size))
+	debug.SetMemoryLimit(MemoryLimit(size))
 }
 
 // readStream reads the whole stream: into a buffer of the file's size when

@@ -35,7 +35,7 @@ func TestBoundMemory(t *testing.T) {
 	}
 	os.Unsetenv("GOMEMLIMIT")
 	BoundMemory(10 << 20)
-	if got, want := debug.SetMemoryLimit(-1), int64(40<<20+50_000_000); got != want {
+	if got, want := debug.SetMemoryLimit(-1), (int64(40<<20+50_000_000))/10*9; got != want {
 		t.Errorf("limit %d, want %d", got, want)
 	}
 	debug.SetMemoryLimit(old)
