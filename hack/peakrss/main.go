@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command peakrss runs a command with a file on its stdin and reports its
 // time and peak memory (make bench): the peak resident set as the kernel
 // counts it, and, sampled from /proc every millisecond, how much of it was
