@@ -59,6 +59,8 @@ func newHelmCommand(c helmrun.Command, stdout, stderr io.Writer) *cobra.Command 
 		fs.BoolVar(&o.DryRun, "dry-run", false, "render client-side and print the manifests; contact no cluster")
 		fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for each hook and for --wait")
 		fs.BoolVar(&o.Wait, "wait", false, "wait until the resources are ready")
+		fs.BoolVar(&o.Atomic, "atomic", false, "roll back a failed "+string(c)+" (implies --wait)")
+		fs.BoolVar(&o.CreateNamespace, "create-namespace", false, "create the release namespace if it does not exist (on install)")
 	}
 	if c == helmrun.Upgrade {
 		fs.BoolVarP(&o.UpgradeInstall, "install", "i", false, "install when the release does not exist")

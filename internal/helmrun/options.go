@@ -38,6 +38,10 @@ type Options struct {
 	// resources to be ready.
 	Timeout time.Duration
 	Wait    bool
+	// CreateNamespace creates the release namespace when an install needs
+	// it (--create-namespace); Atomic rolls a failed install or upgrade
+	// back (--atomic, which waits, as helm's does).
+	CreateNamespace, Atomic bool
 	// Render says which policies run, in which mode, and where reports go.
 	// Render.Namespace is the release namespace (-n).
 	Render app.RenderOptions

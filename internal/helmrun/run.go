@@ -117,13 +117,15 @@ func runRelease(ctx context.Context, o Options, cfg *action.Configuration, pr *c
 	if install {
 		in := action.NewInstall(cfg)
 		in.ReleaseName, in.Namespace = o.Release, o.Render.Namespace
-		in.Timeout, in.Wait = o.Timeout, o.Wait
+		in.Timeout, in.Wait = o.Timeout, o.Wait || o.Atomic
+		in.CreateNamespace, in.Atomic = o.CreateNamespace, o.Atomic
 		in.PostRenderer = pr
 		return in.RunWithContext(ctx, chrt, vals)
 	}
 	up := action.NewUpgrade(cfg)
 	up.Namespace = o.Render.Namespace
-	up.Timeout, up.Wait = o.Timeout, o.Wait
+	up.Timeout, up.Wait = o.Timeout, o.Wait || o.Atomic
+	up.Atomic = o.Atomic
 	up.PostRenderer = pr
 	return up.RunWithContext(ctx, o.Release, chrt, vals)
 }

@@ -140,3 +140,49 @@ func TestUpgradeInstall(t *testing.T) {
 		t.Fatalf("upgrade --install of a new release: %v\n%s%s", err, stdout, stderr)
 	}
 }
+
+// TestCreateNamespace checks that --create-namespace reaches Helm: the
+// install creates the release namespace before the chart's resources.
+func TestCreateNamespace(t *testing.T) {
+	for _, create := range []bool{false, true} {
+		cfg, k := newCluster()
+		o := demoOptions(Install, "audit")
+		o.CreateNamespace = create
+		if stdout, stderr, err := run(t, o, cfg); err != nil {
+			t.Fatalf("install: %v\n%s%s", err, stdout, stderr)
+		}
+		got := false
+		for _, m := range k.built {
+			got = got || strings.Contains(m, "kind: Namespace")
+		}
+		if got != create {
+			t.Errorf("--create-namespace=%v: a Namespace built to create: %v", create, got)
+		}
+	}
+}
+
+// TestAtomic checks that --atomic reaches Helm: an install the cluster
+// refuses is rolled back (its release uninstalled) with it, and left
+// failed without it.
+func TestAtomic(t *testing.T) {
+	for _, atomic := range []bool{false, true} {
+		cfg, _ := newCluster()
+		cfg.KubeClient = &kubefake.FailingKubeClient{
+			PrintingKubeClient: kubefake.PrintingKubeClient{Out: io.Discard},
+			CreateError:        errors.New("the cluster refuses"),
+		}
+		o := demoOptions(Install, "audit")
+		o.Atomic = atomic
+		_, _, err := run(t, o, cfg)
+		if err == nil || !strings.Contains(err.Error(), "the cluster refuses") {
+			t.Fatalf("--atomic=%v: %v, want the cluster's error", atomic, err)
+		}
+		rels, lerr := cfg.Releases.ListReleases()
+		if lerr != nil {
+			t.Fatal(lerr)
+		}
+		if kept := len(rels) > 0; kept == atomic {
+			t.Errorf("--atomic=%v: %d releases left, want rolled back only with --atomic", atomic, len(rels))
+		}
+	}
+}
