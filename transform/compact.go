@@ -50,7 +50,7 @@ func (e *Engine) renderCompact(in []byte) (*Output, error) {
 		}
 		keep = make([]*stream.Document, 0, len(docs)-consumed)
 		for _, d := range docs {
-			if kept[d] || !e.maybeStreamInput(d.Raw) {
+			if kept[d] || !d.Parsed() {
 				keep = append(keep, d)
 			}
 		}
@@ -72,10 +72,11 @@ func (e *Engine) maybeStreamInput(raw []byte) bool {
 // parseLate parses a document of a compact render in its batch. One the
 // byte search passed over must not be input to the render after all.
 func (e *Engine) parseLate(d *stream.Document) error {
+	ahead := d.Parsed()
 	if err := d.Parse(e.opts.Limits); err != nil {
 		return err
 	}
-	if d.Node == nil || e.maybeStreamInput(d.Raw) {
+	if d.Node == nil || ahead {
 		return nil
 	}
 	kind := yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind"))

@@ -15,7 +15,7 @@ func (e *Engine) collectConfigMaps(docs []*stream.Document) {
 	for k, v := range e.opts.ConfigMaps {
 		e.configMaps[k] = v
 	}
-	if !e.usesConfigMaps() {
+	if !e.readsConfigMaps {
 		return
 	}
 	for _, d := range docs {

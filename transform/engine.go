@@ -30,16 +30,14 @@ type Engine struct {
 	// nsLabels are the labels of the namespaces known for this render,
 	// for namespaceSelector: from Options and from the stream.
 	nsLabels map[string]map[string]string
-	// nsSelect is set when a rule selects by namespace labels at all.
-	nsSelect bool
 	// covering lists, per rule, the exceptions that name it, and now is
 	// the time their expiry is judged at: both set at the start of each
 	// render.
 	covering map[*rule][]*exception.Exception
 	now      time.Time
-	// readsConfigMaps and readsNamespaces are set when a rule reads the
-	// stream's ConfigMaps (a configMap context entry) or Namespaces (a
-	// namespaceSelector).
+	// readsConfigMaps and readsNamespaces are set, once, when a rule reads
+	// the stream's ConfigMaps (a configMap context entry) or Namespaces (a
+	// namespaceSelector, by namespace labels).
 	readsConfigMaps, readsNamespaces bool
 	// kinds holds the request.kind value of every kind seen (kindValue).
 	kindsMu sync.RWMutex

@@ -13,12 +13,11 @@ const metadataNameLabel = "kubernetes.io/metadata.name"
 // collectNamespaces indexes the labels of the Namespaces in the stream,
 // after those given in Options, for namespaceSelector.
 func (e *Engine) collectNamespaces(docs []*stream.Document) {
-	e.nsSelect = e.usesNamespaceSelector()
 	e.nsLabels = make(map[string]map[string]string, len(e.opts.NamespaceLabels))
 	for k, v := range e.opts.NamespaceLabels {
 		e.nsLabels[k] = v
 	}
-	if !e.nsSelect {
+	if !e.readsNamespaces {
 		return
 	}
 	for _, d := range docs {
@@ -39,7 +38,7 @@ func (e *Engine) collectNamespaces(docs []*stream.Document) {
 // namespaceLabels returns the labels of namespace ns: those known, and
 // kubernetes.io/metadata.name. Cluster-scoped resources have none.
 func (e *Engine) namespaceLabels(ns string) map[string]string {
-	if ns == "" || !e.nsSelect {
+	if ns == "" || !e.readsNamespaces {
 		return nil
 	}
 	known := e.nsLabels[ns]

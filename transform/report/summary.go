@@ -121,9 +121,7 @@ type resourceKey struct{ index, item int }
 
 // Add counts one result.
 func (c *Counter) Add(r Result) {
-	if c.seen == nil {
-		c.seen, c.mutated = map[resourceKey]struct{}{}, map[resourceKey]struct{}{}
-	}
+	c.init()
 	k := resourceKey{r.Resource.Index, r.Resource.Item}
 	c.seen[k] = struct{}{}
 	if r.Type == "Mutation" && r.Status == StatusPass {
@@ -150,9 +148,7 @@ func (c *Counter) Merge(o *Counter) {
 	if o.seen == nil {
 		return
 	}
-	if c.seen == nil {
-		c.seen, c.mutated = map[resourceKey]struct{}{}, map[resourceKey]struct{}{}
-	}
+	c.init()
 	for k := range o.seen {
 		c.seen[k] = struct{}{}
 	}
@@ -161,6 +157,12 @@ func (c *Counter) Merge(o *Counter) {
 	}
 	c.t.Counts = c.t.Counts.Plus(o.t.Counts)
 	c.t.FailByAction = c.t.FailByAction.plus(o.t.FailByAction)
+}
+
+func (c *Counter) init() {
+	if c.seen == nil {
+		c.seen, c.mutated = map[resourceKey]struct{}{}, map[resourceKey]struct{}{}
+	}
 }
 
 // Totals returns the counts; resources as for Tally.

@@ -2,7 +2,6 @@ package stream
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 
 	yamlv3 "go.yaml.in/yaml/v3"
@@ -54,10 +53,9 @@ func (d *Document) Parse(limits Limits) error {
 // what is left is enough to write the stream.
 func (d *Document) Compact() error {
 	if d.Changed && d.Node != nil {
-		// A mutation adds a little to a document: room for a quarter more.
-		out, err := encodeSized(d.Node.YNode(), SeqIndentStyle(d.Raw), len(d.Raw)+len(d.Raw)/4+512)
+		out, err := d.encode()
 		if err != nil {
-			return fmt.Errorf("document %d: encode: %w", d.Index, err)
+			return err
 		}
 		if cap(out)-len(out) > len(out)/4 {
 			out = bytes.Clone(out) // Out is kept until the stream is written
@@ -68,6 +66,9 @@ func (d *Document) Compact() error {
 	d.Node = nil
 	return nil
 }
+
+// Parsed reports whether Parse has run (or the document came as a node).
+func (d *Document) Parsed() bool { return d.parsed }
 
 // Empty reports whether the document has no content, only comments or space.
 func (d *Document) Empty() bool { return d.Node == nil && !d.compacted }

@@ -131,7 +131,7 @@ func (d *Document) parse(limits Limits) error {
 // in place, without the Decoder's reader buffers.
 func decodeOne(raw []byte) (yamlv3.Node, error) {
 	var n yamlv3.Node
-	if !markerLine(raw, "---") && !markerLine(raw, "...") {
+	if !markerLine(raw, docStart) && !markerLine(raw, docEnd) {
 		if err := yamlv3.Unmarshal(raw, &n); err != nil {
 			return n, fmt.Errorf("malformed YAML: %w", err)
 		}
@@ -151,9 +151,13 @@ func decodeOne(raw []byte) (yamlv3.Node, error) {
 	return n, nil
 }
 
-// markerLine reports whether a line of raw starts with marker.
-func markerLine(raw []byte, marker string) bool {
-	return bytes.HasPrefix(raw, []byte(marker)) || bytes.Contains(raw, []byte("\n"+marker))
+// The YAML document markers, with the line break before them.
+var docStart, docEnd = []byte("\n---"), []byte("\n...")
+
+// markerLine reports whether a line of raw starts with marker (given with
+// its leading line break).
+func markerLine(raw, marker []byte) bool {
+	return bytes.HasPrefix(raw, marker[1:]) || bytes.Contains(raw, marker)
 }
 
 func (d *Document) errorf(format string, args ...any) error {

@@ -185,3 +185,30 @@ func TestDuplicateKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestSecondDocumentInBody checks both ways a document body is decoded:
+// text that can hold a second document (a line starting "---" or "...")
+// goes through a Decoder, which must see it; other text is unmarshalled in
+// place.
+func TestSecondDocumentInBody(t *testing.T) {
+	for _, tc := range []struct {
+		in, err string
+	}{
+		{"a: 1\nb: [2]\n", ""},
+		{"a: 1\n...\n", ""},
+		{"a: 1\n...\nb: 2\n", "more than one document"},
+		{"a: 1\n--- |\n  x\n", "more than one document"},
+		{"a: [1\n", "malformed YAML"},
+		{"--- |\n  x\n", ""},
+	} {
+		docs, err := Read([]byte(tc.in), DefaultLimits)
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("%q: %v", tc.in, err)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%q: error %v, want %q", tc.in, err, tc.err)
+		case tc.err == "" && (len(docs) != 1 || docs[0].Empty()):
+			t.Errorf("%q: %d documents, want one with content", tc.in, len(docs))
+		}
+	}
+}

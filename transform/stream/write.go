@@ -63,9 +63,9 @@ func encodeAll(docs []*Document) ([][]byte, error) {
 		case d.Out != nil:
 			bodies[i] = d.Out
 		case d.Changed && d.Node != nil:
-			out, err := Encode(d.Node.YNode(), SeqIndentStyle(d.Raw))
+			out, err := d.encode()
 			if err != nil {
-				return fmt.Errorf("document %d: encode: %w", d.Index, err)
+				return err
 			}
 			bodies[i] = out
 		default:
@@ -74,6 +74,21 @@ func encodeAll(docs []*Document) ([][]byte, error) {
 		return nil
 	})
 	return bodies, err
+}
+
+// encode encodes a changed document's tree as its chart wrote it (see
+// Encode), into a buffer sized from the original: a mutation adds a little,
+// room for a quarter more.
+func (d *Document) encode() ([]byte, error) {
+	out, err := encodeSized(d.Node.YNode(), SeqIndentStyle(d.Raw), len(d.Raw)+len(d.Raw)/4+512)
+	if err != nil {
+		where := fmt.Sprintf("document %d", d.Index)
+		if d.Source != "" {
+			where += " (" + d.Source + ")"
+		}
+		return nil, fmt.Errorf("%s: encode: %w", where, err)
+	}
+	return out, nil
 }
 
 // Encode encodes one node as kyaml writes documents: two-space indent, and the
