@@ -249,6 +249,8 @@ func TestLoadPaths(t *testing.T) {
 	for _, tt := range []struct{ path, want string }{
 		{"testdata/load/sub/none.yaml", "no PolicyException in file"},
 		{"testdata/policy.yaml", "ClusterPolicy p in an exceptions file: give policies with --policy"},
+		// metadata holding a list: an error, not kyaml's panic
+		{"testdata/policy-bad-metadata.yaml", "ClusterPolicy  in an exceptions file"},
 		{"testdata/missing.yaml", "no such file"},
 	} {
 		_, err := exception.LoadPaths([]string{tt.path}, "default")

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/stream"
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // LoadPaths reads the PolicyExceptions of files and directories (recursively,
@@ -76,9 +77,12 @@ func loadFile(file, defaultNamespace string) ([]*Exception, Errors) {
 		if d.Node == nil {
 			continue
 		}
-		if k := d.Node.GetKind(); (k == "ClusterPolicy" || k == "Policy") && strings.HasPrefix(d.Node.GetApiVersion(), "kyverno.io/") {
+		root := d.Node.YNode()
+		k := yamlnode.Scalar(yamlnode.Field(root, "kind"))
+		if (k == "ClusterPolicy" || k == "Policy") && strings.HasPrefix(yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), "kyverno.io/") {
+			name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "metadata"), "name"))
 			errs = append(errs, &Error{File: file,
-				Err: fmt.Errorf("%s %s in an exceptions file: give policies with --policy", k, d.Node.GetName())})
+				Err: fmt.Errorf("%s %s in an exceptions file: give policies with --policy", k, name)})
 			continue
 		}
 		if !IsException(d.Node) {

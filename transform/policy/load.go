@@ -14,6 +14,7 @@ import (
 
 	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/stream"
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // Set is what a set of policy sources holds.
@@ -138,7 +139,10 @@ func isKyverno(apiVersion string) bool {
 // addNode adds one mapping document: a policy, another Kyverno document,
 // or the items of a kubectl-style List.
 func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
-	apiVersion, kind := n.GetApiVersion(), n.GetKind()
+	// yamlnode's lookups, not kyaml's getters: those assume well-formed
+	// mappings and panic on "metadata:" holding a list.
+	root := n.YNode()
+	apiVersion, kind := yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), yamlnode.Scalar(yamlnode.Field(root, "kind"))
 	if apiVersion == "v1" && kind == "List" {
 		var errs Errors
 		if items := n.Field("items"); items != nil && items.Value.YNode().Kind == yaml.SequenceNode {
@@ -161,7 +165,8 @@ func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
 		return errs
 	}
 	if !knownKinds[apiGroup(apiVersion)][kind] {
-		return Errors{{File: file, Policy: n.GetName(),
+		name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "metadata"), "name"))
+		return Errors{{File: file, Policy: name,
 			Err: fmt.Errorf("document %d: %s is not a Kyverno kind (expected ClusterPolicy, Policy or PolicyException)", index, kind)}}
 	}
 	s.Others = append(s.Others, &Document{File: file, Node: n})
