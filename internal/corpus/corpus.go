@@ -58,3 +58,42 @@ func Renders(tb testing.TB) []Render {
 	}
 	return out
 }
+
+// Hooks returns the hook renders of the corpus (hooks/<chart>.yaml: the
+// documents of <chart>.yaml that carry a helm.sh/hook annotation, byte for
+// byte), each with the full render it was cut from in Full. A corpus
+// without hooks/ is skipped, loudly.
+func Hooks(tb testing.TB) []HookRender {
+	tb.Helper()
+	dir := Dir()
+	if dir == "" {
+		tb.Skip("no chart corpus: ../shared/corpus/charts is missing and PREADMIT_CORPUS is unset")
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "hooks", "*.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(paths) == 0 {
+		tb.Skipf("no hooks/*.yaml renders in %s", dir)
+	}
+	var out []HookRender
+	for _, p := range paths {
+		hooks, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		full, err := os.ReadFile(filepath.Join(dir, filepath.Base(p)))
+		if err != nil {
+			tb.Fatalf("hooks/%s has no full render beside it: %v", filepath.Base(p), err)
+		}
+		name := filepath.Base(p)
+		out = append(out, HookRender{Render: Render{Name: name[:len(name)-len(".yaml")], Path: p, Data: hooks}, Full: full})
+	}
+	return out
+}
+
+// HookRender is the hook documents of one chart render, and that render.
+type HookRender struct {
+	Render
+	Full []byte
+}
