@@ -185,7 +185,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				continue
 			}
 			if r.unsupported != "" {
-				out.log.add(r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
+				out.log.add(r.result(u, r.unsupportedOutcome()))
 				continue
 			}
 			en, skip := r.prepare(e, u)
@@ -227,7 +227,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				continue
 			}
 			if r.unsupported != "" {
-				out.log.add(r.result(u, outcome{status: report.StatusError, message: r.unsupported}))
+				out.log.add(r.result(u, r.unsupportedOutcome()))
 				continue
 			}
 			en, skip := r.prepare(e, u)

@@ -68,8 +68,13 @@ type rule struct {
 	mutate   mutation
 	validate validation
 	// unsupported explains why a rule cannot run at render time; such a
-	// rule reports an error result when it matches, never a pass.
+	// rule reports an error result when it matches, never a pass (a
+	// generate rule, which has no render-time meaning, a skip).
 	unsupported string
+	// failClosed is set when an error of the rule stops the render: a
+	// validation in Enforce, or a mutation unless the mode is audit or
+	// warn, in a policy whose failurePolicy is not Ignore.
+	failClosed bool
 }
 
 func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
@@ -84,6 +89,14 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	cr := &rule{policy: p, src: r, match: m, exclude: x, typ: r.Type(), action: p.Action(r)}
 	if a := mode.action(); a != "" {
 		cr.action = a
+	}
+	if p.FailurePolicy != "Ignore" {
+		switch cr.typ {
+		case "Validation", "ImageVerification":
+			cr.failClosed = cr.action == report.ActionEnforce
+		case "Mutation":
+			cr.failClosed = mode.action() == "" || mode.action() == report.ActionEnforce
+		}
 	}
 	cr.needsVars = variables.HasVariables(r.Node) || r.Field("context") != nil ||
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
@@ -129,6 +142,15 @@ func (cr *rule) compileBody(r *policy.Rule) error {
 		return unsupported("verifyImages needs registry access and is not applied at render time")
 	}
 	return err
+}
+
+// unsupportedOutcome is the result of a rule that cannot run at render
+// time: an error, or for a generate rule (no render-time meaning) a skip.
+func (r *rule) unsupportedOutcome() outcome {
+	if r.typ == "Generation" {
+		return outcome{status: report.StatusSkip, message: "not applied: " + r.unsupported}
+	}
+	return outcome{status: report.StatusError, message: r.unsupported}
 }
 
 // unsupportedError marks a rule that is valid Kyverno but that preadmit
@@ -215,6 +237,7 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 	if r.typ == "Validation" {
 		res.Action = r.action
 	}
+	res.Blocking = o.status == report.StatusError && r.failClosed
 	return res
 }
 

@@ -133,6 +133,9 @@ func inlinePolicies(cfg *krm.Config, items krm.Items) (*policy.Set, error) {
 	for _, n := range items.Exceptions {
 		set.Others = append(set.Others, &policy.Document{File: itemFile(n), Node: n})
 	}
+	for _, n := range items.OtherPolicies {
+		set.Others = append(set.Others, &policy.Document{File: itemFile(n), Node: n})
+	}
 	if len(set.Policies) == 0 && len(set.Others) == 0 {
 		return nil, errs.AsError()
 	}

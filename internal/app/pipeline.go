@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 )
 
@@ -16,6 +18,8 @@ type Pipeline struct {
 	opts   RenderOptions
 	format report.Format
 	eng    *transform.Engine
+	// notes name the policies read but not applied.
+	notes string
 }
 
 // NewPipeline checks the settings, loads the policies and compiles them.
@@ -28,7 +32,7 @@ func NewPipeline(o RenderOptions) (*Pipeline, error) {
 			return nil, &ExitErr{Code: ExitError, Err: err}
 		}
 	}
-	eng, _, err := newEngine(EngineOptions{
+	eng, set, err := newEngine(EngineOptions{
 		Policies: o.Policies, Exceptions: o.Exceptions, Mode: o.Mode, Namespace: o.Namespace,
 		Registry: o.Registry, Values: o.Values, Variables: o.Variables,
 		// The diff reads the trees; a report file and AllResults want
@@ -38,7 +42,7 @@ func NewPipeline(o RenderOptions) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{opts: o, format: format, eng: eng}, nil
+	return &Pipeline{opts: o, format: format, eng: eng, notes: notApplied(set)}, nil
 }
 
 // Render runs the policies over one stream. The results come sorted.
@@ -66,7 +70,7 @@ func (p *Pipeline) Conclude(res *transform.Output, ch *Channels) error {
 		}
 	}
 	if v := res.Violations(); len(v) > 0 {
-		ch.Failure(FailureReport(res))
+		ch.Failure(p.notes + FailureReport(res))
 		return &ExitErr{Code: ExitViolation, Reported: true,
 			Err: fmt.Errorf("%d violation(s) of policies in Enforce: nothing was rendered", len(v))}
 	}
@@ -76,7 +80,7 @@ func (p *Pipeline) Conclude(res *transform.Output, ch *Channels) error {
 // Succeed writes what a person reads after a successful render: warnings,
 // rule errors and the summary line (unless quiet and there is nothing else).
 func (p *Pipeline) Succeed(res *transform.Output, ch *Channels) {
-	text := findings(res.Results, false)
+	text := p.notes + findings(res.Results, false)
 	if !p.opts.Quiet || text != "" {
 		text += summaryLine(res) + "\n"
 	}
@@ -87,4 +91,14 @@ func (p *Pipeline) Succeed(res *transform.Output, ch *Channels) {
 // (with its fix), warnings and rule errors, then the summary line.
 func FailureReport(res *transform.Output) string {
 	return findings(res.Results, true) + summaryLine(res) + "\n"
+}
+
+// notApplied is the report's lines for the policies read but not applied.
+func notApplied(set *policy.Set) string {
+	var b strings.Builder
+	for _, n := range set.NotApplied {
+		b.WriteString(n.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

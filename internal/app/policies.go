@@ -122,6 +122,7 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 	for _, p := range set.Policies {
 		known[p.Name] = true
 	}
+	loadErr = joinPolicyErrors(loadErr, sortOthers(set, o.Disable, known))
 	for _, d := range o.Disable {
 		if !known[d] {
 			return nil, &policy.Error{Policy: d, Err: fmt.Errorf("--disable %s: no such policy (see 'preadmit policies')", d)}
@@ -165,4 +166,33 @@ func userPolicies(o PolicyOptions) (*policy.Set, error) {
 	}
 	u.Others = append(u.Others, o.Inline.Others...)
 	return u, errs.AsError()
+}
+
+// sortOthers takes the policies of kinds preadmit does not apply out of
+// set.Others: one with no render-time meaning goes to set.NotApplied, to be
+// named in the report; one that would decide on the render but cannot be
+// applied is a policy error, unless disabled by name. Nothing handed in as
+// a policy is ignored without a word. The names go into known, so that
+// --disable accepts them.
+func sortOthers(set *policy.Set, disable []string, known map[string]bool) error {
+	var errs policy.Errors
+	refused := map[string]bool{} // a binding is reported with its policy
+	others := set.Others[:0]
+	for _, d := range set.Others {
+		kind, name, support, reason := d.Kind()
+		switch support {
+		case policy.SupportNotApplied:
+			set.NotApplied = append(set.NotApplied, policy.NotApplied{File: d.File, Kind: kind, Name: name, Reason: reason})
+		case policy.SupportRefused:
+			if !slices.Contains(disable, name) && !refused[name] {
+				errs = append(errs, &policy.Error{File: d.File, Policy: name,
+					Err: fmt.Errorf("%s cannot be applied: %s (--disable %s leaves it out knowingly)", kind, reason, name)})
+			}
+			known[name], refused[name] = true, true
+		default:
+			others = append(others, d)
+		}
+	}
+	set.Others = others
+	return errs.AsError()
 }

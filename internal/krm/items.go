@@ -16,6 +16,11 @@ type Items struct {
 	Policies []*yaml.RNode
 	// Exceptions are Kyverno PolicyException items, consumed as well.
 	Exceptions []*yaml.RNode
+	// OtherPolicies are policies of the kinds preadmit cannot apply yet
+	// (CEL policies, Kubernetes admission policies): handed to the loader,
+	// which refuses them unless disabled by name, so that none is skipped
+	// without a word.
+	OtherPolicies []*yaml.RNode
 }
 
 // SplitItems separates the Kyverno policies and PolicyExceptions that came
@@ -28,6 +33,11 @@ func SplitItems(items []*yaml.RNode) Items {
 			out.Policies = append(out.Policies, it)
 		case "PolicyException":
 			out.Exceptions = append(out.Exceptions, it)
+		case "ValidatingPolicy", "NamespacedValidatingPolicy", "MutatingPolicy", "NamespacedMutatingPolicy",
+			"ImageValidatingPolicy", "NamespacedImageValidatingPolicy",
+			"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+			"MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding":
+			out.OtherPolicies = append(out.OtherPolicies, it)
 		default:
 			out.Resources = append(out.Resources, it)
 		}
@@ -38,7 +48,8 @@ func SplitItems(items []*yaml.RNode) Items {
 // kyvernoKind is the kind of a Kyverno document, or "".
 func kyvernoKind(n *yaml.RNode) string {
 	av := n.GetApiVersion()
-	if !strings.HasPrefix(av, "kyverno.io/") && !strings.HasPrefix(av, "policies.kyverno.io/") {
+	if !strings.HasPrefix(av, "kyverno.io/") && !strings.HasPrefix(av, "policies.kyverno.io/") &&
+		!strings.HasPrefix(av, "admissionregistration.k8s.io/") {
 		return ""
 	}
 	return n.GetKind()

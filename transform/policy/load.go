@@ -21,8 +21,22 @@ import (
 type Set struct {
 	Policies []*Policy
 	// Others are Kyverno documents that are not policies, such as
-	// PolicyExceptions, for the packages that read them.
+	// PolicyExceptions, for the packages that read them, and the policies
+	// of other kinds (see Document.Kind).
 	Others []*Document
+	// NotApplied are the policies read but not applied, because they have
+	// no render-time meaning; a command names them in its report.
+	NotApplied []NotApplied
+}
+
+// NotApplied is a policy document that is read but not applied, and why.
+type NotApplied struct {
+	File, Kind, Name, Reason string
+}
+
+// String is the note a report prints.
+func (n NotApplied) String() string {
+	return fmt.Sprintf("note: %s %s (%s) is not applied: %s", n.Kind, n.Name, n.File, n.Reason)
 }
 
 // Document is a non-policy document found among policies.
@@ -154,6 +168,10 @@ func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
 		}
 		return errs
 	}
+	if isAdmissionPolicy(apiVersion, kind) {
+		s.Others = append(s.Others, &Document{File: file, Node: n})
+		return nil
+	}
 	if !isKyverno(apiVersion) {
 		return nil
 	}
@@ -233,6 +251,10 @@ func Parse(file string, n *yaml.RNode) (*Policy, Errors) {
 		if _, err := ParseAction(a); err != nil {
 			return nil, Errors{errorf("", "spec.validationFailureAction: %v", err)}
 		}
+	}
+	p.FailurePolicy = scalar(n, "spec", "failurePolicy")
+	if f := p.FailurePolicy; f != "" && f != "Fail" && f != "Ignore" {
+		return nil, Errors{errorf("", "spec.failurePolicy: %q is not Fail or Ignore", f)}
 	}
 	rules, err := n.Pipe(yaml.Lookup("spec", "rules"))
 	if err != nil || rules == nil || rules.YNode().Kind != yaml.SequenceNode || len(rules.YNode().Content) == 0 {

@@ -31,6 +31,9 @@ type Policy struct {
 	// ValidationFailureAction is spec.validationFailureAction as written
 	// ("" when unset: Kyverno's default is Audit).
 	ValidationFailureAction string
+	// FailurePolicy is spec.failurePolicy: "Ignore" lets a rule that
+	// cannot be evaluated pass; "" or "Fail" (Kyverno's default) blocks.
+	FailurePolicy string
 	// Rules are the rules as written followed by the rules autogen derived
 	// for pod controllers.
 	Rules []*Rule

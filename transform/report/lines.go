@@ -69,6 +69,9 @@ func Line(r Result) string {
 	if r.Exception != "" {
 		fmt.Fprintf(&b, " (exception %s)", r.Exception)
 	}
+	if r.Blocking {
+		b.WriteString(" (the rule could not be evaluated, so the render fails closed; the policy's failurePolicy: Ignore, or --mode audit, lets it pass)")
+	}
 	return b.String()
 }
 

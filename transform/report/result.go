@@ -61,10 +61,17 @@ type Result struct {
 	Exception string `json:"exception,omitempty"`
 	// Control is the Pod Security Standards control, for podSecurity rules.
 	Control string `json:"control,omitempty"`
+	// Blocking marks an error result that stops the render: the rule
+	// could not be evaluated where a failure would block (a validation in
+	// Enforce, a mutation unless the mode is audit or warn), and its
+	// policy's failurePolicy is not Ignore. A gate fails closed, as the
+	// admission webhook does with failurePolicy Fail.
+	Blocking bool `json:"blocking,omitempty"`
 }
 
-// Violation reports whether the result is a validation failure that the
-// failure action turns into a blocking error.
+// Violation reports whether the result stops the render: a validation
+// failure in Enforce, or a rule that could not be evaluated and fails
+// closed (Blocking).
 func (r Result) Violation() bool {
-	return r.Status == StatusFail && r.Action == ActionEnforce
+	return (r.Status == StatusFail && r.Action == ActionEnforce) || (r.Status == StatusError && r.Blocking)
 }
