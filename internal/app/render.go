@@ -155,23 +155,3 @@ func findings(results []report.Result, failed bool) string {
 func summaryLine(res *transform.Output) string {
 	return res.Totals.String()
 }
-
-func writeReportFile(path string, format report.Format, results []report.Result, opts report.Options) error {
-	var buf bytes.Buffer
-	w, err := report.New(format, &buf, opts)
-	if err != nil {
-		return err
-	}
-	for _, r := range results {
-		if err := w.Write(r); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	return nil
-}
