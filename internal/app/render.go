@@ -91,7 +91,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 }
 
 // MemoryBudget is what a render of size bytes of manifests may hold: four
-// times the stream plus 50 MB, the budget of the render pipeline issue.
+// times the stream plus 50 MB, the budget preadmit holds itself to.
 func MemoryBudget(size int) int64 { return 4*int64(size) + 50_000_000 }
 
 // MemoryLimit is the soft memory limit a render of size bytes runs under:
