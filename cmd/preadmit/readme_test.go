@@ -36,9 +36,14 @@ var readmeMarkers = []string{"needs a cluster", "needs docker", "needs the netwo
 // must exit non-zero.
 const readmeFails = "fails on purpose"
 
+// readmeFiles are the documents whose shell blocks TestReadmeCommands
+// runs, README.md first, relative to the repository root (globs).
+var readmeFiles = []string{"README.md", "docs/*.md", "docs/deviations/*.md", "krm-functions/README.md", "policies/README.md", "examples/README.md"}
+
 // readmeCommand is one command of a README shell block: continuation lines
-// joined, with the section it is in.
+// joined, with the file and section it is in.
 type readmeCommand struct {
+	file    string
 	line    int
 	section string
 	text    string
@@ -83,7 +88,7 @@ func readmeCommands(t *testing.T, path string) []readmeCommand {
 			if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 				continue
 			}
-			cur = &readmeCommand{line: n, section: section, text: l}
+			cur = &readmeCommand{file: filepath.Base(path), line: n, section: section, text: l}
 		}
 		if !strings.HasSuffix(l, "\\") {
 			out = append(out, *cur)
@@ -105,14 +110,14 @@ func (c readmeCommand) skipReason() string {
 	}
 	for _, m := range readmeMarkers {
 		if strings.Contains(c.text, "# "+m) || strings.Contains(c.text, "; "+m) {
-			return m
+			return "marked in the document: " + m
 		}
 	}
 	return ""
 }
 
-// TestReadmeCommands runs every command of the README's shell blocks as
-// written, in order, from the root of a copy of the repository (commands
+// TestReadmeCommands runs every command of the shell blocks of the README
+// and the docs (readmeFiles) as written, in order, from the root of a copy of the repository (commands
 // write files such as rendered.yaml there), with preadmit, helm,
 // kustomize, kpt and jq on PATH: helm is Helm 4 in the Helm 4 section,
 // Helm 3 elsewhere. A command must exit 0, or non-zero when its comment
@@ -124,9 +129,18 @@ func TestReadmeCommands(t *testing.T) {
 		t.Skip("runs the README")
 	}
 	root := filepath.Join("..", "..")
-	cmds := readmeCommands(t, filepath.Join(root, "README.md"))
-	if len(cmds) < 20 {
-		t.Fatalf("found %d commands in README.md: the parser is broken", len(cmds))
+	var cmds []readmeCommand
+	for _, pattern := range readmeFiles {
+		files, err := filepath.Glob(filepath.Join(root, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			cmds = append(cmds, readmeCommands(t, f)...)
+		}
+	}
+	if n := len(readmeCommands(t, filepath.Join(root, "README.md"))); n < 20 {
+		t.Fatalf("found %d commands in README.md: the parser is broken", n)
 	}
 	checkReadmeException(t, root)
 
@@ -150,7 +164,8 @@ func TestReadmeCommands(t *testing.T) {
 	env = append(env, "HOME="+t.TempDir())
 
 	for _, c := range cmds {
-		name := strings.Fields(c.text)[0] + " (README.md:" + strconv.Itoa(c.line) + ")"
+		where := c.file + ":" + strconv.Itoa(c.line)
+		name := strings.Fields(c.text)[0] + " (" + where + ")"
 		t.Run(name, func(t *testing.T) {
 			if why := c.skipReason(); why != "" {
 				t.Skipf("%s: %s", c.text, why)
@@ -168,9 +183,9 @@ func TestReadmeCommands(t *testing.T) {
 			wantFail := strings.Contains(c.text, readmeFails)
 			switch {
 			case wantFail && err == nil:
-				t.Errorf("README.md:%d says it fails on purpose, but it passed:\n%s\n%s", c.line, c.text, out)
+				t.Errorf("%s says it fails on purpose, but it passed:\n%s\n%s", where, c.text, out)
 			case !wantFail && err != nil:
-				t.Errorf("README.md:%d: %v\n%s\n%s", c.line, err, c.text, out)
+				t.Errorf("%s: %v\n%s\n%s", where, err, c.text, out)
 			}
 		})
 	}
