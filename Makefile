@@ -46,7 +46,7 @@ demo: build $(HELM) ## Render charts/demo-app through preadmit: diff of the muta
 	@echo
 	@echo "== the report of the same render (--report-format table)"
 	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 | \
-		$(PREADMIT) render --tty=never -q --report-file /dev/stderr --report-format table >/dev/null
+		$(PREADMIT) render --tty=never -q --report-file - --report-format table >/dev/null
 	@echo
 	@echo "== the same through 'helm template --post-renderer' in enforce mode (expected to fail):"
 	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 --post-renderer $(PREADMIT) \

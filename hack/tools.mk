@@ -8,12 +8,11 @@
 #
 # Versions are pinned because they build with the project's Go toolchain (see
 # go.mod): helm v3.16.4, kustomize v5.7.1 and helm v4.3.1 were verified with
-# Go 1.26. kpt is not part of `tools`: neither github.com/GoogleContainerTools/kpt
-# nor github.com/kptdev/kpt can be fetched and checksum-verified through the
-# module proxy here (the version list is refused and the checksum database has
-# no entry). The kpt test (cmd/preadmit/kpt_test.go) uses KPT_BIN, bin/kpt or a
-# kpt on PATH (Debian's package, for one) and is skipped without one; $(KPT)
-# is kept for machines where `go install` works.
+# Go 1.26. kpt is not part of `tools`: take it from your system's packages
+# (Debian and Ubuntu ship `kpt`) or from its releases. The kpt tests
+# (cmd/preadmit/kpt_test.go) use KPT_BIN, bin/kpt or a kpt on PATH and are
+# skipped without one. The $(KPT) target builds it with `go install`, where
+# github.com/GoogleContainerTools/kpt can be fetched through the module proxy.
 
 TOOLS_BIN ?= $(CURDIR)/bin
 GO        ?= go

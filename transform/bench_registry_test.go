@@ -80,7 +80,7 @@ func registryEngine(tb testing.TB, findingsOnly bool) *transform.Engine {
 // BenchmarkRenderRegistry is BenchmarkRender with the air-gapped rewrite
 // on (mirror-images: a foreach over every container list with JMESPath
 // functions, then restrict-image-registries) and a foreach/JMESPath
-// validation. Issue 3 asks it to stay within 2x of BenchmarkFloor.
+// validation. It is to stay within 2x of BenchmarkFloor, as the render is.
 func BenchmarkRenderRegistry(b *testing.B) {
 	benchRender(b, registryEngine(b, true))
 }

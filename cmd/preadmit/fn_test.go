@@ -423,8 +423,8 @@ type kptfile struct {
 	} `json:"pipeline"`
 }
 
-// TestFnKptExample checks krm-functions/kpt without kpt (it cannot be
-// installed here): the Kptfile's structure, and then its pipeline played
+// TestFnKptExample checks krm-functions/kpt without kpt (TestKptRender
+// runs it with kpt): the Kptfile's structure, and then its pipeline played
 // the way "kpt fn render" does — the package's resources in a
 // ResourceList, each function with its config, mutators then validators.
 func TestFnKptExample(t *testing.T) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,4 +33,62 @@ func TestKptRender(t *testing.T) {
 			t.Errorf("app.yaml after kpt fn render lacks %q:\n%s", want, app)
 		}
 	}
+}
+
+// TestKptExampleAsDocumented runs the kpt commands of docs/krm-function.md
+// and the README as written, from the repository root with preadmit on
+// PATH, and checks that they print the rendered package and leave the
+// checkout's files as they were (without -o, kpt rewrites a package in
+// place).
+func TestKptExampleAsDocumented(t *testing.T) {
+	kpt := toolBinary(t, "KPT_BIN", "kpt")
+	root := filepath.Join("..", "..")
+	pkg := filepath.Join(root, "krm-functions", "kpt")
+	before := readTree(t, pkg)
+	for _, args := range [][]string{
+		{"fn", "render", "krm-functions/kpt", "--allow-exec", "-o", "unwrap"},
+		{"fn", "eval", "krm-functions/kpt", "--exec", "preadmit fn", "--fn-config", "krm-functions/kpt/preadmit-mutate.yaml", "-o", "unwrap"},
+		{"fn", "eval", "krm-functions/kpt", "--exec", "preadmit fn", "-o", "unwrap", "--", "mode=enforce", "registry=mirror.corp.example"},
+	} {
+		cmd := exec.Command(kpt, args...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(preadmitBinary(t))+string(os.PathListSeparator)+os.Getenv("PATH"))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("kpt %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+		}
+		for _, want := range []string{"kind: Deployment", "image: mirror.corp.example/nginx:", "runAsNonRoot: true"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("kpt %s printed no %q:\n%s", strings.Join(args, " "), want, out)
+			}
+		}
+		after := readTree(t, pkg)
+		if !maps.Equal(before, after) {
+			t.Fatalf("kpt %s changed the checkout's %s", strings.Join(args, " "), pkg)
+		}
+	}
+}
+
+// readTree returns every file under dir by its relative path.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[rel] = string(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,7 +220,7 @@ func TestExternalDataCLI(t *testing.T) {
 		{name: "context-file", args: withArgs(cm, "--context-file", "testdata/values/org-settings.yaml"), input: "compliant.yaml"},
 		{name: "context-file-missing", args: cm, input: "compliant.yaml", code: 1},
 		{name: "namespace-selector", args: withArgs(ns, "--values-file", "testdata/values/namespaces.yaml", "--mode", "audit",
-			"--report-file", "/dev/stdout", "--report-format", "lines"), input: "demo-app.yaml", noGolden: true},
+			"--report-file", os.DevNull, "--report-format", "lines"), input: "demo-app.yaml", noGolden: true},
 		{name: "namespace-unknown", args: withArgs(ns, "--mode", "audit"), input: "demo-app.yaml", noGolden: true},
 	})
 }

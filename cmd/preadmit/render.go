@@ -31,7 +31,7 @@ func (f *renderFlags) register(cmd *cobra.Command) {
 	fs.StringVarP(&f.o.Namespace, "namespace", "n", "default", "namespace of resources that name none (as helm install -n)")
 	fs.BoolVarP(&f.o.Quiet, "quiet", "q", false, "no summary line on success")
 	fs.BoolVar(&f.o.Diff, "diff", false, "print a unified diff of what the mutations change instead of manifests")
-	fs.StringVar(&f.o.ReportFile, "report-file", "", "also write the full report to this file")
+	fs.StringVar(&f.o.ReportFile, "report-file", "", "also write the full report to this file (- for stderr)")
 	fs.StringVar(&f.o.ReportFormat, "report-format", "lines", "format of --report-file: lines, table, json, policyreport, sarif, junit")
 	fs.StringVar(&f.tty, "tty", string(app.TTYAuto), "copy reports to the controlling terminal: auto, always or never")
 	registerExceptionFlags(fs, &f.o.Exceptions)

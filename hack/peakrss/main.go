@@ -5,8 +5,8 @@
 // counts it, and, sampled from /proc every millisecond, how much of it was
 // private memory (what the process allocated: heap, stacks) and how much
 // the mapped pages of the binary itself, which are shared and file-backed.
-// The private peak is compared with the render pipeline issue's budget,
-// four times the input plus 50 MB. Linux only.
+// The private peak is compared with preadmit's memory budget, four times
+// the input plus 50 MB. Linux only.
 //
 //	go run ./hack/peakrss -in bench.yaml -- bin/preadmit render -q
 package main

@@ -106,7 +106,7 @@ func (f *Function) writeReport(cfg *krm.Config, results []report.Result, resourc
 		}
 	}
 	ropts := report.Options{Resources: resources, ToolVersion: f.Version}
-	if err := writeReportFile(cfg.ReportFile, format, results, ropts); err != nil {
+	if err := writeReportFile(cfg.ReportFile, f.Stderr, format, results, ropts); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
 	return nil

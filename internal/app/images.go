@@ -55,7 +55,7 @@ func Images(ctx context.Context, o ImagesOptions, in io.Reader, out, stderr io.W
 			return &ExitErr{Code: ExitError, Err: err}
 		}
 		for _, m := range mismatches {
-			fmt.Fprintf(stderr, "warning: %s; use render --registry-normalize, or -o crane\n", m)
+			fmt.Fprintf(stderr, "warning: %s\n", m)
 		}
 	}
 	var buf bytes.Buffer

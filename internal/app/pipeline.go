@@ -65,7 +65,7 @@ func (p *Pipeline) Render(ctx context.Context, input []byte) (*transform.Output,
 func (p *Pipeline) Conclude(res *transform.Output, ch *Channels) error {
 	if p.opts.ReportFile != "" {
 		ropts := report.Options{Resources: res.Resources, ToolVersion: p.opts.Version}
-		if err := writeReportFile(p.opts.ReportFile, p.format, res.Results, ropts); err != nil {
+		if err := writeReportFile(p.opts.ReportFile, ch.Stderr, p.format, res.Results, ropts); err != nil {
 			return &ExitErr{Code: ExitError, Err: err}
 		}
 	}

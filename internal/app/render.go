@@ -91,7 +91,7 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 }
 
 // MemoryBudget is what a render of size bytes of manifests may hold: four
-// times the stream plus 50 MB, the budget of the render pipeline issue.
+// times the stream plus 50 MB, the budget preadmit holds itself to.
 func MemoryBudget(size int) int64 { return 4*int64(size) + 50_000_000 }
 
 // MemoryLimit is the soft memory limit a render of size bytes runs under:
@@ -154,24 +154,4 @@ func findings(results []report.Result, failed bool) string {
 
 func summaryLine(res *transform.Output) string {
 	return res.Totals.String()
-}
-
-func writeReportFile(path string, format report.Format, results []report.Result, opts report.Options) error {
-	var buf bytes.Buffer
-	w, err := report.New(format, &buf, opts)
-	if err != nil {
-		return err
-	}
-	for _, r := range results {
-		if err := w.Write(r); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	return nil
 }

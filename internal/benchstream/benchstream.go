@@ -6,7 +6,7 @@ import (
 )
 
 // Docs is the size of the benchmark stream: 10,000 resources of mixed
-// kinds, about 3 MB, as the render pipeline issue measures.
+// kinds, about 3 MB, the stream preadmit's budgets are measured on.
 const Docs = 10_000
 
 // Kinds is how many different templates the stream cycles through.

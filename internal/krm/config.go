@@ -46,7 +46,7 @@ type Spec struct {
 	// ExceptionPaths are PolicyException files or directories (--exceptions).
 	ExceptionPaths []string `json:"exceptionPaths,omitempty"`
 	// ReportFile and ReportFormat also write the full report to a file
-	// (--report-file, --report-format).
+	// (--report-file, --report-format); "-" is stderr.
 	ReportFile   string `json:"reportFile,omitempty"`
 	ReportFormat string `json:"reportFormat,omitempty"`
 	// Quiet silences the summary line on stderr (--quiet).

@@ -2,6 +2,7 @@ package images
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/variables"
@@ -73,19 +74,45 @@ func (m Mirror) Under(image string) bool {
 
 // Rewrite returns the name of an image in the mirror: the image itself
 // when there is no mirror, when it is excluded or already under the
-// mirror (the rewrite is idempotent).
+// mirror (the rewrite is idempotent), or when it has no name there (an
+// IPv6 registry).
 func (m Mirror) Rewrite(image string) (string, error) {
-	if m.Registry == "" || m.Under(image) || m.Excluded(image) {
+	if m.Registry == "" || m.Under(image) || m.Excluded(image) || !Mirrorable(image) {
 		return image, nil
 	}
 	if !m.Normalize {
-		return m.Registry + "/" + image, nil
+		return m.Registry + "/" + MirrorPath(image), nil
 	}
 	n, err := Normalize(image)
 	if err != nil {
 		return "", err
 	}
-	return m.Registry + "/" + n, nil
+	return m.Registry + "/" + MirrorPath(n), nil
+}
+
+// hostPort is a source registry with a port, the first path component.
+var hostPort = regexp.MustCompile(`^([^/:]+):([0-9]+)/`)
+
+// MirrorPath is the path a reference gets under a mirror. A path
+// component holds no colon, so the port of a source registry becomes
+// "_port": localhost:5000/team/app:1 -> localhost_5000/team/app:1. Host
+// names hold no "_", so the name stays unambiguous. mirror-images does the
+// same with the same regex_replace_all.
+func MirrorPath(ref string) string {
+	return hostPort.ReplaceAllString(ref, "${1}_${2}/")
+}
+
+// unmirrorable is a source registry no path component can hold: an IPv6
+// address ([::1]:5000) or a host with capitals (Registry.Example.com), as
+// a repository path is lowercase.
+var unmirrorable = regexp.MustCompile(`^[^/]*[A-Z[][^/]*/`)
+
+// Mirrorable reports whether an image has a name under a mirror path: not
+// one of an IPv6 registry ([::1]:5000/app) or of a host written with
+// capitals. mirror-images leaves those alone (with the same regex_match),
+// and restrict-image-registries reports them.
+func Mirrorable(image string) bool {
+	return !unmirrorable.MatchString(image)
 }
 
 // Normalize returns the fully qualified form of a reference, as container

@@ -13,13 +13,13 @@ func TestRewrite(t *testing.T) {
 		m          Mirror
 		image, out string
 	}{
-		// The two examples of issue 3 and the HPE CSM layout: the reference as written.
+		// The README's two examples and the HPE CSM layout: the reference as written.
 		{asWritten, "nginx:1.25", "registry.local/nginx:1.25"},
 		{asWritten, "quay.io/x/y@sha256:1f2c4e1d0e3b6f0f9b2b4c3d2a1e0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a",
 			"registry.local/quay.io/x/y@sha256:1f2c4e1d0e3b6f0f9b2b4c3d2a1e0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a"},
 		{asWritten, "nginx", "registry.local/nginx"},
 		{asWritten, "registry.local/nginx:1.25", "registry.local/nginx:1.25"},
-		{asWritten, "registry.local:5000/nginx:1.25", "registry.local/registry.local:5000/nginx:1.25"},
+		{asWritten, "registry.local:5000/nginx:1.25", "registry.local/registry.local_5000/nginx:1.25"},
 		{normal, "nginx:1.25", "registry.local/docker.io/library/nginx:1.25"},
 		{normal, "nginx", "registry.local/docker.io/library/nginx:latest"},
 		{normal, "bitnami/redis:7", "registry.local/docker.io/bitnami/redis:7"},

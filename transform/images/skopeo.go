@@ -78,9 +78,11 @@ func writeSkopeo(w io.Writer, s *Set, m Mirror) error {
 // SkopeoMismatches returns the images whose name in the mirror differs
 // from where skopeo sync --scoped stores them: with the default layout
 // (the reference as written), images written without a registry or as
-// docker.io/<name>. Callers warn about them.
+// docker.io/<name>; in either layout, images of a registry with a port,
+// which skopeo would store under a name holding a colon. Callers warn
+// about them.
 func SkopeoMismatches(s *Set, m Mirror) ([]string, error) {
-	if m.Registry == "" || m.Normalize {
+	if m.Registry == "" {
 		return nil, nil
 	}
 	ims, dst, err := copies(s, m)
@@ -89,8 +91,15 @@ func SkopeoMismatches(s *Set, m Mirror) ([]string, error) {
 	}
 	var out []string
 	for i, im := range ims {
-		if scoped := m.Registry + "/" + normalized(im.Info); !samePull(scoped, dst[i]) {
-			out = append(out, fmt.Sprintf("%s: render --registry expects %s, skopeo sync --scoped writes %s", im.Ref, dst[i], scoped))
+		n := normalized(im.Info)
+		if scoped := m.Registry + "/" + n; !samePull(scoped, dst[i]) {
+			// A registry with a port has no scoped name that render
+			// gives in either layout.
+			hint := "use render --registry-normalize, or -o crane"
+			if m.Normalize || hostPort.MatchString(n) {
+				hint = "copy it with -o crane"
+			}
+			out = append(out, fmt.Sprintf("%s: render --registry expects %s, skopeo sync --scoped writes %s; %s", im.Ref, dst[i], scoped, hint))
 		}
 	}
 	return out, nil
