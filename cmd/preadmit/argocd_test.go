@@ -266,6 +266,9 @@ func TestArgoCDPlugin(t *testing.T) {
 			sidecar: []string{"PREADMIT_MODE=enforce", "PREADMIT_CMP_LOCKED=MODE,DISABLE"},
 			env:     []string{"ARGOCD_ENV_PREADMIT_MODE=audit", "ARGOCD_ENV_PREADMIT_DISABLE=disallow-latest-tag"},
 			code:    1, want: []string{"disallow-latest-tag/autogen-validate-image-tag"}},
+		{name: "helm-init-dependency-build", app: "apps/umbrella",
+			env:  []string{"ARGOCD_ENV_PREADMIT_MODE=audit"},
+			want: []string{"# Source: umbrella/charts/demo-app/templates/deployment.yaml", "allowPrivilegeEscalation: false"}},
 		{name: "helm-fails", app: "apps/demo-app",
 			env:  []string{"PARAM_VALUES_FILES_0=missing.yaml"},
 			code: 1, want: []string{"missing.yaml"}},
@@ -347,7 +350,7 @@ func TestArgoCDPluginDiscover(t *testing.T) {
 		t.Fatalf("discover uses fileName or find.glob; the CMP server would not run find.command")
 	}
 	s := newCMPSidecar(t)
-	for app, want := range map[string]bool{"apps/demo-app": true, "apps/guestbook": true, "apps/plain": false, ".": false} {
+	for app, want := range map[string]bool{"apps/demo-app": true, "apps/umbrella": true, "apps/guestbook": true, "apps/plain": false, ".": false} {
 		res := s.run(t, find.cmpCommand, app, buildEnv("demo", "shop", app))
 		if res.code != 0 {
 			t.Errorf("%s: discover exit %d (the CMP server reports an error, not a mismatch)\n%s", app, res.code, res.stderr)
