@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -168,9 +169,11 @@ func (s cmpSidecar) run(t *testing.T, c cmpCommand, appPath string, env []string
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	res := toolResult{stdout: stdout.String(), stderr: stderr.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
 		res.code = ee.ExitCode()
-	} else if err != nil {
+	case err != nil:
 		t.Fatalf("%s: %v", strings.Join(cmd.Args, " "), err)
 	}
 	return res
@@ -269,6 +272,10 @@ func TestArgoCDPlugin(t *testing.T) {
 		{name: "helm-init-dependency-build", app: "apps/umbrella",
 			env:  []string{"ARGOCD_ENV_PREADMIT_MODE=audit"},
 			want: []string{"# Source: umbrella/charts/demo-app/templates/deployment.yaml", "allowPrivilegeEscalation: false"}},
+		{name: "helm-sidecar-lock-not-unlocked-by-app", app: "apps/demo-app",
+			sidecar: []string{"PREADMIT_MODE=enforce", "PREADMIT_CMP_LOCKED=MODE"},
+			env:     []string{"ARGOCD_ENV_PREADMIT_CMP_LOCKED=NONE", "ARGOCD_ENV_PREADMIT_MODE=audit"},
+			code:    1, want: []string{"violation(s) of policies in Enforce"}},
 		{name: "helm-fails", app: "apps/demo-app",
 			env:  []string{"PARAM_VALUES_FILES_0=missing.yaml"},
 			code: 1, want: []string{"missing.yaml"}},
