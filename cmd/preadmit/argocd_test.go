@@ -122,14 +122,14 @@ func newCMPSidecar(t *testing.T, env ...string) cmpSidecar {
 		}, env...),
 		repo: t.TempDir(),
 	}
-	copyRepo(t, filepath.Join("testdata", "argocd", "repo"), s.repo)
-	copyRepo(t, filepath.Join("..", "..", "charts", "demo-app"), filepath.Join(s.repo, "apps", "demo-app"))
+	unpackLikeCMP(t, filepath.Join("testdata", "argocd", "repo"), s.repo)
+	unpackLikeCMP(t, filepath.Join("..", "..", "charts", "demo-app"), filepath.Join(s.repo, "apps", "demo-app"))
 	return s
 }
 
-// copyRepo copies a directory tree as the CMP server unpacks the
+// unpackLikeCMP copies a directory tree as the CMP server unpacks the
 // repository's tar stream without preserveFileMode: files 0644.
-func copyRepo(t *testing.T, from, to string) {
+func unpackLikeCMP(t *testing.T, from, to string) {
 	t.Helper()
 	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

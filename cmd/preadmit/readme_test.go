@@ -24,7 +24,7 @@ var readmeSkips = []struct{ match, why string }{
 	{"make demo", "TestMakeDemo runs it, redirected into a file"},
 	{"make test", "runs this test, among everything CI runs"},
 	{"make tools", "needs the network (go install through the module proxy); the test takes the tools from HELM_BIN, HELM4_BIN, KUSTOMIZE_BIN, KPT_BIN, bin/ or PATH"},
-	{"make build && export PATH=$PWD/bin:$PATH", "the test's own setup: a preadmit built from this tree is first on PATH"},
+	{"make build && export PATH=$PWD/bin:", "the test's own setup: a preadmit built from this tree is first on PATH, and plugins/argocd after it"},
 }
 
 // readmeMarkers in a command's comment say why it cannot run on a test
@@ -178,6 +178,7 @@ func TestReadmeCommands(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "bash", "-o", "pipefail", "-c", c.text)
 			cmd.Dir = work
+			path += string(os.PathListSeparator) + filepath.Join(work, "plugins", "argocd")
 			cmd.Env = append(env, "PATH="+path+string(os.PathListSeparator)+os.Getenv("PATH"))
 			out, err := cmd.CombinedOutput()
 			wantFail := strings.Contains(c.text, readmeFails)
