@@ -68,20 +68,20 @@ func FluxPostRenderers(ctx context.Context, o FluxOptions, stdin io.Reader, stdo
 		}
 	}
 	hookNotes, warnings := ex.Settle(have)
-	notes := fluxNotes(ex, set.Policies, res.Results)
-	notes = append(notes, hookNotes...)
+	notes := append(fluxNotes(ex, set.Policies, res.Results), hookNotes...)
+	comments := slices.Clone(notes)
 	for _, w := range warnings {
-		notes = append(notes, "warning: "+w)
+		comments = append(comments, "warning: "+w)
 	}
-	if err := writeFlux(o, src, ex, notes, stdout); err != nil {
+	if err := writeFlux(o, src, ex, comments, stdout); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
 	var b strings.Builder
 	for _, n := range notes {
-		if !strings.HasPrefix(n, "warning: ") {
-			n = "note: " + n
-		}
-		b.WriteString(n + "\n")
+		b.WriteString("note: " + strings.ReplaceAll(n, "\n", " ") + "\n")
+	}
+	for _, w := range warnings {
+		b.WriteString("warning: " + w + "\n")
 	}
 	ch.Success(b.String() + summaryLine(res) + "\n")
 	return nil

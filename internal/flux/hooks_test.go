@@ -170,4 +170,8 @@ func TestHelmReleaseStrategy(t *testing.T) {
 	if _, err := HelmReleaseStrategy([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")); !errors.Is(err, ErrNoHelmRelease) {
 		t.Errorf("want ErrNoHelmRelease, got %v", err)
 	}
+	var se *StrategyError
+	if _, err := HelmReleaseStrategy([]byte(hr + "  postRenderStrategy: NoHooks\n")); !errors.As(err, &se) || se.Value != "NoHooks" {
+		t.Errorf("want a *StrategyError for NoHooks, got %v", err)
+	}
 }

@@ -137,7 +137,8 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // HelmReleaseStrategy is the spec.postRenderStrategy the HelmRelease in src
-// sets, "" when it sets none.
+// sets, "" when it sets none; a *StrategyError for a value helm-controller's
+// API does not accept (the values are case-sensitive).
 func HelmReleaseStrategy(src []byte) (Strategy, error) {
 	_, hr, err := readHelmRelease(src)
 	if err != nil {
@@ -147,7 +148,19 @@ func HelmReleaseStrategy(src []byte) (Strategy, error) {
 	if err != nil || n == nil {
 		return "", err
 	}
-	return Strategy(yaml.GetValue(n)), nil
+	switch s := Strategy(yaml.GetValue(n)); s {
+	case StrategyCombined, StrategySeparate, StrategyNoHooks:
+		return s, nil
+	default:
+		return "", &StrategyError{Value: string(s)}
+	}
+}
+
+// StrategyError is a spec.postRenderStrategy helm-controller rejects.
+type StrategyError struct{ Value string }
+
+func (e *StrategyError) Error() string {
+	return fmt.Sprintf("spec.postRenderStrategy %q: helm-controller accepts %s, %s or %s", e.Value, StrategyCombined, StrategySeparate, StrategyNoHooks)
 }
 
 // readHelmRelease reads src and finds its one HelmRelease.
