@@ -9,7 +9,16 @@
 //	install.PostRenderer = pr
 //
 // On a violation of a rule in Enforce, Run returns a *ViolationError that
-// carries the violations and the report lines preadmit's CLI prints. The
-// package only renders: it writes nothing to stdout, stderr or the terminal,
-// and leaves reporting to the caller (Results, ViolationError).
+// carries the violations and the report lines preadmit's CLI prints; a
+// violation of a Helm hook names it as one ("hook pre-install").
+//
+// Helm 4.2's post-render strategies (action.Install.PostRenderStrategy)
+// all work: under combined, the default, Run gets the hooks with the other
+// templates; under separate, Run is called twice, on all the hooks and then
+// on the other templates, and Results are those of the last call; under
+// nohooks, Run never sees the hooks, which Helm installs unchanged. The
+// policies are compiled once, in New, not per call.
+//
+// The package only renders: it writes nothing to stdout, stderr or the
+// terminal, and leaves reporting to the caller (Results, ViolationError).
 package postrender

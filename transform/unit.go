@@ -69,6 +69,7 @@ func newUnit(d *stream.Document, n *yaml.RNode, item int, defaultNS string) *uni
 		Namespace:  u.res.Namespace,
 		Name:       u.res.Name,
 		Source:     d.Source,
+		Hook:       u.res.Annotations["helm.sh/hook"],
 	}
 	return u
 }

@@ -16,6 +16,8 @@ import (
 	"sigs.k8s.io/kustomize/api/resmap"
 	kustypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/preadmit/preadmit/internal/flux"
@@ -32,7 +34,7 @@ func TestFluxPostRenderers(t *testing.T) {
 	t.Chdir("testdata/flux")
 	krmGolden(t, "postrenderers.yaml", stdout.Bytes())
 	krmGolden(t, "postrenderers.stderr.txt", stderr.Bytes())
-	for _, want := range []string{"Helm 4", "postRenderStrategy", "not expressible: validation", "not expressible: conditions", "patched Helm hooks", "Job shop-seed"} {
+	for _, want := range []string{"Helm 4", "postRenderStrategy", "not expressible: validation", "not expressible: conditions", "hooks:", "Job shop-seed"} {
 		if !strings.Contains(stderr.String(), want) || !strings.Contains(stdout.String(), strings.Fields(want)[0]) {
 			t.Errorf("the notes lack %q", want)
 		}
@@ -114,6 +116,7 @@ func TestFluxParity(t *testing.T) {
 					CommonMetadata struct {
 						Labels map[string]string `json:"labels"`
 					} `json:"commonMetadata"`
+					PostRenderStrategy string `json:"postRenderStrategy"`
 				} `json:"spec"`
 			}
 			if err := sigsyaml.UnmarshalStrict(export.Bytes(), &spec); err != nil {
@@ -125,14 +128,51 @@ func TestFluxParity(t *testing.T) {
 			if !strings.Contains(export.String(), "newName: registry.local/") {
 				t.Errorf("no images entry for the mirror:\n%s", export.String())
 			}
-			out := []byte(in)
-			for _, pr := range spec.Spec.PostRenderers {
-				out = fluxKustomize(t, out, pr.Kustomize.Patches, pr.Kustomize.Images)
+			var out []byte
+			for _, group := range fluxStreams(t, in, spec.Spec.PostRenderStrategy) {
+				for _, pr := range spec.Spec.PostRenderers {
+					group = fluxKustomize(t, group, pr.Kustomize.Patches, pr.Kustomize.Images)
+				}
+				out = append(out, "---\n"...)
+				out = append(out, fluxCommonLabels(t, group, spec.Spec.CommonMetadata.Labels)...)
 			}
-			out = fluxCommonLabels(t, out, spec.Spec.CommonMetadata.Labels)
 			krmCompare(t, fluxNormalize(krmManifests(t, want.String())), fluxNormalize(krmManifests(t, string(out))))
 		})
 	}
+}
+
+// fluxStreams splits a chart's output as Helm 4 hands it to
+// helm-controller's post-renderers under the strategy: under separate, the
+// hooks (helm.sh/hook) and then the other resources; else all in one.
+func fluxStreams(t *testing.T, manifests, strategy string) [][]byte {
+	t.Helper()
+	if strategy != "separate" {
+		return [][]byte{[]byte(manifests)}
+	}
+	nodes, err := kio.ParseAll(manifests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks, others []*kyaml.RNode
+	for _, n := range nodes {
+		if _, ok := n.GetAnnotations("helm.sh/hook")["helm.sh/hook"]; ok {
+			hooks = append(hooks, n)
+		} else {
+			others = append(others, n)
+		}
+	}
+	var out [][]byte
+	for _, g := range [][]*kyaml.RNode{hooks, others} {
+		if len(g) == 0 {
+			continue
+		}
+		s, err := kio.StringAll(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, []byte(s))
+	}
+	return out
 }
 
 // fluxKustomize is helm-controller's Kustomize post-renderer
@@ -207,4 +247,60 @@ func fluxNormalize(m map[string]interface{}) map[string]interface{} {
 		}
 	}
 	return m
+}
+
+// TestFluxStrategies: spec.postRenderStrategy in the export. A chart whose
+// hooks the mutations change gets combined (Helm 4's default, pinned against
+// helm-controller's UseHelm3Defaults gate); one whose hook is also a template
+// gets separate, as one kustomize run rejects the duplicate. A HelmRelease
+// that sets its own keeps it: nohooks with a warning naming the hooks that
+// escape. Each output is a golden file.
+func TestFluxStrategies(t *testing.T) {
+	tests := []struct {
+		name, input, helmrelease, golden string
+		want, notWant                    string // in the output
+		stderr                           string
+	}{
+		{name: "hook changed", input: "rendered.yaml", golden: "postrenderers.yaml",
+			want: "\n  postRenderStrategy: combined\n", stderr: "note: hooks: the mutations change Helm hooks (Job shop-seed); postRenderStrategy: combined is set"},
+		{name: "hook is also a template", input: "rendered-shared.yaml", golden: "shared.postrenderers.yaml",
+			want: "\n  postRenderStrategy: separate\n", stderr: "note: hooks: postRenderStrategy: separate is set, so that helm-controller post-renders the hooks in a kustomize run of their own: these hooks are also templates of the chart (ServiceAccount shop)"},
+		{name: "HelmRelease sets none", input: "rendered.yaml", helmrelease: "helmrelease-unset.yaml", golden: "helmrelease-unset.patched.yaml",
+			want: "\n  postRenderStrategy: combined\n", stderr: "postRenderStrategy: combined is set"},
+		{name: "HelmRelease sets nohooks", input: "rendered.yaml", helmrelease: "helmrelease-nohooks.yaml", golden: "helmrelease-nohooks.patched.yaml",
+			want: "\n  postRenderStrategy: nohooks # the team's own choice\n", notWant: "postRenderStrategy: combined\n",
+			stderr: "warning: hooks escape the post-renderers: the HelmRelease sets postRenderStrategy: nohooks, so helm-controller applies these hooks as the chart renders them, without the mutations: Job shop-seed."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"flux", "postrenderers", "--registry", "mirror.corp.example", filepath.Join("testdata/flux", tt.input)}
+			var hr string
+			if tt.helmrelease != "" {
+				hr = filepath.Join(t.TempDir(), "helmrelease.yaml")
+				krmWrite(t, hr, krmRead(t, filepath.Join("testdata/flux", tt.helmrelease)))
+				args = append(args, "--helmrelease", hr)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), args, nil, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr.String())
+			}
+			got := stdout.String()
+			if hr != "" {
+				got = krmRead(t, hr)
+			}
+			if !strings.Contains(got, tt.want) || (tt.notWant != "" && strings.Contains(got, tt.notWant)) {
+				t.Errorf("the output lacks %q (or has %q):\n%s", tt.want, tt.notWant, got)
+			}
+			if !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "not reproduced") {
+				t.Errorf("the post-renderers do not reproduce the render:\n%s", stderr.String())
+			}
+			wd, _ := os.Getwd()
+			t.Chdir("testdata/flux")
+			krmGolden(t, tt.golden, []byte(got))
+			t.Chdir(wd)
+		})
+	}
 }

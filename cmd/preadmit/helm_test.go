@@ -26,7 +26,7 @@ var e2eCharts = []e2eChart{
 }
 
 // violationLine is the shape of every violation line preadmit prints.
-var violationLine = regexp.MustCompile(`(?m)^doc \d+ [A-Za-z]+ [a-z0-9.-]+/[a-z0-9.-]+ \(source: [^)]+\): [A-Za-z0-9-]+/[A-Za-z0-9-]+: .+ \([^)]*\)$`)
+var violationLine = regexp.MustCompile(`(?m)^doc \d+ [A-Za-z]+ [a-z0-9.-]+/[a-z0-9.-]+ \((?:hook [^ ]+, )?source: [^)]+\): [A-Za-z0-9-]+/[A-Za-z0-9-]+: .+ \([^)]*\)$`)
 
 // helm3Commands are the ways a Helm 3 user runs a post-renderer; each sets
 // the mode its own way (--post-renderer-args or PREADMIT_MODE).
@@ -169,9 +169,10 @@ func TestHelm4Plugin(t *testing.T) {
 			}
 			for _, want := range []string{
 				e2eCharts[0].violation,
-				// The hook Job is post-rendered by Helm 4, and named by the
-				// annotation Helm 4 sends instead of "# Source:".
-				"Job default/demo-demo-app-migrate (source: demo-app/templates/hook-migration.yaml): disallow-latest-tag/",
+				// The hook Job is post-rendered by Helm 4, named as a hook,
+				// and its template by the annotation Helm 4 sends instead of
+				// "# Source:".
+				"Job default/demo-demo-app-migrate (hook pre-install,pre-upgrade, source: demo-app/templates/hook-migration.yaml): disallow-latest-tag/",
 			} {
 				if !strings.Contains(string(text), want) {
 					t.Errorf("report file lacks %q:\n%s", want, text)

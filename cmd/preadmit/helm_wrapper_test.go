@@ -14,7 +14,7 @@ var hookOnlyViolation = []string{"--set", "image.tag=1.27.3", "--set", "initImag
 // hookOnlyPolicies leave only disallow-latest-tag among the validations.
 var hookOnlyPolicies = []string{"--profile=none", "--disable=require-ro-rootfs,require-resource-limits,require-labels", "--mode=enforce"}
 
-const hookViolation = "Job shop/demo-demo-app-migrate (source: demo-app/templates/hook-migration.yaml): disallow-latest-tag/autogen-validate-image-tag: "
+const hookViolation = "Job shop/demo-demo-app-migrate (hook pre-install,pre-upgrade, source: demo-app/templates/hook-migration.yaml): disallow-latest-tag/autogen-validate-image-tag: "
 
 // runPreadmit runs preadmit in-process, as main does.
 func runPreadmit(t *testing.T, args ...string) toolResult {

@@ -57,31 +57,45 @@ func FluxPostRenderers(ctx context.Context, o FluxOptions, stdin io.Reader, stdo
 	if err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
-	notes := fluxNotes(ex, set.Policies, res.Results)
-	if err := writeFlux(o, ex, notes, stdout); err != nil {
+	var src []byte
+	var have flux.Strategy
+	if o.HelmRelease != "" {
+		if src, err = os.ReadFile(o.HelmRelease); err != nil {
+			return &ExitErr{Code: ExitError, Err: err}
+		}
+		if have, err = flux.HelmReleaseStrategy(src); err != nil {
+			return &ExitErr{Code: ExitError, Err: fmt.Errorf("%s: %w", o.HelmRelease, err)}
+		}
+	}
+	hookNotes, warnings := ex.Settle(have)
+	notes := append(fluxNotes(ex, set.Policies, res.Results), hookNotes...)
+	comments := slices.Clone(notes)
+	for _, w := range warnings {
+		comments = append(comments, "warning: "+w)
+	}
+	if err := writeFlux(o, src, ex, comments, stdout); err != nil {
 		return &ExitErr{Code: ExitError, Err: err}
 	}
 	var b strings.Builder
 	for _, n := range notes {
 		b.WriteString("note: " + strings.ReplaceAll(n, "\n", " ") + "\n")
 	}
+	for _, w := range warnings {
+		b.WriteString("warning: " + w + "\n")
+	}
 	ch.Success(b.String() + summaryLine(res) + "\n")
 	return nil
 }
 
-// writeFlux patches the HelmRelease file in place, or writes the spec
-// fragment to stdout.
-func writeFlux(o FluxOptions, ex *flux.Export, notes []string, stdout io.Writer) error {
+// writeFlux patches the HelmRelease file in place (src is what it holds),
+// or writes the spec fragment to stdout.
+func writeFlux(o FluxOptions, src []byte, ex *flux.Export, notes []string, stdout io.Writer) error {
 	if o.HelmRelease == "" {
 		b, err := flux.Spec(ex, notes)
 		if err != nil {
 			return err
 		}
 		_, err = stdout.Write(b)
-		return err
-	}
-	src, err := os.ReadFile(o.HelmRelease)
-	if err != nil {
 		return err
 	}
 	out, err := flux.PatchHelmRelease(src, ex, notes)
@@ -134,8 +148,9 @@ func fluxDocs(res *transform.Output) ([]flux.Doc, error) {
 func fluxNotes(ex *flux.Export, policies []*policy.Policy, results []report.Result) []string {
 	notes := []string{
 		"helm-controller renders charts with Helm 4 and applies spec.postRenderers (kustomize patches, then images) " +
-			"and then spec.commonMetadata to what spec.postRenderStrategy selects: with \"combined\" (the Helm 4 default) " +
-			"Helm hooks are post-rendered too, with \"nohooks\" they are not.",
+			"and then spec.commonMetadata to what spec.postRenderStrategy selects: \"combined\" (the default) post-renders " +
+			"Helm hooks with the other resources, \"separate\" post-renders them in a stream of their own, " +
+			"\"nohooks\" (the default under the UseHelm3Defaults feature gate, and what Flux 2.8.6 to 2.8.x always do) leaves them out.",
 	}
 	var validate []string
 	for _, p := range policies {
@@ -159,9 +174,6 @@ func fluxNotes(ex *flux.Export, policies []*policy.Policy, results []report.Resu
 		notes = append(notes, "not expressible: conditions. The patches hold the values the mutations ("+strings.Join(mutated, ", ")+
 			") produced on this render; their preconditions, add-if-absent and conditional anchors were evaluated here, not in the cluster: "+
 			"a value the chart sets later is overwritten by the patch, and a new resource gets none. Export again when the chart version or its values change.")
-	}
-	if len(ex.Hooks) > 0 {
-		notes = append(notes, "patched Helm hooks (post-rendered only when postRenderStrategy includes hooks): "+strings.Join(ex.Hooks, ", "))
 	}
 	for _, g := range ex.Gaps {
 		notes = append(notes, "not reproduced by the post-renderers: "+g)

@@ -15,7 +15,8 @@ import (
 
 // Derive expresses the changes between each document's Before and After as
 // post-renderers, then checks them by applying them as helm-controller
-// does; documents they do not reproduce are listed in Export.Gaps.
+// does, under the post-render strategy the documents need (see
+// strategyFor); documents they do not reproduce are listed in Export.Gaps.
 func Derive(docs []Doc) (*Export, error) {
 	images := deriveImages(docs)
 	labels := deriveLabels(docs)
@@ -32,10 +33,8 @@ func Derive(docs []Doc) (*Export, error) {
 			return nil, err
 		}
 		k.Patches = append(k.Patches, p)
-		if _, hook := d.Before.GetAnnotations("helm.sh/hook")["helm.sh/hook"]; hook {
-			ex.Hooks = append(ex.Hooks, idOf(d.Before))
-		}
 	}
+	ex.PostRenderStrategy, ex.Hooks, ex.Shared = strategyFor(docs)
 	if len(k.Images) > 0 || len(k.Patches) > 0 {
 		ex.PostRenderers = []PostRenderer{{Kustomize: k}}
 	}

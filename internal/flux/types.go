@@ -32,9 +32,16 @@ type Export struct {
 	// Gaps name the documents the post-renderers do not reproduce, each
 	// with the first field that differs.
 	Gaps []string `json:"-"`
-	// Hooks name the patched resources that are Helm hooks: helm-controller
-	// post-renders them only when postRenderStrategy includes hooks.
+	// PostRenderStrategy is spec.postRenderStrategy when the export needs
+	// one (see Settle): the post-renderers must reach hooks, or must see
+	// them apart from the templates.
+	PostRenderStrategy Strategy `json:"postRenderStrategy,omitempty"`
+	// Hooks name the Helm hooks the mutations changed: helm-controller
+	// post-renders them only under a strategy that includes hooks.
 	Hooks []string `json:"-"`
+	// Shared name the hooks that are also templates of the chart (the same
+	// apiVersion, kind, namespace and name).
+	Shared []string `json:"-"`
 }
 
 // Doc is one resource of the render: as the chart produced it and as

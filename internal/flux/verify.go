@@ -18,9 +18,25 @@ import (
 
 // verify applies the export to the documents before preadmit as
 // helm-controller does (a kustomization of the chart's output with the
-// patches and images, then the common labels on metadata) and names every
-// document that then differs from what preadmit rendered.
+// patches and images, then the common labels on metadata; under the
+// separate strategy once for the hooks and once for the others) and names
+// every document that then differs from what preadmit rendered.
 func verify(docs []Doc, ex *Export) ([]string, error) {
+	var gaps []string
+	for _, g := range groups(docs, ex.PostRenderStrategy) {
+		if len(g) == 0 {
+			continue
+		}
+		gg, err := verifyGroup(g, ex)
+		if err != nil {
+			return nil, err
+		}
+		gaps = append(gaps, gg...)
+	}
+	return gaps, nil
+}
+
+func verifyGroup(docs []Doc, ex *Export) ([]string, error) {
 	var in strings.Builder
 	for _, d := range docs {
 		in.WriteString("---\n")

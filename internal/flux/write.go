@@ -63,25 +63,14 @@ var ErrNoHelmRelease = errors.New("expected exactly one helm.toolkit.fluxcd.io H
 
 // PatchHelmRelease rewrites the HelmRelease in src: the entry of
 // spec.postRenderers preadmit wrote before is replaced (or one is appended,
-// other entries kept), and the common labels are set in
-// spec.commonMetadata.labels. Every other field, comment and document stays
-// as it was.
+// other entries kept), the common labels are set in
+// spec.commonMetadata.labels, and spec.postRenderStrategy is set when the
+// export has one (Settle clears it when the HelmRelease sets its own).
+// Every other field, comment and document stays as it was.
 func PatchHelmRelease(src []byte, ex *Export, notes []string) ([]byte, error) {
-	docs, err := stream.Read(src, stream.DefaultLimits)
+	docs, hr, err := readHelmRelease(src)
 	if err != nil {
 		return nil, err
-	}
-	var hr *stream.Document
-	for _, d := range docs {
-		if d.Node != nil && d.Node.GetKind() == "HelmRelease" && strings.HasPrefix(d.Node.GetApiVersion(), "helm.toolkit.fluxcd.io/") {
-			if hr != nil {
-				return nil, ErrNoHelmRelease
-			}
-			hr = d
-		}
-	}
-	if hr == nil {
-		return nil, ErrNoHelmRelease
 	}
 	spec, err := hr.Node.Pipe(yaml.LookupCreate(yaml.MappingNode, "spec"))
 	if err != nil {
@@ -89,6 +78,11 @@ func PatchHelmRelease(src []byte, ex *Export, notes []string) ([]byte, error) {
 	}
 	if err := setPostRenderer(spec, ex, notes); err != nil {
 		return nil, fmt.Errorf("HelmRelease %s: spec.postRenderers: %w", hr.Node.GetName(), err)
+	}
+	if ex.PostRenderStrategy != "" {
+		if err := spec.PipeE(yaml.SetField("postRenderStrategy", yaml.NewScalarRNode(string(ex.PostRenderStrategy)))); err != nil {
+			return nil, fmt.Errorf("HelmRelease %s: spec.postRenderStrategy: %w", hr.Node.GetName(), err)
+		}
 	}
 	if ex.CommonMetadata != nil {
 		labels, err := spec.Pipe(yaml.LookupCreate(yaml.MappingNode, "commonMetadata", "labels"))
@@ -140,4 +134,52 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sortStrings(keys)
 	return keys
+}
+
+// HelmReleaseStrategy is the spec.postRenderStrategy the HelmRelease in src
+// sets, "" when it sets none; a *StrategyError for a value helm-controller's
+// API does not accept (the values are case-sensitive).
+func HelmReleaseStrategy(src []byte) (Strategy, error) {
+	_, hr, err := readHelmRelease(src)
+	if err != nil {
+		return "", err
+	}
+	n, err := hr.Node.Pipe(yaml.Lookup("spec", "postRenderStrategy"))
+	if err != nil || n == nil {
+		return "", err
+	}
+	switch s := Strategy(yaml.GetValue(n)); s {
+	case StrategyCombined, StrategySeparate, StrategyNoHooks:
+		return s, nil
+	default:
+		return "", &StrategyError{Value: string(s)}
+	}
+}
+
+// StrategyError is a spec.postRenderStrategy helm-controller rejects.
+type StrategyError struct{ Value string }
+
+func (e *StrategyError) Error() string {
+	return fmt.Sprintf("spec.postRenderStrategy %q: helm-controller accepts %s, %s or %s", e.Value, StrategyCombined, StrategySeparate, StrategyNoHooks)
+}
+
+// readHelmRelease reads src and finds its one HelmRelease.
+func readHelmRelease(src []byte) ([]*stream.Document, *stream.Document, error) {
+	docs, err := stream.Read(src, stream.DefaultLimits)
+	if err != nil {
+		return nil, nil, err
+	}
+	var hr *stream.Document
+	for _, d := range docs {
+		if d.Node != nil && d.Node.GetKind() == "HelmRelease" && strings.HasPrefix(d.Node.GetApiVersion(), "helm.toolkit.fluxcd.io/") {
+			if hr != nil {
+				return nil, nil, ErrNoHelmRelease
+			}
+			hr = d
+		}
+	}
+	if hr == nil {
+		return nil, nil, ErrNoHelmRelease
+	}
+	return docs, hr, nil
 }

@@ -114,7 +114,7 @@ func TestInstallEnforceTouchesNothing(t *testing.T) {
 	if !errors.As(err, &ee) || ee.Code != app.ExitViolation {
 		t.Fatalf("want an exit error with code %d, got %v", app.ExitViolation, err)
 	}
-	if !strings.Contains(stderr, "Job shop/demo-demo-app-migrate (source: demo-app/templates/hook-migration.yaml): disallow-latest-tag/") {
+	if !strings.Contains(stderr, "Job shop/demo-demo-app-migrate (hook pre-install,pre-upgrade, source: demo-app/templates/hook-migration.yaml): disallow-latest-tag/") {
 		t.Errorf("the hook's violation is not reported:\n%s", stderr)
 	}
 	for _, m := range k.built {

@@ -12,6 +12,7 @@ import (
 //
 //	doc 3 Deployment shop/web (source: chart/templates/deploy.yaml): disallow-latest-tag/validate-image-tag: an image tag is required (spec.template.spec.containers[0].image)
 //	  fix: set image to a pinned tag, e.g. nginx:1.27
+//	doc 5 Job shop/migrate (hook pre-install, source: chart/templates/migrate.yaml): …
 //
 // Enforce failures have no prefix; Warn failures and warn results start with
 // "warning: ", Audit failures with "audit: ", errors with "error: ". Pass and
@@ -55,8 +56,8 @@ func Line(r Result) string {
 	b.WriteString(r.Resource.Location())
 	b.WriteByte(' ')
 	b.WriteString(r.Resource.Ref())
-	if r.Resource.Source != "" {
-		fmt.Fprintf(&b, " (source: %s)", r.Resource.Source)
+	if o := r.Resource.Origin(); o != "" {
+		fmt.Fprintf(&b, " (%s)", o)
 	}
 	fmt.Fprintf(&b, ": %s", r.RuleKey())
 	if msg := oneLine(r.Message); msg != "" {
@@ -133,6 +134,20 @@ func (r Resource) Ref() string {
 		return r.Kind + " " + name
 	}
 	return r.Kind + " " + r.Namespace + "/" + name
+}
+
+// Origin is where the resource comes from, as Lines and Table print it in
+// parentheses: the Helm hook it is and its template, e.g. "hook pre-install,
+// source: chart/templates/migrate.yaml"; "" when neither is known.
+func (r Resource) Origin() string {
+	var parts []string
+	if r.Hook != "" {
+		parts = append(parts, "hook "+r.Hook)
+	}
+	if r.Source != "" {
+		parts = append(parts, "source: "+r.Source)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // oneLine joins a multi-line message so that each finding stays one line.

@@ -81,6 +81,7 @@ const (
 	PropertyAction     = "failureAction"
 	PropertyPath       = "path"
 	PropertyTemplate   = "template"
+	PropertyHook       = "hook"
 	PropertyRuleType   = "ruleType"
 	// ProcessRender is the "process" value of every result: Kyverno writes
 	// "admission review" or "background scan".
@@ -178,6 +179,7 @@ func toPolicyReportResult(r Result, source string, ts Timestamp) PolicyReportRes
 	setProperty(props, PropertyAction, string(r.Action))
 	setProperty(props, PropertyPath, r.Path)
 	setProperty(props, PropertyTemplate, r.Resource.Source)
+	setProperty(props, PropertyHook, r.Resource.Hook)
 	setProperty(props, PropertyRuleType, r.Type)
 	setProperty(props, PropertyExceptions, r.Exception)
 	setProperty(props, PropertyControls, r.Control)

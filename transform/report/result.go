@@ -37,6 +37,11 @@ type Resource struct {
 	// Source is the Helm template the document came from (the "# Source:"
 	// comment), or the file path kustomize or kpt recorded, when known.
 	Source string `json:"source,omitempty"`
+	// Hook is the resource's helm.sh/hook annotation (the Helm hook events
+	// it runs on, e.g. "pre-install,pre-upgrade" or "test"), or "" for a
+	// resource that is not a hook. Helm 4 passes hooks to a post-renderer
+	// with the chart's other resources; reports name them as hooks.
+	Hook string `json:"hook,omitempty"`
 }
 
 // Result is the outcome of one rule on one resource.

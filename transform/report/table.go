@@ -107,8 +107,8 @@ const findingIndent = "       "
 
 func writeFinding(w io.Writer, r Result) {
 	head := fmt.Sprintf("%-6s %s   %s", r.Status, r.Resource.Location(), r.Resource.Ref())
-	if r.Resource.Source != "" {
-		head += "   (source: " + r.Resource.Source + ")"
+	if o := r.Resource.Origin(); o != "" {
+		head += "   (" + o + ")"
 	}
 	fmt.Fprintln(w, head)
 	rule := []string{r.RuleKey()}
