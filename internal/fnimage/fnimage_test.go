@@ -7,6 +7,8 @@ import (
 	"debug/elf"
 	"errors"
 	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,10 +18,13 @@ import (
 	"syscall"
 	"testing"
 
+	cranecmd "github.com/google/go-containerregistry/cmd/crane/cmd"
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -64,7 +69,8 @@ functionConfig:
 // from the tarball with go-containerregistry, checks its configuration and
 // files, and runs the binary taken out of the image's layer on a
 // ResourceList: chrooted into the extracted filesystem, as the image's user,
-// with the image's environment only.
+// with the image's environment only. Then it publishes both as the README
+// says, with crane's own "push" command, to a registry on the loopback.
 func TestImage(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the image is linux; running its binary needs a linux host")
@@ -104,6 +110,45 @@ func TestImage(t *testing.T) {
 			runFunction(t, tc.img, root)
 		})
 	}
+	t.Run("crane push", func(t *testing.T) {
+		// The README's publish commands, with crane's own command code,
+		// to a registry on the loopback instead of ghcr.io.
+		reg := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+		defer reg.Close()
+		host := strings.TrimPrefix(reg.URL, "http://")
+		idx, err := layout.ImageIndexFromPath(spec.Layout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := idx.IndexManifest()
+		for _, push := range []struct{ path, ref, want string }{
+			{spec.Layout, host + "/preadmit-fn:v0.1.0", m.Manifests[0].Digest.String()},
+			{spec.Tarball, host + "/preadmit-fn:host", ""},
+		} {
+			root := cranecmd.New("crane", "", nil)
+			var out bytes.Buffer
+			root.SetOut(&out)
+			root.SetErr(io.Discard)
+			root.SetArgs([]string{"push", push.path, push.ref})
+			if err := root.Execute(); err != nil {
+				t.Fatalf("crane push %s %s: %v", push.path, push.ref, err)
+			}
+			ref, err := name.ParseReference(push.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			desc, err := remote.Get(ref)
+			if err != nil {
+				t.Fatalf("pulling back %s: %v", push.ref, err)
+			}
+			if push.want != "" && desc.Digest.String() != push.want {
+				t.Errorf("pushed %s, want the layout's index %s", desc.Digest, push.want)
+			}
+			if !strings.Contains(out.String(), desc.Digest.String()) {
+				t.Errorf("crane printed %q, not the digest %s", out.String(), desc.Digest)
+			}
+		}
+	})
 	// A docker tarball keeps the config and the layers, not the manifest.
 	lc, _ := fromLayout.ConfigName()
 	tc, _ := fromTarball.ConfigName()
