@@ -28,7 +28,7 @@ vet:
 
 unit: build $(HELM) $(HELM4) $(KUSTOMIZE) ## Unit, golden, corpus and end-to-end tests (race detector on)
 	PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) PREADMIT_BIN=$(PREADMIT) \
-		$(GO) test -race -count=1 ./...
+		$(GO) test -race -count=1 -timeout 30m ./...
 
 generate: ## Regenerate charts/preadmit-policies from policies/ (a test fails when it is stale)
 	$(GO) run ./hack/genpolicychart charts/preadmit-policies
