@@ -15,8 +15,8 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// action is the part of action.yml a runner reads.
-type action struct {
+// ghAction is the part of action.yml a runner reads.
+type ghAction struct {
 	Name        string            `yaml:"name"`
 	Description string            `yaml:"description"`
 	Author      string            `yaml:"author"`
@@ -31,12 +31,12 @@ type action struct {
 		Value       string `yaml:"value"`
 	} `yaml:"outputs"`
 	Runs struct {
-		Using string       `yaml:"using"`
-		Steps []actionStep `yaml:"steps"`
+		Using string         `yaml:"using"`
+		Steps []ghActionStep `yaml:"steps"`
 	} `yaml:"runs"`
 }
 
-type actionStep struct {
+type ghActionStep struct {
 	Name  string            `yaml:"name"`
 	ID    string            `yaml:"id"`
 	If    string            `yaml:"if"`
@@ -109,9 +109,9 @@ func TestAction(t *testing.T) {
 				t.Skip("builds preadmit")
 			}
 			ws := t.TempDir()
-			copyTree(t, manifests, filepath.Join(ws, "manifests"))
-			copyTree(t, policyDir, filepath.Join(ws, "policies"))
-			path := pathWithout(os.Getenv("PATH"), "preadmit")
+			copyFixtureTree(t, manifests, filepath.Join(ws, "manifests"))
+			copyFixtureTree(t, policyDir, filepath.Join(ws, "policies"))
+			path := pathWithoutExe(os.Getenv("PATH"), "preadmit")
 			if tc.onPath {
 				path = preadmitDir + string(os.PathListSeparator) + path
 			}
@@ -120,7 +120,7 @@ func TestAction(t *testing.T) {
 				t.Fatalf("failed step %q, want %q", failed, tc.wantFailed)
 			}
 			sarifFile := filepath.Join(ws, act.Inputs["sarif-file"].Default)
-			got, err := sarifResults(sarifFile)
+			got, err := sarifResultLines(sarifFile)
 			switch {
 			case tc.wantResults == nil && err == nil:
 				t.Errorf("a SARIF file was written: %v", got)
@@ -145,7 +145,7 @@ func TestAction(t *testing.T) {
 // was written.
 func TestActionUses(t *testing.T) {
 	act := readAction(t)
-	want := map[string]actionStep{
+	want := map[string]ghActionStep{
 		"actions/setup-go@v5": {
 			If:   "steps.find.outputs.how != 'path'",
 			With: map[string]string{"go-version-file": "${{ github.action_path }}/go.mod", "cache": "false"},
@@ -183,7 +183,7 @@ func TestActionUses(t *testing.T) {
 	}
 }
 
-func readAction(t *testing.T) action {
+func readAction(t *testing.T) ghAction {
 	t.Helper()
 	b, err := os.ReadFile("../../action.yml")
 	if err != nil {
@@ -191,7 +191,7 @@ func readAction(t *testing.T) action {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	var a action
+	var a ghAction
 	if err := dec.Decode(&a); err != nil {
 		t.Fatalf("action.yml: %v", err)
 	}
@@ -200,7 +200,7 @@ func readAction(t *testing.T) action {
 
 // runAction plays the run steps of act in workspace ws with the inputs
 // with, and returns the name of the first step that failed, "" if none.
-func runAction(t *testing.T, act action, ws, path string, with map[string]string) string {
+func runAction(t *testing.T, act ghAction, ws, path string, with map[string]string) string {
 	t.Helper()
 	for k := range with {
 		if _, ok := act.Inputs[k]; !ok {
@@ -289,7 +289,7 @@ func runAction(t *testing.T, act action, ws, path string, with map[string]string
 			t.Fatal(err)
 		}
 		if s.ID != "" {
-			outputs[s.ID] = keyValues(t, outFile)
+			outputs[s.ID] = githubOutputs(t, outFile)
 		}
 		if b, err := os.ReadFile(pathFile); err == nil {
 			for _, p := range strings.Fields(string(b)) {
@@ -300,8 +300,8 @@ func runAction(t *testing.T, act action, ws, path string, with map[string]string
 	return failed
 }
 
-// keyValues reads a GITHUB_OUTPUT file's NAME=VALUE lines.
-func keyValues(t *testing.T, file string) map[string]string {
+// githubOutputs reads a GITHUB_OUTPUT file's NAME=VALUE lines.
+func githubOutputs(t *testing.T, file string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
 	f, err := os.Open(file)
@@ -321,9 +321,9 @@ func keyValues(t *testing.T, file string) map[string]string {
 	return m
 }
 
-// sarifResults reads a SARIF log and returns each result as "level uri
+// sarifResultLines reads a SARIF log and returns each result as "level uri
 // ruleId".
-func sarifResults(file string) ([]string, error) {
+func sarifResultLines(file string) ([]string, error) {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
@@ -361,8 +361,8 @@ func sarifResults(file string) ([]string, error) {
 	return got, nil
 }
 
-// pathWithout drops the PATH entries that hold an executable named name.
-func pathWithout(path, name string) string {
+// pathWithoutExe drops the PATH entries that hold an executable named name.
+func pathWithoutExe(path, name string) string {
 	var keep []string
 	for _, d := range filepath.SplitList(path) {
 		if fi, err := os.Stat(filepath.Join(d, name)); err == nil && !fi.IsDir() {
@@ -373,8 +373,8 @@ func pathWithout(path, name string) string {
 	return strings.Join(keep, string(os.PathListSeparator))
 }
 
-// copyTree copies the regular files under src to dst.
-func copyTree(t *testing.T, src, dst string) {
+// copyFixtureTree copies the regular files under src to dst.
+func copyFixtureTree(t *testing.T, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -90,16 +90,16 @@ func TestPrecommitHooks(t *testing.T) {
 				t.Fatalf(".pre-commit-hooks.yaml has no hook %q", tc.hook)
 			}
 			repo := t.TempDir()
-			copyTree(t, manifests, filepath.Join(repo, "manifests"))
-			copyTree(t, policyDir, filepath.Join(repo, "policies"))
-			writeFile(t, filepath.Join(repo, "manifests", "broken.yaml"), "kind: Deployment\nmetadata: {name: [\n")
+			copyFixtureTree(t, manifests, filepath.Join(repo, "manifests"))
+			copyFixtureTree(t, policyDir, filepath.Join(repo, "policies"))
+			writeFixture(t, filepath.Join(repo, "manifests", "broken.yaml"), "kind: Deployment\nmetadata: {name: [\n")
 			if tc.broken {
 				test := filepath.Join(repo, "policies", "kyverno-test.yaml")
 				b, err := os.ReadFile(test)
 				if err != nil {
 					t.Fatal(err)
 				}
-				writeFile(t, test, strings.Replace(string(b), "result: fail", "result: pass", 1))
+				writeFixture(t, test, strings.Replace(string(b), "result: fail", "result: pass", 1))
 			}
 			for _, f := range tc.files {
 				if !hookSelects(t, h, f) {
@@ -262,7 +262,7 @@ func TestShellSplit(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, name, content string) {
+func writeFixture(t *testing.T, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
