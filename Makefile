@@ -6,9 +6,16 @@ BIN      := $(CURDIR)/bin
 PREADMIT := $(BIN)/preadmit
 FUZZTIME ?= 4s
 
+# make image: the KRM function's container image, built without a container
+# engine (hack/fnimage). IMAGE_PLATFORMS=linux/amd64 builds one platform only.
+IMAGE_TAG       ?= ghcr.io/preadmit/preadmit-fn:dev
+IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
+VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+REVISION        ?= $(shell git rev-parse HEAD 2>/dev/null)
+
 include hack/tools.mk
 
-.PHONY: all build test unit vet fuzz kyverno-test bench demo generate clean
+.PHONY: all build test unit vet fuzz kyverno-test bench demo generate image clean
 
 all: build
 
@@ -21,7 +28,7 @@ vet:
 
 unit: build $(HELM) $(HELM4) $(KUSTOMIZE) ## Unit, golden, corpus and end-to-end tests (race detector on)
 	PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) PREADMIT_BIN=$(PREADMIT) \
-		$(GO) test -race -count=1 ./...
+		$(GO) test -race -count=1 -timeout 30m ./...
 
 generate: ## Regenerate charts/preadmit-policies from policies/ (a test fails when it is stale)
 	$(GO) run ./hack/genpolicychart charts/preadmit-policies
@@ -51,6 +58,10 @@ demo: build $(HELM) ## Render charts/demo-app through preadmit: diff of the muta
 	@echo "== the same through 'helm template --post-renderer' in enforce mode (expected to fail):"
 	@$(HELM) template demo charts/demo-app --kube-version 1.31.0 --post-renderer $(PREADMIT) \
 		--post-renderer-args render --post-renderer-args --mode=enforce --post-renderer-args --tty=never >/dev/null || true
+
+image: ## KRM function image, no container engine: bin/preadmit-fn-oci (OCI layout, every platform), bin/preadmit-fn.tar (docker load)
+	$(GO) run ./hack/fnimage -platform $(IMAGE_PLATFORMS) -tag $(IMAGE_TAG) -version $(VERSION) -revision "$(REVISION)" \
+		-layout $(BIN)/preadmit-fn-oci -tarball $(BIN)/preadmit-fn.tar
 
 clean:
 	rm -rf $(BIN)

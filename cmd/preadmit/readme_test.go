@@ -23,6 +23,7 @@ import (
 var readmeSkips = []struct{ match, why string }{
 	{"make demo", "TestMakeDemo runs it, redirected into a file"},
 	{"make test", "runs this test, among everything CI runs"},
+	{"make image", "TestImage (internal/fnimage) builds the image and runs the binary out of it"},
 	{"make tools", "needs the network (go install through the module proxy); the test takes the tools from HELM_BIN, HELM4_BIN, KUSTOMIZE_BIN, KPT_BIN, bin/ or PATH"},
 	{"make build && export PATH=$PWD/bin:", "the test's own setup: a preadmit built from this tree is first on PATH, and plugins/argocd after it"},
 }
