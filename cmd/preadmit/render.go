@@ -47,7 +47,7 @@ func (f *renderFlags) run(cmd *cobra.Command, stdin io.Reader, stdout, stderr io
 	ch := app.OpenChannels(stderr, app.TTYMode(f.tty))
 	defer ch.Close()
 	f.o.TTY = app.TTYMode(f.tty)
-	f.o.Version = version
+	f.o.Version = preadmitVersion()
 	f.o.BoundMemory = boundMemory
 	return app.Render(cmd.Context(), f.o, stdin, stdout, ch)
 }
