@@ -156,6 +156,9 @@ func TestRenderCLIErrors(t *testing.T) {
 			env: map[string]string{"PREADMIT_MODE": "block"}},
 		{name: "error-unknown-flag", args: []string{"render", "--frobnicate"}, input: "demo-app.yaml", code: 2},
 		{name: "error-disable-unknown", args: []string{"render", "--disable", "no-such-policy"}, input: "demo-app.yaml", code: 2},
+		{name: "error-enable-unknown", args: []string{"render", "--enable", "podsecurity-restricted,no-such-policy"}, input: "demo-app.yaml", code: 2},
+		{name: "error-enable-unknown-env", args: []string{"render"}, input: "demo-app.yaml", code: 2,
+			env: map[string]string{"PREADMIT_ENABLE": "no-such-policy"}},
 		{name: "error-report-format", args: []string{"render", "--report-file", "x", "--report-format", "xml"},
 			input: "demo-app.yaml", code: 2},
 		{name: "error-profile", args: []string{"render", "--profile", "strict"}, input: "demo-app.yaml", code: 2},
@@ -167,5 +170,6 @@ func TestPoliciesCLI(t *testing.T) {
 		{name: "policies", args: []string{"policies"}},
 		{name: "policies-user", args: []string{"policies", "--no-builtin", "-p", "testdata/policies"}},
 		{name: "policies-baseline", args: []string{"policies", "--profile", "baseline"}},
+		{name: "policies-enable-unknown", args: []string{"policies", "--enable", "no-such-policy"}, code: 2},
 	})
 }
