@@ -117,6 +117,9 @@ func TestRenderCLI(t *testing.T) {
 		{name: "root-is-render", args: nil, input: "demo-app.yaml"},
 		{name: "root-audit-env", args: nil, input: "demo-app.yaml",
 			env: map[string]string{"PREADMIT_MODE": "audit", "PREADMIT_QUIET": "true"}},
+		// More findings than a render prints: the first ten, then a count.
+		{name: "render-audit-many", args: []string{"render", "--mode", "audit"}, input: "many-findings.yaml", noGolden: true},
+		{name: "render-audit-many-report-file", args: []string{"render", "--mode", "audit", "--report-file", "/dev/null"}, input: "many-findings.yaml", noGolden: true},
 		{name: "render-diff", args: []string{"render", "--diff", "--mode", "audit"}, input: "demo-app.yaml"},
 		{name: "render-compliant-enforce", args: []string{"render", "--mode", "enforce"}, input: "compliant.yaml"},
 		{name: "render-compliant-quiet", args: []string{"render", "--mode", "enforce", "-q"}, input: "compliant.yaml"},
