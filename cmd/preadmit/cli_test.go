@@ -124,6 +124,8 @@ func TestRenderCLI(t *testing.T) {
 		{name: "render-compliant-enforce", args: []string{"render", "--mode", "enforce"}, input: "compliant.yaml"},
 		{name: "render-compliant-quiet", args: []string{"render", "--mode", "enforce", "-q"}, input: "compliant.yaml"},
 		{name: "render-list", args: []string{"render", "--mode", "audit"}, input: "list.yaml"},
+		// The fix names the Pod's own containers and their repositories.
+		{name: "render-pod-warn", args: []string{"render", "--mode", "warn"}, input: "pod-latest.yaml", noGolden: true},
 		{name: "render-passthrough", args: []string{"render", "--mode", "enforce"}, input: "passthrough.yaml"},
 		{name: "render-helm4-annotation", args: []string{"render", "--mode", "audit"}, input: "helm4.yaml"},
 		{name: "render-namespace", args: []string{"render", "--mode", "audit", "-n", "team-a", "--no-builtin",
