@@ -20,7 +20,7 @@ include hack/tools.mk
 all: build
 
 build: ## Build bin/preadmit
-	$(GO) build -o $(PREADMIT) ./cmd/preadmit
+	$(GO) build -buildvcs=auto -o $(PREADMIT) ./cmd/preadmit
 
 vet:
 	@test -z "$$(gofmt -l cmd internal transform policies postrender hack)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies postrender hack; exit 1; }

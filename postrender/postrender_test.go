@@ -94,3 +94,11 @@ func TestNewPolicyError(t *testing.T) {
 		t.Fatalf("want a policy error naming the policy, got %v", err)
 	}
 }
+
+// An opt-in policy that does not exist is an error, as in the CLI.
+func TestNewUnknownEnable(t *testing.T) {
+	_, err := postrender.New(postrender.Options{Enable: []string{"no-such-policy"}})
+	if err == nil || !strings.Contains(err.Error(), "--enable no-such-policy: no such policy") {
+		t.Fatalf("want a policy error naming the policy, got %v", err)
+	}
+}

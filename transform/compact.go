@@ -17,7 +17,7 @@ import (
 // search finds the documents that can be those (their kind is in their
 // text), and only they are parsed ahead. Anything out of the way falls back
 // to the whole-stream path, which reports it as always: such a document the
-// search missed (a kind spelled with escapes or an alias), or a parse error
+// search missed (a kind spelled with escapes or an alias), a parse error,
 // or an unusable PolicyException among those parsed ahead.
 
 // errFallback makes Render start again on the whole-stream path.
@@ -70,11 +70,13 @@ func (e *Engine) maybeStreamInput(raw []byte) bool {
 }
 
 // parseLate parses a document of a compact render in its batch. One the
-// byte search passed over must not be input to the render after all.
+// byte search passed over must not be input to the render after all. A
+// document that does not parse falls back too: the whole-stream path
+// reports it as always, its line counted in the whole stream.
 func (e *Engine) parseLate(d *stream.Document) error {
 	ahead := d.Parsed()
 	if err := d.Parse(e.opts.Limits); err != nil {
-		return err
+		return errFallback
 	}
 	if d.Node == nil || ahead {
 		return nil

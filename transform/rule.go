@@ -9,6 +9,7 @@ import (
 	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/remediation"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/variables"
 )
@@ -236,6 +237,11 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 	}
 	if r.typ == "Validation" {
 		res.Action = r.action
+		if res.Remediation != "" && (o.status == report.StatusFail || o.status == report.StatusWarn) {
+			// The policy's snippet is written for a Pod; a person reads
+			// it for this resource, its kind and its failing container.
+			res.Remediation = remediation.Fit(res.Remediation, u.node, u.ref.Kind, o.path)
+		}
 	}
 	res.Blocking = o.status == report.StatusError && r.failClosed
 	return res

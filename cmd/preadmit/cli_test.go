@@ -117,10 +117,15 @@ func TestRenderCLI(t *testing.T) {
 		{name: "root-is-render", args: nil, input: "demo-app.yaml"},
 		{name: "root-audit-env", args: nil, input: "demo-app.yaml",
 			env: map[string]string{"PREADMIT_MODE": "audit", "PREADMIT_QUIET": "true"}},
+		// More findings than a render prints: the first ten, then a count.
+		{name: "render-audit-many", args: []string{"render", "--mode", "audit"}, input: "many-findings.yaml", noGolden: true},
+		{name: "render-audit-many-report-file", args: []string{"render", "--mode", "audit", "--report-file", "/dev/null"}, input: "many-findings.yaml", noGolden: true},
 		{name: "render-diff", args: []string{"render", "--diff", "--mode", "audit"}, input: "demo-app.yaml"},
 		{name: "render-compliant-enforce", args: []string{"render", "--mode", "enforce"}, input: "compliant.yaml"},
 		{name: "render-compliant-quiet", args: []string{"render", "--mode", "enforce", "-q"}, input: "compliant.yaml"},
 		{name: "render-list", args: []string{"render", "--mode", "audit"}, input: "list.yaml"},
+		// The fix names the Pod's own containers and their repositories.
+		{name: "render-pod-warn", args: []string{"render", "--mode", "warn"}, input: "pod-latest.yaml", noGolden: true},
 		{name: "render-passthrough", args: []string{"render", "--mode", "enforce"}, input: "passthrough.yaml"},
 		{name: "render-helm4-annotation", args: []string{"render", "--mode", "audit"}, input: "helm4.yaml"},
 		{name: "render-namespace", args: []string{"render", "--mode", "audit", "-n", "team-a", "--no-builtin",
@@ -156,6 +161,9 @@ func TestRenderCLIErrors(t *testing.T) {
 			env: map[string]string{"PREADMIT_MODE": "block"}},
 		{name: "error-unknown-flag", args: []string{"render", "--frobnicate"}, input: "demo-app.yaml", code: 2},
 		{name: "error-disable-unknown", args: []string{"render", "--disable", "no-such-policy"}, input: "demo-app.yaml", code: 2},
+		{name: "error-enable-unknown", args: []string{"render", "--enable", "podsecurity-restricted,no-such-policy"}, input: "demo-app.yaml", code: 2},
+		{name: "error-enable-unknown-env", args: []string{"render"}, input: "demo-app.yaml", code: 2,
+			env: map[string]string{"PREADMIT_ENABLE": "no-such-policy"}},
 		{name: "error-report-format", args: []string{"render", "--report-file", "x", "--report-format", "xml"},
 			input: "demo-app.yaml", code: 2},
 		{name: "error-profile", args: []string{"render", "--profile", "strict"}, input: "demo-app.yaml", code: 2},
@@ -167,5 +175,6 @@ func TestPoliciesCLI(t *testing.T) {
 		{name: "policies", args: []string{"policies"}},
 		{name: "policies-user", args: []string{"policies", "--no-builtin", "-p", "testdata/policies"}},
 		{name: "policies-baseline", args: []string{"policies", "--profile", "baseline"}},
+		{name: "policies-enable-unknown", args: []string{"policies", "--enable", "no-such-policy"}, code: 2},
 	})
 }

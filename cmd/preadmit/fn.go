@@ -12,7 +12,7 @@ import (
 // newFn is "preadmit fn": the KRM function. Its settings come from the
 // ResourceList's functionConfig (docs/krm-function.md), not from flags.
 func newFn(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	cmd := command.Build(&app.Function{Stderr: stderr, Version: version}, command.StandaloneDisabled, true)
+	cmd := command.Build(&app.Function{Stderr: stderr, Version: preadmitVersion()}, command.StandaloneDisabled, true)
 	cmd.Use = "fn"
 	cmd.Short = "Run as a KRM function (kustomize, kpt): a ResourceList on stdin to stdout"
 	cmd.Long = `Run as a KRM function: read a config.kubernetes.io/v1 ResourceList on stdin, apply the

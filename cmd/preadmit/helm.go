@@ -43,7 +43,7 @@ func newHelmCommand(c helmrun.Command, stdout, stderr io.Writer) *cobra.Command 
 			}
 			ch := app.OpenChannels(stderr, app.TTYMode(f.tty))
 			defer ch.Close()
-			f.o.TTY, f.o.Version = app.TTYMode(f.tty), version
+			f.o.TTY, f.o.Version = app.TTYMode(f.tty), preadmitVersion()
 			o.Command, o.Release, o.Chart, o.Render = c, args[0], args[1], f.o
 			return helmrun.Run(cmd.Context(), o, nil, stdout, ch)
 		},

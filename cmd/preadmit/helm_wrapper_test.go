@@ -98,6 +98,8 @@ func TestHelmWrappers(t *testing.T) {
 		{name: "upgrade-dry-run-values-file", args: []string{"upgrade", "demo", chart, "-n", "shop", "--dry-run", "-f", "testdata/helm/compliant-values.yaml", "--set-string", "config.greeting=hi",
 			"--profile=none", "--disable=require-ro-rootfs", "--mode=enforce", "-q"},
 			stdout: []string{"image: \"nginx:1.27.3\"", "greeting: \"hi\"", "image: busybox:1.36.1"}},
+		{name: "enable-unknown", args: []string{"template", "demo", chart, "--enable", "no-such-policy"}, code: 2,
+			stderr: []string{"preadmit: policy error: policy no-such-policy: --enable no-such-policy: no such policy (see 'preadmit policies')"}},
 		{name: "usage-missing-chart", args: []string{"template", "demo"}, code: 2, stderr: []string{"accepts 2 arg(s)"}},
 		{name: "usage-diff", args: []string{"template", "demo", chart, "--diff"}, code: 2, stderr: []string{"--diff is not supported"}},
 		{name: "chart-not-found", args: []string{"template", "demo", "./no-such-chart"}, code: 2, stderr: []string{"chart ./no-such-chart"}},

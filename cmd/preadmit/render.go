@@ -29,7 +29,7 @@ func (f *renderFlags) register(cmd *cobra.Command) {
 	fs.StringVar((*string)(&f.o.Policies.Profile), "profile", "restricted", "built-in Pod Security Standards: restricted, baseline, none, podsecurity-baseline, podsecurity-restricted")
 	fs.StringVarP(&f.o.Mode, "mode", "m", "", "override every rule's failure action: audit, warn or enforce")
 	fs.StringVarP(&f.o.Namespace, "namespace", "n", "default", "namespace of resources that name none (as helm install -n)")
-	fs.BoolVarP(&f.o.Quiet, "quiet", "q", false, "no summary line on success")
+	fs.BoolVarP(&f.o.Quiet, "quiet", "q", false, "no audit lines and no summary line on success")
 	fs.BoolVar(&f.o.Diff, "diff", false, "print a unified diff of what the mutations change instead of manifests")
 	fs.StringVar(&f.o.ReportFile, "report-file", "", "also write the full report to this file (- for stderr)")
 	fs.StringVar(&f.o.ReportFormat, "report-format", "lines", "format of --report-file: lines, table, json, policyreport, sarif, junit")
@@ -47,7 +47,7 @@ func (f *renderFlags) run(cmd *cobra.Command, stdin io.Reader, stdout, stderr io
 	ch := app.OpenChannels(stderr, app.TTYMode(f.tty))
 	defer ch.Close()
 	f.o.TTY = app.TTYMode(f.tty)
-	f.o.Version = version
+	f.o.Version = preadmitVersion()
 	f.o.BoundMemory = boundMemory
 	return app.Render(cmd.Context(), f.o, stdin, stdout, ch)
 }

@@ -13,9 +13,6 @@ import (
 	"github.com/preadmit/preadmit/internal/app"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // run builds the command tree, runs it and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot(stdin, stdout, stderr)
@@ -46,7 +43,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Long: `preadmit applies the Kyverno ClusterPolicy and Policy files a cluster already runs to
 rendered manifests: mutate rules first, then validation. Use it as a Helm post-renderer,
 a KRM function or a CI filter. With no sub-command and manifests on stdin it renders.`,
-		Version:       version,
+		Version:       preadmitVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,

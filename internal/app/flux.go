@@ -45,7 +45,7 @@ func FluxPostRenderers(ctx context.Context, o FluxOptions, stdin io.Reader, stdo
 		return err
 	}
 	if v := res.Violations(); len(v) > 0 {
-		ch.Failure(findings(res.Results, true) + summaryLine(res) + "\n")
+		ch.Failure(FailureReport(res))
 		return &ExitErr{Code: ExitViolation, Reported: true,
 			Err: fmt.Errorf("%d violation(s) of policies in Enforce: no post-renderers written", len(v))}
 	}

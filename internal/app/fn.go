@@ -84,12 +84,16 @@ func (f *Function) Process(rl *framework.ResourceList) error {
 	}
 	rl.Results = append(rl.Results, krm.Results(res.Results, items.Resources)...)
 	if v := res.Violations(); len(v) > 0 {
-		_, _ = io.WriteString(f.Stderr, findings(res.Results, true)+summaryLine(res)+"\n")
+		_, _ = io.WriteString(f.Stderr, FailureReport(res))
 		return &ExitErr{Code: ExitViolation, Reported: true,
 			Err: fmt.Errorf("%d violation(s) of policies in Enforce", len(v))}
 	}
 	rl.Items = items.Resources
-	text := findings(res.Results, false)
+	more := "set reportFile in the functionConfig"
+	if cfg.ReportFile != "" {
+		more = "see " + cfg.ReportFile
+	}
+	text := findings(res.Results, false, cfg.Quiet, more)
 	if !cfg.Quiet || text != "" {
 		text += summaryLine(res) + "\n"
 	}

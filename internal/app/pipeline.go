@@ -77,10 +77,11 @@ func (p *Pipeline) Conclude(res *transform.Output, ch *Channels) error {
 	return nil
 }
 
-// Succeed writes what a person reads after a successful render: warnings,
-// rule errors and the summary line (unless quiet and there is nothing else).
+// Succeed writes what a person reads after a successful render: the first
+// Audit failures (unless quiet), warnings and rule errors, and the summary
+// line (unless quiet and there is nothing else).
 func (p *Pipeline) Succeed(res *transform.Output, ch *Channels) {
-	text := p.notes + findings(res.Results, false)
+	text := p.notes + findings(res.Results, false, p.opts.Quiet, moreHint(p.opts.ReportFile))
 	if !p.opts.Quiet || text != "" {
 		text += summaryLine(res) + "\n"
 	}
@@ -90,7 +91,7 @@ func (p *Pipeline) Succeed(res *transform.Output, ch *Channels) {
 // FailureReport is the text of a failed render: one line per violation
 // (with its fix), warnings and rule errors, then the summary line.
 func FailureReport(res *transform.Output) string {
-	return findings(res.Results, true) + summaryLine(res) + "\n"
+	return findings(res.Results, true, false, "") + summaryLine(res) + "\n"
 }
 
 // notApplied is the report's lines for the policies read but not applied.

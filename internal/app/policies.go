@@ -91,17 +91,25 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 		return nil, err
 	}
 	o.Profile = profile
-	if !o.NoBuiltin {
+	// known are the names --enable may give: the library's, whatever the
+	// profile and --no-builtin, and the user's.
+	known := map[string]bool{}
+	if !o.NoBuiltin || len(o.Enable) > 0 {
 		b, err := policy.LoadFS(policies.FS, ".", "embedded:policies")
 		if err != nil {
 			return nil, fmt.Errorf("built-in library: %w", err)
 		}
 		for _, p := range b.Policies {
-			if inProfile(p, o.Profile, o.Enable) {
-				set.Policies = append(set.Policies, p)
-			}
+			known[p.Name] = true
 		}
-		set.Others = append(set.Others, b.Others...)
+		if !o.NoBuiltin {
+			for _, p := range b.Policies {
+				if inProfile(p, o.Profile, o.Enable) {
+					set.Policies = append(set.Policies, p)
+				}
+			}
+			set.Others = append(set.Others, b.Others...)
+		}
 	}
 	var loadErr error
 	if len(o.Paths) > 0 || o.Inline != nil {
@@ -118,13 +126,20 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 		set.Policies = append(set.Policies, u.Policies...)
 		set.Others = append(set.Others, u.Others...)
 	}
-	known := map[string]bool{}
+	loaded := map[string]bool{}
 	for _, p := range set.Policies {
-		known[p.Name] = true
+		loaded[p.Name], known[p.Name] = true, true
+	}
+	// A name that names no policy is a typo, which would otherwise leave
+	// the policy off (--enable) or on (--disable) in silence.
+	for _, e := range o.Enable {
+		if !known[e] {
+			return nil, &policy.Error{Policy: e, Err: fmt.Errorf("--enable %s: no such policy (see 'preadmit policies')", e)}
+		}
 	}
 	loadErr = joinPolicyErrors(loadErr, sortOthers(set, o.Disable, known))
 	for _, d := range o.Disable {
-		if !known[d] {
+		if !loaded[d] {
 			return nil, &policy.Error{Policy: d, Err: fmt.Errorf("--disable %s: no such policy (see 'preadmit policies')", d)}
 		}
 	}

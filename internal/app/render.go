@@ -20,7 +20,7 @@ type RenderOptions struct {
 	Exceptions ExceptionOptions
 	Mode       string
 	Namespace  string
-	// Quiet silences the audit summary on success.
+	// Quiet silences the audit lines and the summary on success.
 	Quiet bool
 	// Diff prints a unified diff of the mutations instead of manifests.
 	Diff bool
@@ -123,11 +123,19 @@ func readStream(in io.Reader) ([]byte, error) {
 	return io.ReadAll(in)
 }
 
-// findings formats the lines a person must read: Enforce failures on
-// failure; warnings and errors otherwise. Audit failures are counted in the
-// summary only, as Kyverno's Audit leaves them to the report.
-func findings(results []report.Result, failed bool) string {
+// MaxFindings is how many findings a successful render prints on stderr;
+// the rest are counted in a last line that points to the report file.
+const MaxFindings = 10
+
+// findings formats the lines a person must read, in stream order: on
+// failure every Enforce violation, with warnings and rule errors; on
+// success Audit failures (unless quiet), warnings and rule errors, the
+// first MaxFindings of them, then one line saying how many more there are
+// and where (more). Audit lines are one line each; violations and
+// warnings carry their fix.
+func findings(results []report.Result, failed, quiet bool, more string) string {
 	var b strings.Builder
+	shown, hidden := 0, 0
 	for _, r := range results {
 		show := false
 		switch {
@@ -135,10 +143,17 @@ func findings(results []report.Result, failed bool) string {
 			show = failed
 		case r.Warning(), r.Status == report.StatusError:
 			show = true
+		case r.Status == report.StatusFail && r.Action == report.ActionAudit:
+			show = !failed && !quiet
 		}
 		if !show {
 			continue
 		}
+		if !failed && shown == MaxFindings {
+			hidden++
+			continue
+		}
+		shown++
 		b.WriteString(report.Line(r))
 		b.WriteByte('\n')
 		if r.Remediation != "" && (r.Violation() || r.Warning()) {
@@ -149,7 +164,19 @@ func findings(results []report.Result, failed bool) string {
 			}
 		}
 	}
+	if hidden > 0 {
+		fmt.Fprintf(&b, "and %d more — %s\n", hidden, more)
+	}
 	return b.String()
+}
+
+// moreHint says where the findings past MaxFindings are: the report file,
+// or the flag that writes one.
+func moreHint(reportFile string) string {
+	if reportFile != "" {
+		return "see " + reportFile
+	}
+	return "use --report-file FILE"
 }
 
 func summaryLine(res *transform.Output) string {

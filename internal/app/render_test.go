@@ -1,10 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -43,5 +46,71 @@ func TestBoundMemory(t *testing.T) {
 	BoundMemory(10 << 20)
 	if got := debug.SetMemoryLimit(-1); got != old {
 		t.Errorf("with GOMEMLIMIT set the limit changed to %d", got)
+	}
+}
+
+// deployments is a stream of n Deployments without the team label that
+// require-team-label asks for.
+func deployments(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-%d\n  labels:\n    app: web\n", i)
+	}
+	return b.String()
+}
+
+// TestRenderFindings checks what a successful render prints: the first
+// MaxFindings Audit failures (or warnings) one line each, in stream order,
+// then how many more there are and where; the same text on the terminal.
+func TestRenderFindings(t *testing.T) {
+	const policy = "../../cmd/preadmit/testdata/policies/require-team-label.yaml"
+	line := func(i int, prefix string) string {
+		return fmt.Sprintf("%sdoc %d Deployment default/web-%d: require-team-label/check-team: The label `team` is required.: expected \"?*\", got nothing (the field is missing) (metadata.labels.team)\n", prefix, i, i)
+	}
+	lines := func(n int, prefix string, fix bool) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString(line(i, prefix))
+			if fix {
+				b.WriteString("  fix: metadata:\n         labels:\n           team: payments\n")
+			}
+		}
+		return b.String()
+	}
+	summary := func(n int, action string) string {
+		return fmt.Sprintf("preadmit: %d resources, 0 mutated, 0 pass, %d fail (%s), 0 warn, 0 error, 0 skip\n", n, n, action)
+	}
+	reportFile := filepath.Join(t.TempDir(), "report.txt")
+	for _, tc := range []struct {
+		name string
+		docs int
+		o    RenderOptions
+		want string
+	}{
+		{"audit under the cap", 3, RenderOptions{Mode: "audit"}, lines(3, "audit: ", false) + summary(3, "audit")},
+		{"audit at the cap", 10, RenderOptions{Mode: "audit"}, lines(10, "audit: ", false) + summary(10, "audit")},
+		{"audit over the cap", 12, RenderOptions{Mode: "audit"},
+			lines(10, "audit: ", false) + "and 2 more — use --report-file FILE\n" + summary(12, "audit")},
+		{"audit with a report file", 12, RenderOptions{Mode: "audit", ReportFile: reportFile},
+			lines(10, "audit: ", false) + "and 2 more — see " + reportFile + "\n" + summary(12, "audit")},
+		{"audit quiet", 12, RenderOptions{Mode: "audit", Quiet: true}, ""},
+		{"warn over the cap", 11, RenderOptions{Mode: "warn", Quiet: true},
+			lines(10, "warning: ", true) + "and 1 more — use --report-file FILE\n" + summary(11, "warn")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.o.Policies = PolicyOptions{NoBuiltin: true, Paths: []string{policy}}
+			var stderr bytes.Buffer
+			tty := &nopCloser{}
+			ch := &Channels{Stderr: &stderr, TTY: tty}
+			if err := Render(context.Background(), tc.o, strings.NewReader(deployments(tc.docs)), io.Discard, ch); err != nil {
+				t.Fatal(err)
+			}
+			if stderr.String() != tc.want {
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), tc.want)
+			}
+			if tty.String() != tc.want {
+				t.Errorf("the terminal got:\n%s\nwant what stderr got", tty.String())
+			}
+		})
 	}
 }

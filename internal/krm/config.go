@@ -49,7 +49,7 @@ type Spec struct {
 	// (--report-file, --report-format); "-" is stderr.
 	ReportFile   string `json:"reportFile,omitempty"`
 	ReportFormat string `json:"reportFormat,omitempty"`
-	// Quiet silences the summary line on stderr (--quiet).
+	// Quiet silences the audit lines and the summary line on stderr (--quiet).
 	Quiet bool `json:"quiet,omitempty"`
 }
 

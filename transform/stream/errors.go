@@ -37,6 +37,14 @@ func (e *InputError) Error() string {
 
 func (e *InputError) Unwrap() error { return e.Err }
 
+// SyntaxError is a document that go-yaml cannot decode. In a document read
+// by Read, its "line N" is a line of the whole stream.
+type SyntaxError struct{ Err error }
+
+func (e *SyntaxError) Error() string { return "malformed YAML: " + e.Err.Error() }
+
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
 // WriteError is the writer failing while Write writes the stream (a closed
 // pipe), as opposed to a document that cannot be encoded, which Write
 // reports before writing anything.

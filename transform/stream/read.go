@@ -36,9 +36,35 @@ func Read(in []byte, limits Limits) ([]*Document, error) {
 	// Documents parse independently: on every CPU, the first error in
 	// stream order reported.
 	if err := Each(len(docs), 0, 32, func(i int) error { return docs[i].Parse(limits) }); err != nil {
-		return nil, err
+		return nil, inStream(err, docs)
 	}
 	return docs, nil
+}
+
+// inStream makes the line of a YAML syntax error a line of the whole
+// stream. go-yaml counts lines from the start of the text it decodes, the
+// document, and says which line in its message only; so the document is
+// decoded again behind Line-1 empty lines, which change nothing in YAML.
+// That is done once, for the error reported, not in every failing parse
+// (a stream of broken documents must not cost its length squared).
+func inStream(err error, docs []*Document) error {
+	var ie *InputError
+	var se *SyntaxError
+	if !errors.As(err, &ie) || !errors.As(err, &se) || ie.Index < 0 || ie.Index >= len(docs) {
+		return err
+	}
+	d := docs[ie.Index]
+	if d.Line <= 1 {
+		return err
+	}
+	padded := make([]byte, d.Line-1, d.Line-1+len(d.Raw))
+	for i := range padded {
+		padded[i] = '\n'
+	}
+	if _, perr := decodeOne(append(padded, d.Raw...)); errors.As(perr, &se) {
+		return d.errorf("%w", perr)
+	}
+	return err
 }
 
 // Split cuts a stream at its document separators without parsing. Joining the
@@ -133,7 +159,7 @@ func decodeOne(raw []byte) (yamlv3.Node, error) {
 	var n yamlv3.Node
 	if !markerLine(raw, docStart) && !markerLine(raw, docEnd) {
 		if err := yamlv3.Unmarshal(raw, &n); err != nil {
-			return n, fmt.Errorf("malformed YAML: %w", err)
+			return n, &SyntaxError{Err: err}
 		}
 		return n, nil
 	}
@@ -142,7 +168,7 @@ func decodeOne(raw []byte) (yamlv3.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return yamlv3.Node{}, nil
 		}
-		return n, fmt.Errorf("malformed YAML: %w", err)
+		return n, &SyntaxError{Err: err}
 	}
 	var extra yamlv3.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	yamlv3 "go.yaml.in/yaml/v3"
 )
 
 func TestRoundTripUnchanged(t *testing.T) {
@@ -209,6 +211,51 @@ func TestSecondDocumentInBody(t *testing.T) {
 			t.Errorf("%q: error %v, want %q", tc.in, err, tc.err)
 		case tc.err == "" && (len(docs) != 1 || docs[0].Empty()):
 			t.Errorf("%q: %d documents, want one with content", tc.in, len(docs))
+		}
+	}
+}
+
+// TestReadErrorStreamLines checks that a malformed document later in a
+// stream is named by its index, its template and the line of go-yaml's
+// error counted in the whole stream: the line go-yaml gives when it
+// decodes the whole stream as one, as kubectl and yq do.
+func TestReadErrorStreamLines(t *testing.T) {
+	head := "# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# Source: c/templates/b.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\n"
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"tab in a later document", head + "# Source: c/templates/c.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n\tname: c\n",
+			"input document 2 (c/templates/c.yaml, starting at line 13): malformed YAML: yaml: line 17: found character that cannot start any token"},
+		{"unclosed flow in a later document", head + "# Source: c/templates/c.yaml\napiVersion: v1\nkind: Pod\nmetadata: [unclosed\n",
+			"input document 2 (c/templates/c.yaml, starting at line 13): malformed YAML: yaml: line 15: did not find expected ',' or ']'"},
+		{"no source comment", head + "apiVersion: v1\nkind: Pod\nspec: x: y\n",
+			"input document 2 (starting at line 13): malformed YAML: yaml: line 15: mapping values are not allowed in this context"},
+		{"first document", "apiVersion: v1\nkind: Pod\nspec: x: y\n---\nkind: ConfigMap\n",
+			"input document 0 (starting at line 1): malformed YAML: yaml: line 3: mapping values are not allowed in this context"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Read([]byte(tc.in), DefaultLimits)
+			var se *SyntaxError
+			if !errors.As(err, &se) || err.Error() != tc.want {
+				t.Fatalf("error %v\nwant a *SyntaxError: %s", err, tc.want)
+			}
+			whole := wholeStreamError(t, tc.in)
+			if !strings.HasSuffix(err.Error(), whole) {
+				t.Errorf("error %q, go-yaml on the whole stream says %q", err, whole)
+			}
+		})
+	}
+}
+
+// wholeStreamError decodes a stream with one go-yaml Decoder and returns
+// its first error.
+func wholeStreamError(t *testing.T, in string) string {
+	t.Helper()
+	dec := yamlv3.NewDecoder(strings.NewReader(in))
+	for {
+		var n yamlv3.Node
+		if err := dec.Decode(&n); err != nil {
+			return err.Error()
 		}
 	}
 }

@@ -1,0 +1,187 @@
+package remediation
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/variables"
+	"github.com/preadmit/preadmit/transform/yamlnode"
+)
+
+// PinVersion stands for the tag a person must choose: preadmit cannot know
+// which version of an image a workload was tested with.
+const PinVersion = "<pin a version>"
+
+// containerLists are the pod spec fields that hold containers.
+var containerLists = []string{"containers", "initContainers", "ephemeralContainers"}
+
+// containerAt reads "containers[0]" (or initContainers, ephemeralContainers)
+// at the start of the rest of a field path.
+var containerAt = regexp.MustCompile(`^(containers|initContainers|ephemeralContainers)\[(\d+)\]`)
+
+// Fit returns snippet fitted to resource, a kind whose validation failed
+// at path (a dotted field path as in report.Result.Path). The snippet is
+// moved under the kind's pod template when the failure is in the template
+// (a Pod's snippet is already in place); its first container becomes the
+// failing one: its list, its name, and an image derived from the one it
+// runs. Anything else (another kind, a failure outside the template, a
+// snippet that is not a mapping) gives snippet back unchanged.
+func Fit(snippet string, resource *yaml.RNode, kind, path string) string {
+	podSpec, ok := variables.PodSpecPath(kind)
+	if !ok || resource == nil {
+		return snippet
+	}
+	template := podSpec[:len(podSpec)-1] // nil for a Pod
+	prefix := strings.Join(template, ".")
+	if prefix != "" {
+		if !strings.HasPrefix(path, prefix+".") {
+			return snippet // the resource's own metadata, say
+		}
+		prefix += "."
+	}
+	root, err := yaml.Parse(snippet)
+	if err != nil || root.YNode().Kind != yaml.MappingNode {
+		return snippet
+	}
+	if m := containerAt.FindStringSubmatch(strings.TrimPrefix(path, prefix+"spec.")); m != nil {
+		i, _ := strconv.Atoi(m[2])
+		list := lookup(resource.YNode(), append(podSpec, m[1])...)
+		var c *yaml.Node
+		if list != nil && list.Kind == yaml.SequenceNode && i < len(list.Content) {
+			c = yamlnode.Deref(list.Content[i])
+		}
+		fitContainer(root.YNode(), m[1], c)
+	}
+	out := root.YNode()
+	for i := len(template) - 1; i >= 0; i-- {
+		out = &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Value: template[i]}, out}}
+	}
+	s, err := yaml.NewRNode(out).String()
+	if err != nil {
+		return snippet
+	}
+	return s
+}
+
+// fitContainer makes the snippet's first container the failing one: in
+// list, named as c, with an image derived from c's.
+func fitContainer(pod *yaml.Node, list string, c *yaml.Node) {
+	spec := yamlnode.Field(pod, "spec")
+	if spec == nil || spec.Kind != yaml.MappingNode {
+		return
+	}
+	var key, seq *yaml.Node
+	for i := 0; i+1 < len(spec.Content); i += 2 {
+		for _, l := range containerLists {
+			if spec.Content[i].Value == l && spec.Content[i+1].Kind == yaml.SequenceNode && len(spec.Content[i+1].Content) > 0 {
+				key, seq = spec.Content[i], spec.Content[i+1]
+			}
+		}
+		if key != nil {
+			break
+		}
+	}
+	if key == nil {
+		return
+	}
+	key.Value = list
+	seq.Content = seq.Content[:1]
+	tmpl := seq.Content[0]
+	if c == nil || tmpl.Kind != yaml.MappingNode {
+		return
+	}
+	if name := yamlnode.Scalar(yamlnode.Field(c, "name")); name != "" {
+		if n := yamlnode.Field(tmpl, "name"); n != nil && n.Kind == yaml.ScalarNode {
+			n.Value = name
+		}
+	}
+	image := yamlnode.Scalar(yamlnode.Field(c, "image"))
+	n := yamlnode.Field(tmpl, "image")
+	if image == "" || n == nil || n.Kind != yaml.ScalarNode {
+		return
+	}
+	suggested, from, to := Image(n.Value, image)
+	if suggested == "" {
+		return
+	}
+	n.Value, n.Style = suggested, 0
+	if from != to {
+		// "# image: nginx@sha256:<digest>" names the snippet's repository.
+		replaceInComments(tmpl, from+"@", to+"@")
+	}
+}
+
+// Image suggests an image for a container that runs image, from the
+// snippet's example: image's repository, moved to the example's registry
+// when the example names one that image is not in (a policy that asks
+// for another registry); image's tag when it is pinned (not "latest"),
+// else its digest, else PinVersion. It also returns the example's
+// repository and the suggestion's, to rewrite comments with; "" when
+// either reference does not parse.
+func Image(example, image string) (suggested, exampleRepo, repo string) {
+	ex, err := variables.ParseImage(example)
+	if err != nil {
+		return "", "", ""
+	}
+	in, err := variables.ParseImage(image)
+	if err != nil {
+		return "", "", ""
+	}
+	exampleRepo = written(example, ex)
+	repo = written(image, in)
+	if exReg := registryOf(example, ex); exReg != "" && exReg != registryOf(image, in) {
+		repo = exReg + "/" + in.Path
+	}
+	switch {
+	case in.Digest != "":
+		return repo + "@" + in.Digest, exampleRepo, repo
+	case in.Tag != "latest" && hasTag(image):
+		return repo + ":" + in.Tag, exampleRepo, repo
+	}
+	return repo + ":" + PinVersion, exampleRepo, repo
+}
+
+// registryOf is the registry the reference names itself, or "" when
+// ParseImage supplied the default one.
+func registryOf(ref string, info variables.ImageInfo) string {
+	if info.Registry != "" && strings.HasPrefix(ref, info.Registry+"/") {
+		return info.Registry
+	}
+	return ""
+}
+
+// written is the repository as the reference spells it: no default
+// registry added.
+func written(ref string, info variables.ImageInfo) string {
+	if r := registryOf(ref, info); r != "" {
+		return r + "/" + info.Path
+	}
+	return info.Path
+}
+
+// hasTag reports whether the reference spells a tag (ParseImage supplies
+// "latest" when it does not).
+func hasTag(ref string) bool {
+	ref, _, _ = strings.Cut(ref, "@")
+	return strings.LastIndexByte(ref, ':') > strings.LastIndexByte(ref, '/')
+}
+
+func replaceInComments(n *yaml.Node, from, to string) {
+	n.HeadComment = strings.ReplaceAll(n.HeadComment, from, to)
+	n.LineComment = strings.ReplaceAll(n.LineComment, from, to)
+	n.FootComment = strings.ReplaceAll(n.FootComment, from, to)
+	for _, c := range n.Content {
+		replaceInComments(c, from, to)
+	}
+}
+
+func lookup(n *yaml.Node, path ...string) *yaml.Node {
+	for _, k := range path {
+		n = yamlnode.Field(n, k)
+	}
+	return n
+}
