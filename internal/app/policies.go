@@ -137,7 +137,7 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 			return nil, &policy.Error{Policy: e, Err: fmt.Errorf("--enable %s: no such policy (see 'preadmit policies')", e)}
 		}
 	}
-	loadErr = joinPolicyErrors(loadErr, sortOthers(set, o.Disable, known))
+	loadErr = joinPolicyErrors(loadErr, sortOthers(set, o.Disable, loaded))
 	for _, d := range o.Disable {
 		if !loaded[d] {
 			return nil, &policy.Error{Policy: d, Err: fmt.Errorf("--disable %s: no such policy (see 'preadmit policies')", d)}
@@ -187,9 +187,9 @@ func userPolicies(o PolicyOptions) (*policy.Set, error) {
 // set.Others: one with no render-time meaning goes to set.NotApplied, to be
 // named in the report; one that would decide on the render but cannot be
 // applied is a policy error, unless disabled by name. Nothing handed in as
-// a policy is ignored without a word. The names go into known, so that
+// a policy is ignored without a word. The names go into loaded, so that
 // --disable accepts them.
-func sortOthers(set *policy.Set, disable []string, known map[string]bool) error {
+func sortOthers(set *policy.Set, disable []string, loaded map[string]bool) error {
 	var errs policy.Errors
 	refused := map[string]bool{} // a binding is reported with its policy
 	others := set.Others[:0]
@@ -203,7 +203,7 @@ func sortOthers(set *policy.Set, disable []string, known map[string]bool) error 
 				errs = append(errs, &policy.Error{File: d.File, Policy: name,
 					Err: fmt.Errorf("%s cannot be applied: %s (--disable %s leaves it out knowingly)", kind, reason, name)})
 			}
-			known[name], refused[name] = true, true
+			loaded[name], refused[name] = true, true
 		default:
 			others = append(others, d)
 		}
