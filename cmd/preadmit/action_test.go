@@ -55,15 +55,7 @@ type ghActionStep struct {
 // upload) need GitHub and are checked for their inputs only.
 func TestAction(t *testing.T) {
 	act := readAction(t)
-	preadmitDir := filepath.Dir(preadmitBinary(t))
-	manifests, err := filepath.Abs("testdata/ci/manifests")
-	if err != nil {
-		t.Fatal(err)
-	}
-	policyDir, err := filepath.Abs("../../policies/best-practices/disallow-latest-tag")
-	if err != nil {
-		t.Fatal(err)
-	}
+	preadmitDir, manifests, policyDir := ciFixtures(t)
 	tests := []struct {
 		name string
 		with map[string]string
@@ -394,4 +386,19 @@ func copyFixtureTree(t *testing.T, src, dst string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// ciFixtures are what the CI entry points' tests share: the directory of
+// the preadmit binary under test, the sample manifests and a policy
+// directory with its kyverno-test.yaml, as absolute paths.
+func ciFixtures(t *testing.T) (preadmitDir, manifests, policyDir string) {
+	t.Helper()
+	abs := func(p string) string {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	return filepath.Dir(preadmitBinary(t)), abs("testdata/ci/manifests"), abs("../../policies/best-practices/disallow-latest-tag")
 }

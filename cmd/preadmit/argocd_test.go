@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -164,18 +163,7 @@ func (s cmpSidecar) run(t *testing.T, c cmpCommand, appPath string, env []string
 	cmd := exec.Command(c.Command[0], append(c.Command[1:], c.Args...)...)
 	cmd.Dir = filepath.Join(s.repo, appPath)
 	cmd.Env = append(append([]string{}, s.env...), nonEmpty(env)...)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := toolResult{stdout: stdout.String(), stderr: stderr.String()}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		res.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("%s: %v", strings.Join(cmd.Args, " "), err)
-	}
-	return res
+	return runExec(t, cmd)
 }
 
 // nonEmpty drops NAME= entries, as the CMP server's environ() does.

@@ -26,7 +26,9 @@ func TestFailClosed(t *testing.T) {
 // applied, named as not applied, or refused; none is skipped without a
 // word.
 func TestPolicyKindsNotIgnored(t *testing.T) {
-	r := func(args ...string) []string { return append([]string{"render", "--no-builtin", "--mode", "enforce"}, args...) }
+	r := func(args ...string) []string {
+		return append([]string{"render", "--no-builtin", "--mode", "enforce"}, args...)
+	}
 	runCases(t, []cmdTestCase{
 		{name: "kinds-validating-policy", args: r("-p", "testdata/kinds/cel"), input: "compliant.yaml", code: 2},
 		{name: "kinds-validating-policy-file", args: r("-p", "testdata/kinds/cel/validating-policy.yaml"), input: "compliant.yaml", code: 2},

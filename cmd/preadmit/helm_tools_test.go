@@ -89,6 +89,13 @@ func runTool(t *testing.T, env []string, bin string, args ...string) toolResult 
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
+	return runExec(t, cmd)
+}
+
+// runExec runs a prepared command and returns what it printed and its exit
+// code; a command that cannot start fails the test.
+func runExec(t *testing.T, cmd *exec.Cmd) toolResult {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -98,7 +105,7 @@ func runTool(t *testing.T, env []string, bin string, args ...string) toolResult 
 	case errors.As(err, &ee):
 		res.code = ee.ExitCode()
 	case err != nil:
-		t.Fatalf("%s %s: %v", bin, strings.Join(args, " "), err)
+		t.Fatalf("%s: %v", strings.Join(cmd.Args, " "), err)
 	}
 	return res
 }

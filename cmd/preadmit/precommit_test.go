@@ -38,15 +38,7 @@ type precommitHook struct {
 // the user's repository.
 func TestPrecommitHooks(t *testing.T) {
 	hooks := readHooks(t)
-	preadmitDir := filepath.Dir(preadmitBinary(t))
-	manifests, err := filepath.Abs("testdata/ci/manifests")
-	if err != nil {
-		t.Fatal(err)
-	}
-	policyDir, err := filepath.Abs("../../policies/best-practices/disallow-latest-tag")
-	if err != nil {
-		t.Fatal(err)
-	}
+	preadmitDir, manifests, policyDir := ciFixtures(t)
 	tests := []struct {
 		name, hook string
 		// args replaces the hook's own when not nil, as a user's

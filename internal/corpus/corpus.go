@@ -36,16 +36,24 @@ type Render struct {
 // is skipped, loudly; a corpus directory without renders fails.
 func Renders(tb testing.TB) []Render {
 	tb.Helper()
+	out := read(tb, "")
+	if len(out) == 0 {
+		tb.Fatalf("no *.yaml renders in %s", Dir())
+	}
+	return out
+}
+
+// read returns the renders of the corpus directory's subdirectory sub
+// ("" for the directory itself), skipping the test without a corpus.
+func read(tb testing.TB, sub string) []Render {
+	tb.Helper()
 	dir := Dir()
 	if dir == "" {
 		tb.Skip("no chart corpus: ../shared/corpus/charts is missing and PREADMIT_CORPUS is unset")
 	}
-	paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	paths, err := filepath.Glob(filepath.Join(dir, sub, "*.yaml"))
 	if err != nil {
 		tb.Fatal(err)
-	}
-	if len(paths) == 0 {
-		tb.Fatalf("no *.yaml renders in %s", dir)
 	}
 	var out []Render
 	for _, p := range paths {
@@ -65,29 +73,17 @@ func Renders(tb testing.TB) []Render {
 // without hooks/ is skipped, loudly.
 func Hooks(tb testing.TB) []HookRender {
 	tb.Helper()
-	dir := Dir()
-	if dir == "" {
-		tb.Skip("no chart corpus: ../shared/corpus/charts is missing and PREADMIT_CORPUS is unset")
+	hooks := read(tb, "hooks")
+	if len(hooks) == 0 {
+		tb.Skipf("no hooks/*.yaml renders in %s", Dir())
 	}
-	paths, err := filepath.Glob(filepath.Join(dir, "hooks", "*.yaml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if len(paths) == 0 {
-		tb.Skipf("no hooks/*.yaml renders in %s", dir)
-	}
-	var out []HookRender
-	for _, p := range paths {
-		hooks, err := os.ReadFile(p)
+	out := make([]HookRender, 0, len(hooks))
+	for _, h := range hooks {
+		full, err := os.ReadFile(filepath.Join(Dir(), h.Name+".yaml"))
 		if err != nil {
-			tb.Fatal(err)
+			tb.Fatalf("hooks/%s.yaml has no full render beside it: %v", h.Name, err)
 		}
-		full, err := os.ReadFile(filepath.Join(dir, filepath.Base(p)))
-		if err != nil {
-			tb.Fatalf("hooks/%s has no full render beside it: %v", filepath.Base(p), err)
-		}
-		name := filepath.Base(p)
-		out = append(out, HookRender{Render: Render{Name: name[:len(name)-len(".yaml")], Path: p, Data: hooks}, Full: full})
+		out = append(out, HookRender{Render: h, Full: full})
 	}
 	return out
 }
