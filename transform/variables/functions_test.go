@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Examples are from https://kyverno.io/docs/writing-policies/jmespath/
@@ -274,5 +276,40 @@ func TestUnknownFunction(t *testing.T) {
 				t.Errorf("error %q does not name the expression", err)
 			}
 		})
+	}
+}
+
+// TestFromResourceNilMaps: a resource's null annotations, labels,
+// matchLabels, nodeSelector, data and stringData read as empty maps, as
+// the Kyverno CLI normalises them; other nulls, and policy values read
+// with FromRNode, stay null.
+func TestFromResourceNilMaps(t *testing.T) {
+	src := "metadata:\n  annotations:\n  labels: ~\nspec:\n  selector:\n    matchLabels: null\n  template:\n    spec:\n      nodeSelector:\n      affinity:\n      containers:\n      - name: a\n        env:\ndata:\nstringData:\n"
+	n := yaml.MustParse(src)
+	got, err := FromResource(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := map[string]interface{}{}
+	want := map[string]interface{}{
+		"metadata": map[string]interface{}{"annotations": empty, "labels": empty},
+		"spec": map[string]interface{}{
+			"selector": map[string]interface{}{"matchLabels": empty},
+			"template": map[string]interface{}{"spec": map[string]interface{}{
+				"nodeSelector": empty, "affinity": nil,
+				"containers": []interface{}{map[string]interface{}{"name": "a", "env": nil}},
+			}},
+		},
+		"data": empty, "stringData": empty,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FromResource =\n%#v\nwant\n%#v", got, want)
+	}
+	plain, err := FromRNode(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := plain.(map[string]interface{})["metadata"].(map[string]interface{})["annotations"]; a != nil {
+		t.Errorf("FromRNode annotations = %#v, want nil", a)
 	}
 }
