@@ -81,7 +81,9 @@ var pssControls = []controlCase{
 			"metadata:\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/app: unconfined\n" + pod("", ""),
 			pod("securityContext:\n  appArmorProfile:\n    type: Unconfined", ""),
 		},
-		pass: []string{"metadata:\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/app: runtime/default\n" + pod("", ""), pod("", "")},
+		pass: []string{"metadata:\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/app: runtime/default\n" + pod("", ""), pod("", ""),
+			// annotations present but null, as Helm templates leave them.
+			"metadata:\n  annotations:\n" + pod("", "")},
 		diverges: map[string]string{
 			pod("securityContext:\n  appArmorProfile:\n    type: Unconfined", ""): "the Kyverno policy checks only the beta annotation, not securityContext.appArmorProfile (Kubernetes 1.30+)",
 		}},

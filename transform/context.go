@@ -41,7 +41,7 @@ func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
 		req[k] = v
 	}
 	if n&needObject != 0 {
-		obj, err := variables.FromRNode(u.node)
+		obj, err := variables.FromResource(u.node)
 		if err != nil {
 			return nil, fmt.Errorf("reading resource for variables: %w", err)
 		}

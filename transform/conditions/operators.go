@@ -93,8 +93,7 @@ func (o Operator) Apply(key, value interface{}) bool {
 		r, ok := equal(key, value)
 		return ok && r
 	case NotEquals:
-		r, ok := equal(key, value)
-		return ok && !r
+		return notEqual(key, value)
 	case In:
 		return legacyIn(key, value, false)
 	case NotIn:
@@ -198,6 +197,22 @@ func equal(key, value interface{}) (result, ok bool) {
 	return false, false
 }
 
+// notEqual is Kyverno's NotEquals, which is not the negation of Equals:
+// a key whose type Equals compares (bool, number, string, object, list)
+// is not equal to a value of a type it cannot compare with, so a string
+// key NotEquals a list value ("{{request.operation}}" NotEquals [DELETE])
+// is true. A null key is neither equal nor not equal.
+func notEqual(key, value interface{}) bool {
+	if r, ok := equal(key, value); ok {
+		return !r
+	}
+	switch key.(type) {
+	case bool, float64, string, map[string]interface{}, []interface{}:
+		return true
+	}
+	return false
+}
+
 func compare(o Operator, c int) bool {
 	switch o {
 	case GreaterThan, DurationGreaterThan:
@@ -296,83 +311,14 @@ func durationOp(o Operator, key, value interface{}) bool {
 	return compare(o, cmpFloat(float64(kd), float64(vd)))
 }
 
-// keyStrings turns a key into the strings the set operators compare:
-// a string or number is one element, a list is its elements printed.
-func keyStrings(key interface{}) ([]string, bool) {
-	switch k := key.(type) {
-	case string:
-		return []string{k}, true
-	case float64:
-		return []string{fmt.Sprint(k)}, true
-	case []interface{}:
-		out := make([]string, len(k))
-		for i, v := range k {
-			out[i] = fmt.Sprint(v)
-		}
-		return out, true
+// keyStrings turns a list key into the strings the deprecated In and
+// NotIn compare.
+func keyStrings(k []interface{}) []string {
+	out := make([]string, len(k))
+	for i, v := range k {
+		out[i] = fmt.Sprint(v)
 	}
-	return nil, false
-}
-
-// valueStrings turns a value into a list of strings: a list's elements
-// printed, a JSON array of strings decoded, any other string as itself.
-func valueStrings(value interface{}) ([]string, bool) {
-	switch v := value.(type) {
-	case []interface{}:
-		out := make([]string, len(v))
-		for i, e := range v {
-			if s, ok := e.(string); ok {
-				out[i] = s
-				continue
-			}
-			out[i] = fmt.Sprint(e)
-		}
-		return out, true
-	case string:
-		var arr []string
-		if strings.HasPrefix(strings.TrimSpace(v), "[") && json.Unmarshal([]byte(v), &arr) == nil {
-			return arr, true
-		}
-		return []string{v}, true
-	}
-	return nil, false
-}
-
-func matchEither(a, b string) bool {
-	return variables.WildcardMatch(a, b) || variables.WildcardMatch(b, a)
-}
-
-// setOp is AnyIn, AllIn, AnyNotIn and AllNotIn: each key is "in" the
-// value when it matches an element, with wildcards on either side.
-func setOp(o Operator, key, value interface{}) bool {
-	keys, ok := keyStrings(key)
-	if !ok {
-		return false
-	}
-	values, ok := valueStrings(value)
-	if !ok {
-		return false
-	}
-	in := 0
-	for _, k := range keys {
-		for _, v := range values {
-			if matchEither(k, v) {
-				in++
-				break
-			}
-		}
-	}
-	switch o {
-	case AnyIn:
-		return in > 0
-	case AllIn:
-		return in == len(keys)
-	case AnyNotIn:
-		return in < len(keys)
-	case AllNotIn:
-		return in == 0
-	}
-	return false
+	return out
 }
 
 // legacyIn is the deprecated In and NotIn. A single key matches a list
@@ -410,7 +356,7 @@ func legacyIn(key, value interface{}, not bool) bool {
 		}
 		return found != not
 	case []interface{}:
-		keys, _ := keyStrings(k)
+		keys := keyStrings(k)
 		var values []string
 		switch v := value.(type) {
 		case []interface{}:

@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -90,24 +91,37 @@ func compileFilter(f *Filter) (*filter, error) {
 	return out, nil
 }
 
-// parseKind reads Kyverno's kind forms: "Kind", "version/Kind",
-// "group/version/Kind", each optionally followed by "/subresource".
+// parseKind reads a kind selector as Kyverno's ParseKindSelector
+// (pkg/utils/kube/kind.go) does: the last part may carry a subresource
+// after a dot ("Pod.status"); "Kind", "version/Kind", "*/Kind",
+// "Kind/subresource", "*/subresource", "*/*", "version/Kind/subresource",
+// "group/version/Kind" and "group/version/Kind/subresource". Only a part
+// that looks like a version (v1, v2beta1, *) is read as one: "apps/Deployment"
+// is the subresource Deployment of the kind apps, which matches nothing, as
+// in Kyverno.
 func parseKind(s string) (kindSelector, error) {
 	if s == "" {
 		return kindSelector{}, fmt.Errorf("empty kind")
 	}
 	parts := strings.Split(s, "/")
+	last := parts[len(parts)-1]
+	parts = append(parts[:len(parts)-1], strings.Split(last, ".")...)
 	switch len(parts) {
 	case 1:
 		return kindSelector{group: "*", version: "*", kind: parts[0]}, nil
 	case 2:
-		if isKindName(parts[0]) {
-			return kindSelector{group: "*", version: "*", kind: parts[0], subresource: parts[1]}, nil
+		switch {
+		case parts[0] == "*" && parts[1] == "*":
+			return kindSelector{group: "*", version: "*", kind: "*", subresource: "*"}, nil
+		case parts[0] == "*" && strings.ToLower(parts[1]) == parts[1]:
+			return kindSelector{group: "*", version: "*", kind: "*", subresource: parts[1]}, nil
+		case isVersion(parts[0]):
+			return kindSelector{group: "*", version: parts[0], kind: parts[1]}, nil
 		}
-		return kindSelector{group: "", version: parts[0], kind: parts[1]}, nil
+		return kindSelector{group: "*", version: "*", kind: parts[0], subresource: parts[1]}, nil
 	case 3:
-		if isKindName(parts[1]) {
-			return kindSelector{group: "", version: parts[0], kind: parts[1], subresource: parts[2]}, nil
+		if isVersion(parts[0]) {
+			return kindSelector{group: "*", version: parts[0], kind: parts[1], subresource: parts[2]}, nil
 		}
 		return kindSelector{group: parts[0], version: parts[1], kind: parts[2]}, nil
 	case 4:
@@ -116,7 +130,52 @@ func parseKind(s string) (kindSelector, error) {
 	return kindSelector{}, fmt.Errorf("kind %q: expected Kind, version/Kind or group/version/Kind", s)
 }
 
-// isKindName tells a Kind ("Deployment", "*") from a version ("v1").
-func isKindName(s string) bool {
-	return s == "*" || (s != "" && s[0] >= 'A' && s[0] <= 'Z')
+// versionPattern is Kyverno's test for the version part of a kind
+// selector.
+var versionPattern = regexp.MustCompile(`^(v\d((alpha|beta)\d)?|\*)$`)
+
+func isVersion(s string) bool { return versionPattern.MatchString(s) }
+
+// ContainsKind is Kyverno's kubeutils.ContainsKind, which autogen uses:
+// whether a kind list names kind, in any of its forms ("Pod", "v1/Pod",
+// "*/Pod", "Pod/status"), the group and version ignored.
+func ContainsKind(list []string, kind string) bool {
+	for _, s := range list {
+		if kindOfSelector(s) == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// kindOfSelector is the kind part of a selector as Kyverno's
+// GetKindFromGVK and SplitSubresource read it.
+func kindOfSelector(s string) string {
+	parts := strings.Split(s, "/")
+	var k string
+	switch len(parts) {
+	case 1:
+		k = strings.Replace(s, ".", "/", 1)
+	case 2:
+		switch {
+		case parts[0] == "*" && parts[1] == "*":
+			k = s
+		case isVersion(parts[0]):
+			k = strings.Replace(parts[1], ".", "/", 1)
+		default:
+			k = s
+		}
+	case 3:
+		if isVersion(parts[0]) {
+			k = parts[1] + "/" + parts[2]
+		} else {
+			k = strings.Replace(parts[2], ".", "/", 1)
+		}
+	case 4:
+		k = parts[2] + "/" + parts[3]
+	}
+	if kind, _, ok := strings.Cut(k, "/"); ok && strings.Count(k, "/") == 1 {
+		return kind
+	}
+	return k
 }

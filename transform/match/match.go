@@ -116,19 +116,13 @@ func (f *filter) matches(r *Resource) bool {
 
 func (f *filter) kindMatches(group, version, kind string) bool {
 	for _, k := range f.kinds {
-		if k.subresource != "" {
-			continue // subresources are never rendered
+		// A rendered resource is never a subresource: a selector matches it
+		// only when its subresource part matches "" (none, or "*"), as
+		// Kyverno's CheckKind compares it with the request's.
+		if wildcard.Match(k.group, group) && wildcard.Match(k.version, version) &&
+			wildcard.Match(k.kind, kind) && wildcard.Match(k.subresource, "") {
+			return true
 		}
-		if k.kind != "*" && !wildcard.Match(k.kind, kind) {
-			continue
-		}
-		if k.group != "*" && !wildcard.Match(k.group, group) {
-			continue
-		}
-		if k.version != "*" && !wildcard.Match(k.version, version) {
-			continue
-		}
-		return true
 	}
 	return false
 }

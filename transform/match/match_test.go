@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strings"
 	"testing"
 
 	sigsyaml "sigs.k8s.io/yaml"
@@ -98,4 +99,106 @@ func compile(t *testing.T, spec string) *Matcher {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestKindSelectors holds each kind form of Kyverno's ParseKindSelector
+// and CheckKind (pkg/utils/kube/kind.go, pkg/utils/match/kind.go) against
+// resources by apiVersion.
+func TestKindSelectors(t *testing.T) {
+	res := func(apiVersion, kind string) Resource {
+		group, version, ok := strings.Cut(apiVersion, "/")
+		if !ok {
+			group, version = "", apiVersion
+		}
+		return Resource{APIVersion: apiVersion, Group: group, Version: version, Kind: kind, Name: "x"}
+	}
+	deploy := res("apps/v1", "Deployment")
+	extDeploy := res("extensions/v1beta1", "Deployment")
+	pod := res("v1", "Pod")
+	ing := res("networking.k8s.io/v1", "Ingress")
+	ingBeta := res("networking.k8s.io/v1beta1", "Ingress")
+	cron := res("batch/v1beta1", "CronJob")
+	for _, tc := range []struct {
+		kind  string
+		match []Resource
+		miss  []Resource
+	}{
+		{"Deployment", []Resource{deploy, extDeploy}, []Resource{pod}},
+		{"apps/v1/Deployment", []Resource{deploy}, []Resource{extDeploy, pod}},
+		{"apps/*/Deployment", []Resource{deploy}, []Resource{extDeploy}},
+		// "*" reads as a version first: version */kind */subresource
+		// Deployment, which no rendered resource is.
+		{"*/*/Deployment", nil, []Resource{deploy, extDeploy}},
+		{"*/Pod", []Resource{pod}, []Resource{deploy}},
+		{"*/Deployment", []Resource{deploy, extDeploy}, nil},
+		{"v1/Pod", []Resource{pod}, []Resource{deploy}},
+		// version/Kind leaves the group open: apps/v1 is version v1.
+		{"v1/Deployment", []Resource{deploy}, []Resource{extDeploy}},
+		{"v1beta1/CronJob", []Resource{cron}, nil},
+		{"networking.k8s.io/v1/Ingress", []Resource{ing}, []Resource{ingBeta, pod}},
+		{"networking.k8s.io/*/Ingress", []Resource{ing, ingBeta}, nil},
+		{"networking.k8s.io/v1beta1/Ingress", []Resource{ingBeta}, []Resource{ing}},
+		{"*.k8s.io/v1/*", []Resource{ing}, []Resource{deploy, pod}},
+		{"apps/v1/*", []Resource{deploy}, []Resource{pod}},
+		// a group without a version is kind/subresource: nothing.
+		{"apps/Deployment", nil, []Resource{deploy}},
+		// subresources are never rendered, unless the subresource is "*".
+		{"Pod/exec", nil, []Resource{pod}},
+		{"Pod.status", nil, []Resource{pod}},
+		{"v1/Pod/status", nil, []Resource{pod}},
+		{"*/scale", nil, []Resource{deploy}},
+		{"apps/v1/Deployment/scale", nil, []Resource{deploy}},
+		{"Pod/*", []Resource{pod}, []Resource{deploy}},
+		{"*/*", []Resource{pod, deploy, ing}, nil},
+		// Kyverno's version test is v<digit>[alpha|beta<digit>]: v10 is a kind.
+		{"v10/Pod", nil, []Resource{pod}},
+		// kinds are case-sensitive.
+		{"pod", nil, []Resource{pod}},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			for _, block := range []string{"match", "exclude"} {
+				m := compile(t, `{any: [{resources: {kinds: ["`+tc.kind+`"]}}]}`)
+				check := m.Matches
+				if block == "exclude" {
+					check = m.Excludes
+				}
+				for _, r := range tc.match {
+					if !check(&r) || !m.MatchesKind(r.Group, r.Version, r.Kind) {
+						t.Errorf("%s: does not select %s %s", block, r.APIVersion, r.Kind)
+					}
+				}
+				for _, r := range tc.miss {
+					if check(&r) {
+						t.Errorf("%s: selects %s %s", block, r.APIVersion, r.Kind)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestContainsKind is Kyverno's kubeutils.ContainsKind, which decides
+// autogen: any form naming the kind counts.
+func TestContainsKind(t *testing.T) {
+	for _, tc := range []struct {
+		list []string
+		want bool
+	}{
+		{[]string{"Pod"}, true},
+		{[]string{"v1/Pod"}, true},
+		{[]string{"*/Pod"}, true},
+		{[]string{"Pod/status"}, true},
+		{[]string{"Pod.status"}, true},
+		{[]string{"v1/Pod/status"}, true},
+		{[]string{"core/v1/Pod"}, true},
+		{[]string{"Deployment", "apps/v1/Pod/exec"}, true},
+		{[]string{"Deployment"}, false},
+		{[]string{"Pods"}, false},
+		{[]string{"*/*"}, false},
+		{nil, false},
+	} {
+		if got := ContainsKind(tc.list, "Pod"); got != tc.want {
+			t.Errorf("ContainsKind(%q, Pod) = %v, want %v", tc.list, got, tc.want)
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/match"
 )
 
 // Autogen follows Kyverno's pkg/autogen: a policy whose rules match Pods gets,
@@ -80,7 +82,7 @@ func autogenControllers(p *Policy) ([]string, bool) {
 		for _, spec := range []*specView{view(&r.Match), view(&r.Exclude)} {
 			for _, rd := range spec.descriptions {
 				if rd.Name != "" || len(rd.Names) > 0 || rd.Selector != nil || rd.Annotations != nil ||
-					(len(rd.Kinds) > 1 && slices.Contains(rd.Kinds, "Pod")) {
+					(len(rd.Kinds) > 1 && match.ContainsKind(rd.Kinds, "Pod")) {
 					return nil, false
 				}
 				for _, k := range rd.Kinds {
@@ -111,11 +113,11 @@ func autogenControllers(p *Policy) ([]string, bool) {
 // matchesPodOnly is Kyverno's test for a rule to generate from: its match
 // names Pod, and its exclude names no kinds or Pod too.
 func matchesPodOnly(r *Rule) bool {
-	if !slices.Contains(r.Match.Kinds(), "Pod") {
+	if !match.ContainsKind(r.Match.Kinds(), "Pod") {
 		return false
 	}
 	ex := r.Exclude.Kinds()
-	return len(ex) == 0 || slices.Contains(ex, "Pod")
+	return len(ex) == 0 || match.ContainsKind(ex, "Pod")
 }
 
 func ruleName(prefix, name string) string {

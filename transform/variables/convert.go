@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // FromRNode converts a YAML tree to the JSON-like value JMESPath works on:
@@ -19,12 +21,22 @@ func FromRNode(n *yaml.RNode) (interface{}, error) {
 	if n == nil || n.YNode() == nil {
 		return nil, nil
 	}
-	return fromNode(n.YNode(), 0)
+	return fromNode(n.YNode(), 0, false)
+}
+
+// FromResource is FromRNode for a resource: a null "annotations",
+// "labels", "matchLabels", "nodeSelector", "data" or "stringData" becomes
+// an empty map, as the Kyverno CLI reads it (yamlnode.IsNilMap).
+func FromResource(n *yaml.RNode) (interface{}, error) {
+	if n == nil || n.YNode() == nil {
+		return nil, nil
+	}
+	return fromNode(n.YNode(), 0, true)
 }
 
 const maxDepth = 10000
 
-func fromNode(n *yaml.Node, depth int) (interface{}, error) {
+func fromNode(n *yaml.Node, depth int, resource bool) (interface{}, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("YAML nested deeper than %d levels", maxDepth)
 	}
@@ -33,12 +45,12 @@ func fromNode(n *yaml.Node, depth int) (interface{}, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return fromNode(n.Content[0], depth+1)
+		return fromNode(n.Content[0], depth+1, resource)
 	case yaml.AliasNode:
 		if n.Alias == nil {
 			return nil, nil
 		}
-		return fromNode(n.Alias, depth+1)
+		return fromNode(n.Alias, depth+1, resource)
 	case yaml.MappingNode:
 		m := make(map[string]interface{}, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -46,7 +58,11 @@ func fromNode(n *yaml.Node, depth int) (interface{}, error) {
 			if k.Kind == yaml.AliasNode && k.Alias != nil {
 				k = k.Alias
 			}
-			v, err := fromNode(n.Content[i+1], depth+1)
+			if resource && yamlnode.IsNilMap(k.Value, yamlnode.Deref(n.Content[i+1])) {
+				m[k.Value] = map[string]interface{}{}
+				continue
+			}
+			v, err := fromNode(n.Content[i+1], depth+1, resource)
 			if err != nil {
 				return nil, err
 			}
@@ -56,7 +72,7 @@ func fromNode(n *yaml.Node, depth int) (interface{}, error) {
 	case yaml.SequenceNode:
 		a := make([]interface{}, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := fromNode(c, depth+1)
+			v, err := fromNode(c, depth+1, resource)
 			if err != nil {
 				return nil, err
 			}

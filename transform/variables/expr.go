@@ -2,6 +2,7 @@ package variables
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/jmespath-community/go-jmespath/pkg/interpreter"
 	"github.com/jmespath-community/go-jmespath/pkg/parsing"
@@ -39,12 +40,51 @@ func ParseExpr(text string) (*Expr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid JMESPath query %s: %w", text, err)
 	}
+	if err := checkFunctions(ast); err != nil {
+		return nil, fmt.Errorf("invalid JMESPath query %s: %w", text, err)
+	}
 	e := &Expr{text: text, ast: ast}
 	if c, ok := chainOf(ast); ok && len(c) > 0 {
 		e.chain = c
 	}
 	e.plan = planStrict(&e.ast, 0)
 	return e, nil
+}
+
+// UnknownFunctionError is an expression calling a function that neither
+// JMESPath nor Kyverno defines. Kyverno fails such a rule on every resource
+// it evaluates; preadmit refuses the policy when it loads.
+type UnknownFunctionError struct {
+	Name string
+}
+
+func (e *UnknownFunctionError) Error() string {
+	return "unknown function: " + e.Name + "()"
+}
+
+// knownFunctions is the set of function names the function table defines.
+var knownFunctions = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{}
+	for _, f := range functionTable(&env{}) {
+		names[f.Name] = true
+	}
+	return names
+})
+
+// checkFunctions reports the first call in the tree to a function the
+// table does not define.
+func checkFunctions(node parsing.ASTNode) error {
+	if node.NodeType == parsing.ASTFunctionExpression {
+		if name, _ := node.Value.(string); !knownFunctions()[name] {
+			return &UnknownFunctionError{Name: name}
+		}
+	}
+	for _, c := range node.Children {
+		if err := checkFunctions(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // String returns the expression text.

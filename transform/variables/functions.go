@@ -103,6 +103,10 @@ func functionTable(e *env) []functions.FunctionEntry {
 		functions.FunctionEntry{Name: "time_after", Arguments: args(tString, tString), Handler: jpTimeAfter},
 		functions.FunctionEntry{Name: "time_between", Arguments: args(tString, tString, tString), Handler: jpTimeBetween},
 		functions.FunctionEntry{Name: "time_truncate", Arguments: args(tString, tString), Handler: jpTimeTruncate},
+		functions.FunctionEntry{Name: "is_external_url", Arguments: args(tString), Handler: jpIsExternalURL},
+		functions.FunctionEntry{Name: "sha256", Arguments: args(tString), Handler: jpSha256},
+		functions.FunctionEntry{Name: "sha1", Arguments: args(tString), Handler: jpSha1},
+		functions.FunctionEntry{Name: "md5", Arguments: args(tString), Handler: jpMd5},
 	)
 }
 

@@ -2,10 +2,13 @@ package variables
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Examples are from https://kyverno.io/docs/writing-policies/jmespath/
@@ -133,6 +136,13 @@ func TestFunctions(t *testing.T) {
 		{expr: "image_normalize('ghcr.io/kyverno/kyverno:v1.12')", want: "ghcr.io/kyverno/kyverno:v1.12"},
 		{expr: "image_normalize('++')", wantErr: "bad image"},
 		{expr: "x509_decode('nope')", wantErr: "invalid certificate"},
+		{expr: "sha256('hello')", want: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"},
+		{expr: "sha1('hello')", want: "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"},
+		{expr: "md5('hello')", want: "5d41402abc4b2a76b9719d911017c592"},
+		{expr: "is_external_url('https://8.8.8.8/x')", want: true},
+		{expr: "is_external_url('http://10.0.0.1:8080/')", want: false},
+		{expr: "is_external_url('http://127.0.0.1')", want: false},
+		{expr: "is_external_url('https://example.com')", wantErr: "does not resolve names"},
 		// Built-ins keep working next to the custom functions.
 		{expr: "length(list)", want: 2.0},
 		{expr: "join(',', list)", want: "a,b"},
@@ -231,5 +241,75 @@ func TestWildcardMatch(t *testing.T) {
 		if got := WildcardMatch(tt.p, tt.s); got != tt.want {
 			t.Errorf("WildcardMatch(%q, %q) = %v", tt.p, tt.s, got)
 		}
+	}
+}
+
+// TestUnknownFunction: a call to a function neither JMESPath nor Kyverno
+// defines fails when the expression is parsed, wherever in it the call is.
+func TestUnknownFunction(t *testing.T) {
+	tests := []struct {
+		expr string
+		want string // the unknown name; empty when the expression parses
+	}{
+		{expr: "no_such_fn(name)", want: "no_such_fn"},
+		{expr: "spec.containers[?starts_with(image, 'x') && bogus(name)].name", want: "bogus"},
+		{expr: "length(to_upper(toUpper(name)))", want: "toUpper"},
+		{expr: "sort_by(items, &to_lower(nope(name)))", want: "nope"},
+		{expr: "length(to_upper(name))"},
+		{expr: "sha256(name)"},
+		{expr: "is_external_url(url)"},
+		{expr: "no_such_fn"}, // a field, not a call
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			_, err := ParseExpr(tt.expr)
+			var unknown *UnknownFunctionError
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("ParseExpr: %v", err)
+			case tt.want == "":
+			case !errors.As(err, &unknown):
+				t.Fatalf("error = %v, want an UnknownFunctionError", err)
+			case unknown.Name != tt.want:
+				t.Errorf("unknown function %q, want %q", unknown.Name, tt.want)
+			case !strings.Contains(err.Error(), tt.expr):
+				t.Errorf("error %q does not name the expression", err)
+			}
+		})
+	}
+}
+
+// TestFromResourceNilMaps: a resource's null annotations, labels,
+// matchLabels, nodeSelector, data and stringData read as empty maps, as
+// the Kyverno CLI normalises them; other nulls, and policy values read
+// with FromRNode, stay null.
+func TestFromResourceNilMaps(t *testing.T) {
+	src := "metadata:\n  annotations:\n  labels: ~\nspec:\n  selector:\n    matchLabels: null\n  template:\n    spec:\n      nodeSelector:\n      affinity:\n      containers:\n      - name: a\n        env:\ndata:\nstringData:\n"
+	n := yaml.MustParse(src)
+	got, err := FromResource(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := map[string]interface{}{}
+	want := map[string]interface{}{
+		"metadata": map[string]interface{}{"annotations": empty, "labels": empty},
+		"spec": map[string]interface{}{
+			"selector": map[string]interface{}{"matchLabels": empty},
+			"template": map[string]interface{}{"spec": map[string]interface{}{
+				"nodeSelector": empty, "affinity": nil,
+				"containers": []interface{}{map[string]interface{}{"name": "a", "env": nil}},
+			}},
+		},
+		"data": empty, "stringData": empty,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FromResource =\n%#v\nwant\n%#v", got, want)
+	}
+	plain, err := FromRNode(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := plain.(map[string]interface{})["metadata"].(map[string]interface{})["annotations"]; a != nil {
+		t.Errorf("FromRNode annotations = %#v, want nil", a)
 	}
 }

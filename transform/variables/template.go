@@ -460,7 +460,7 @@ func (t *Template) Value(ctx *Context) (interface{}, error) {
 		return nil, nil
 	}
 	if len(t.sites) == 0 {
-		return fromNode(t.root, 0)
+		return fromNode(t.root, 0, false)
 	}
 	n, err := t.Substitute(ctx)
 	if err != nil {

@@ -38,3 +38,20 @@ func Scalar(n *yaml.Node) string {
 	}
 	return n.Value
 }
+
+// nilMapFields are the fields the Kyverno CLI reads as an empty map when a
+// resource gives them no value ("annotations:" with nothing after it, as
+// Helm templates often leave), wherever they sit in the resource: its
+// normalizeNilMaps (cmd/cli/kubectl-kyverno/resource/resource.go). The API
+// server drops such a null map, so a cluster sees no field, which anchors
+// and patterns treat alike.
+var nilMapFields = map[string]bool{
+	"annotations": true, "labels": true, "matchLabels": true, "nodeSelector": true,
+	"data": true, "stringData": true,
+}
+
+// IsNilMap reports whether value v of field key in a resource is a null
+// that Kyverno reads as an empty map.
+func IsNilMap(key string, v *yaml.Node) bool {
+	return nilMapFields[key] && v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == yaml.NodeTagNull
+}

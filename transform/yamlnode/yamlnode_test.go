@@ -31,3 +31,29 @@ func TestLookups(t *testing.T) {
 		t.Error("nil nodes")
 	}
 }
+
+// TestIsNilMap: the Kyverno CLI's map fields, when null, and nothing else.
+func TestIsNilMap(t *testing.T) {
+	null := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: ""}
+	for _, tc := range []struct {
+		key  string
+		v    *yaml.Node
+		want bool
+	}{
+		{"annotations", null, true},
+		{"labels", null, true},
+		{"matchLabels", null, true},
+		{"nodeSelector", null, true},
+		{"data", null, true},
+		{"stringData", null, true},
+		{"securityContext", null, false},
+		{"Annotations", null, false},
+		{"annotations", nil, false},
+		{"annotations", &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}, false},
+		{"annotations", &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: "null"}, false},
+	} {
+		if got := IsNilMap(tc.key, tc.v); got != tc.want {
+			t.Errorf("IsNilMap(%q, %v) = %v, want %v", tc.key, tc.v, got, tc.want)
+		}
+	}
+}

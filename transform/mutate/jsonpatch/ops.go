@@ -229,25 +229,22 @@ func replace(parent *yaml.Node, key string, val *yaml.Node) error {
 	return nil
 }
 
-// ensurePath creates the missing parents of path, as json-patch's
-// EnsurePathExistsOnAdd does: a list when the next token is an index or
-// "-", padded with nulls up to that index, a map otherwise.
+// ensurePath creates the missing parents of path as json-patch's
+// EnsurePathExistsOnAdd does (evanphx/json-patch v5 ensurePathExists, with
+// Kyverno's SupportNegativeIndices): a missing or null step becomes a list
+// when the next token is an index or "-" (padded with nulls up to that
+// index; -1 means an empty list), a map otherwise. In a list, a missing
+// step is appended ("-", or an index at or past the end, padded with
+// nulls), or inserted at the front for the one negative index that points
+// just before it (-1 in an empty list), and a null element gets the new
+// container inserted before it, as json-patch's add does.
 func ensurePath(doc *yaml.Node, path []string) error {
 	n := doc
 	for i := 0; i < len(path)-1; i++ {
 		t := path[i]
 		next, err := child(n, t)
-		if err == nil {
+		if err == nil && !isNull(next) {
 			if next.Kind != yaml.MappingNode && next.Kind != yaml.SequenceNode {
-				if isNull(next) {
-					created, err := newContainer(path[i+1])
-					if err != nil {
-						return err
-					}
-					*next = *created
-					n = next
-					continue
-				}
 				return fmt.Errorf("%w at %q", ErrWrongType, t)
 			}
 			n = next
@@ -259,25 +256,50 @@ func ensurePath(doc *yaml.Node, path []string) error {
 		}
 		switch n.Kind {
 		case yaml.MappingNode:
+			if next != nil { // a null value: replaced where it is
+				*next = *created
+				created = next
+				break
+			}
 			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}, created)
 		case yaml.SequenceNode:
-			idx, perr := strconv.Atoi(t)
-			if perr != nil || idx < 0 || idx > maxPadding {
-				return err
-			}
-			for len(n.Content) < idx {
-				n.Content = append(n.Content, nullNode())
-			}
-			if idx == len(n.Content) {
-				n.Content = append(n.Content, created)
-			} else {
-				return err
+			if ierr := insertStep(n, t, created); ierr != nil {
+				return ierr
 			}
 		default:
 			return fmt.Errorf("%w at %q", ErrWrongType, t)
 		}
 		n = created
 	}
+	return nil
+}
+
+// insertStep adds a created container to list n at token t, where no
+// container was found.
+func insertStep(n *yaml.Node, t string, created *yaml.Node) error {
+	if t == "-" {
+		n.Content = append(n.Content, created)
+		return nil
+	}
+	idx, err := strconv.Atoi(t)
+	if err != nil {
+		return fmt.Errorf("%w: %q", ErrInvalidIndex, t)
+	}
+	if idx > maxPadding {
+		return fmt.Errorf("%w: %d is beyond the %d nulls a list may be padded with", ErrInvalidIndex, idx, maxPadding)
+	}
+	for len(n.Content) < idx {
+		n.Content = append(n.Content, nullNode())
+	}
+	if idx < 0 {
+		idx += len(n.Content) + 1
+		if idx < 0 {
+			return fmt.Errorf("%w: %s (length %d)", ErrInvalidIndex, t, len(n.Content))
+		}
+	}
+	n.Content = append(n.Content, nil)
+	copy(n.Content[idx+1:], n.Content[idx:])
+	n.Content[idx] = created
 	return nil
 }
 
@@ -290,6 +312,9 @@ func newContainer(next string) (*yaml.Node, error) {
 		return &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}, nil
 	}
 	if i, err := strconv.Atoi(next); err == nil {
+		if i < -1 {
+			return nil, fmt.Errorf("%w: a new list takes no negative index other than -1: %d", ErrInvalidIndex, i)
+		}
 		if i > maxPadding {
 			return nil, fmt.Errorf("%w: %d is beyond the %d nulls a new list may be padded with", ErrInvalidIndex, i, maxPadding)
 		}

@@ -300,6 +300,39 @@ func TestMatch(t *testing.T) {
 			resource: "metadata:\n  name: x\nspec:\n  containers:\n  - name: redis\n    image: redis\n",
 			status:   Skip, path: "spec.containers",
 		},
+		// A null annotations, labels, matchLabels, nodeSelector, data or
+		// stringData reads as an empty map, as the Kyverno CLI's
+		// normalizeNilMaps makes it (the API server drops it).
+		{
+			name:     "null annotations is an empty map (restrict-apparmor-profiles)",
+			pattern:  "=(metadata):\n  =(annotations):\n    =(container.apparmor.security.beta.kubernetes.io/*): \"runtime/default | localhost/*\"\n",
+			resource: "metadata:\n  name: p\n  annotations:\n",
+			status:   Pass,
+		},
+		{
+			name:     "null labels is an empty map: a required label is missing",
+			pattern:  "metadata:\n  labels:\n    app: \"?*\"\n",
+			resource: "metadata:\n  labels: ~\n",
+			status:   Fail, path: "metadata.labels.app",
+		},
+		{
+			name:     "null nodeSelector in a pod template",
+			pattern:  "spec:\n  template:\n    spec:\n      =(nodeSelector):\n        =(zone): \"eu-*\"\n",
+			resource: "spec:\n  template:\n    spec:\n      nodeSelector: null\n",
+			status:   Pass,
+		},
+		{
+			name:     "null data is an empty map",
+			pattern:  "=(data):\n  X(password): \"null\"\n",
+			resource: "data:\n",
+			status:   Pass,
+		},
+		{
+			name:     "null of another field stays null",
+			pattern:  "spec:\n  =(securityContext):\n    =(runAsNonRoot): true\n",
+			resource: "spec:\n  securityContext:\n",
+			status:   Fail, path: "spec.securityContext",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // maxAliasHops bounds how many alias nodes deref follows in a row.
@@ -128,6 +130,9 @@ func lookupDepth(m *yaml.Node, key string, depth int) (*yaml.Node, bool) {
 				// A broken alias: treat the field as null.
 				return nullNode, true
 			}
+			if yamlnode.IsNilMap(key, v) {
+				return emptyMapNode, true
+			}
 			return v, true
 		}
 		if isMergeKey(k) {
@@ -205,6 +210,10 @@ func firstKeyDepth(m *yaml.Node, p string, depth int) (string, bool) {
 func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "tag:yaml.org,2002:merge" || (k.Tag == "" && k.Style == 0))
 }
+
+// emptyMapNode stands for "annotations:" and the other fields Kyverno reads
+// as an empty map when they are null (yamlnode.IsNilMap). Never changed.
+var emptyMapNode = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 
 // nullNode stands for a field whose value cannot be resolved.
 var nullNode = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}

@@ -445,3 +445,17 @@ func mayBeDuration(s string) bool {
 	}
 	return false
 }
+
+// IsInRange reports whether s is a range "a-b" as Kyverno's
+// GetOperatorFromStringPattern reads it: no leading operator, not an "a!-b"
+// range, two signed numbers with optional units. The set operators of
+// conditions (AnyIn, AllIn, ...) take such a value as a range.
+func IsInRange(s string) bool {
+	return operatorOf(s) == opEqual && !notInRange.MatchString(s) && inRange.MatchString(s)
+}
+
+// MatchString matches s as a string value (Kyverno's pattern.Validate on a
+// Go string), the way conditions test a key against a range.
+func (v *Value) MatchString(s string) bool {
+	return v.MatchNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s})
+}
