@@ -84,9 +84,33 @@ func relFile(root, path string) string {
 }
 
 // parityRow is one row of a test table as both CLIs print it, with the
-// test file it belongs to.
+// test file it belongs to, in the form normalRow gives it.
 type parityRow struct {
 	File, Policy, Rule, Resource, Result, Reason string
+}
+
+// normalRow puts a row in the form both tables can be compared in, where
+// the two differ in form only. The resource: Kyverno names the resource
+// a response is about, "apps/v1/Deployment/default/web"; preadmit the one
+// the test result names, "Deployment/web" or "default/Deployment/web"; both
+// become "Deployment/web". The rule: Kyverno names the rule that responded,
+// "autogen-check" for a Deployment; preadmit the test result's, "check";
+// both lose the autogen prefix.
+func normalRow(r parityRow) parityRow {
+	parts := strings.Split(r.Resource, "/")
+	switch {
+	case len(parts) >= 4: // Kyverno: apiVersion (one or two parts), kind, namespace, name
+		r.Resource = parts[len(parts)-3] + "/" + parts[len(parts)-1]
+	case len(parts) == 3: // preadmit: namespace, kind, name
+		r.Resource = parts[1] + "/" + parts[2]
+	}
+	for _, prefix := range []string{"autogen-cronjob-", "autogen-"} {
+		if rest, ok := strings.CutPrefix(r.Rule, prefix); ok {
+			r.Rule = rest
+			break
+		}
+	}
+	return r
 }
 
 func (r parityRow) String() string {
@@ -134,7 +158,7 @@ func parseKyvernoTest(out, root string) ([]parityRow, error) {
 				return nil, fmt.Errorf("rows before any %q line", "Loading test")
 			}
 			for _, r := range table {
-				rows = append(rows, parityRow{file, r.POLICY, r.RULE, r.RESOURCE, r.RESULT, r.REASON})
+				rows = append(rows, normalRow(parityRow{file, r.POLICY, r.RULE, r.RESOURCE, r.RESULT, r.REASON}))
 			}
 			buf = nil
 		}
@@ -161,7 +185,7 @@ func parsePreadmitTest(out, root string) ([]parityRow, error) {
 	var rows []parityRow
 	for _, s := range rep.Tests {
 		for _, r := range s.Results {
-			rows = append(rows, parityRow{relFile(root, s.Path), r.Policy, r.Rule, r.Resource, r.Result, r.Reason})
+			rows = append(rows, normalRow(parityRow{relFile(root, s.Path), r.Policy, r.Rule, r.Resource, r.Result, r.Reason}))
 		}
 	}
 	return rows, nil
@@ -227,9 +251,9 @@ func TestParseKyvernoTest(t *testing.T) {
     "ID": 2,
     "POLICY": "a",
     "REASON": "Excluded",
-    "RESOURCE": "v1/Pod/default/other",
+    "RESOURCE": "apps/v1/Deployment/default/other",
     "RESULT": "Pass",
-    "RULE": "check"
+    "RULE": "autogen-check"
   }
 ]
 
@@ -246,8 +270,8 @@ Test Summary: 2 tests passed and 0 tests failed
 		t.Fatal(err)
 	}
 	want := []parityRow{
-		{"policies/x/a/kyverno-test.yaml", "a", "check", "v1/Pod/default/bad", "Pass", "Ok"},
-		{"policies/x/a/kyverno-test.yaml", "a", "check", "v1/Pod/default/other", "Pass", "Excluded"},
+		{"policies/x/a/kyverno-test.yaml", "a", "check", "Pod/bad", "Pass", "Ok"},
+		{"policies/x/a/kyverno-test.yaml", "a", "check", "Deployment/other", "Pass", "Excluded"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
@@ -271,5 +295,22 @@ func TestDiffRows(t *testing.T) {
 	}
 	if onlyA, onlyB := diffRows(a, []parityRow{a[2], a[0], a[1]}); len(onlyA)+len(onlyB) != 0 {
 		t.Errorf("same rows in another order: only a %v, only b %v", onlyA, onlyB)
+	}
+}
+
+// TestNormalRow: the forms of a resource and a rule both CLIs print become
+// one.
+func TestNormalRow(t *testing.T) {
+	for _, c := range []struct{ rule, resource, wantRule, wantResource string }{
+		{"check", "v1/Pod/default/web", "check", "Pod/web"},
+		{"autogen-check", "apps/v1/Deployment/default/web", "check", "Deployment/web"},
+		{"autogen-cronjob-check", "batch/v1/CronJob//nightly", "check", "CronJob/nightly"},
+		{"check", "Pod/web", "check", "Pod/web"},
+		{"check", "prod/Pod/web", "check", "Pod/web"},
+	} {
+		got := normalRow(parityRow{Rule: c.rule, Resource: c.resource})
+		if got.Rule != c.wantRule || got.Resource != c.wantResource {
+			t.Errorf("normalRow(%s, %s) = %s, %s; want %s, %s", c.rule, c.resource, got.Rule, got.Resource, c.wantRule, c.wantResource)
+		}
 	}
 }
