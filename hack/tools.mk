@@ -27,11 +27,11 @@ HELM4     ?= $(TOOLS_BIN)/helm4
 KUSTOMIZE ?= $(TOOLS_BIN)/kustomize
 KPT       ?= $(TOOLS_BIN)/kpt
 
-.PHONY: tools tools-clean
+.PHONY: tools tools-clean kyverno-cli
 tools: $(HELM) $(KUSTOMIZE) $(HELM4) ## Install the pinned tools into bin/
 
 tools-clean: ## Remove the installed tools
-	rm -rf $(HELM) $(HELM4) $(KUSTOMIZE) $(KPT) $(TOOLS_BIN)/.helm4
+	rm -rf $(HELM) $(HELM4) $(KUSTOMIZE) $(KPT) $(TOOLS_BIN)/.helm4 $(KYVERNO) $(KYVERNO_SRC)
 
 $(TOOLS_BIN):
 	mkdir -p $@
@@ -58,3 +58,25 @@ $(HELM4): | $(TOOLS_BIN)
 
 $(KPT): | $(TOOLS_BIN)
 	GOBIN=$(TOOLS_BIN) $(GO) install github.com/GoogleContainerTools/kpt@$(KPT_VERSION)
+
+# The real Kyverno CLI, used as a test oracle by `make parity` (see README,
+# "Agreement with Kyverno"). `go install` cannot build it: its go.mod has
+# replace directives. So download the module source, copy it somewhere
+# writable and build ./cmd/cli/kubectl-kyverno from there. On 2 cores this
+# takes about 8-10 minutes, once; the binary is then reused from bin/.
+KYVERNO_VERSION ?= v1.19.0
+KYVERNO         ?= $(TOOLS_BIN)/kyverno
+KYVERNO_SRC     := $(TOOLS_BIN)/.kyverno-src
+
+kyverno-cli: $(KYVERNO) ## Build the pinned Kyverno CLI, the oracle of make parity, into bin/
+
+$(KYVERNO): | $(TOOLS_BIN)
+	rm -rf $(KYVERNO_SRC)
+	dir=$$($(GO) mod download -json github.com/kyverno/kyverno@$(KYVERNO_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+		test -n "$$dir" && cp -R "$$dir" $(KYVERNO_SRC)
+	chmod -R u+w $(KYVERNO_SRC)
+	cd $(KYVERNO_SRC) && CGO_ENABLED=0 GOFLAGS=-mod=mod $(GO) build -trimpath \
+		-ldflags "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=$(KYVERNO_VERSION)" \
+		-o $@.tmp ./cmd/cli/kubectl-kyverno
+	mv $@.tmp $@
+	rm -rf $(KYVERNO_SRC)

@@ -181,8 +181,12 @@ func compileForeachMutations(n *yaml.RNode, depth int) ([]mutation, error) {
 	return out, nil
 }
 
-// evalList evaluates a foreach list. A list that is not there (no
-// initContainers, say) is empty, as in Kyverno, rather than an error.
+// evalList evaluates a validate foreach list. A list that is not there (no
+// initContainers, say) is empty, as Kyverno's validator skips a list whose
+// lookup fails with "Unknown key" as an optional field. A mutate foreach
+// evaluates its list with Expr.Evaluate instead: Kyverno's mutation handler
+// makes any list error, a missing field too, the rule's error, so a
+// library policy writes "request.object.spec.initContainers || `[]`".
 func evalList(list *variables.Expr, ctx *variables.Context) (interface{}, error) {
 	v, err := list.Evaluate(ctx)
 	var nf *variables.NotFoundError
@@ -215,7 +219,7 @@ func trimBraces(s string) string {
 }
 
 func (f *foreachMutation) apply(en env) (bool, error) {
-	v, err := evalList(f.list, en.ctx)
+	v, err := f.list.Evaluate(en.ctx)
 	if err != nil {
 		return false, fmt.Errorf("foreach list %s: %w", f.list, err)
 	}
