@@ -33,6 +33,7 @@ func newTest(stdout, stderr io.Writer) *cobra.Command {
 	fs.BoolVar(&o.Detailed, "detailed-results", false, "add the MESSAGE column")
 	fs.BoolVar(&o.FailOnly, "fail-only", false, "print only the failed results")
 	fs.BoolVar(&o.RequireTests, "require-tests", false, "fail (exit 1) when no test file is found")
+	fs.BoolVar(&o.AllowUnchecked, "allow-unchecked", false, "accept expected results preadmit does not check (generate rules); without it they fail the run")
 	fs.StringVarP(&o.Output, "output", "o", "table", "output format on stdout: table, json or junit")
 	fs.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report to this file")
 	return cmd

@@ -24,11 +24,15 @@ type TestOptions struct {
 	Output string
 	// JUnit, when set, also writes a JUnit XML report to this file.
 	JUnit string
+	// AllowUnchecked accepts expected results that preadmit reports as
+	// not checked (Skip: generate rules, out of scope at render time);
+	// without it they fail the run, so that a green run means checked.
+	AllowUnchecked bool
 }
 
 // Test runs Kyverno CLI test files with the engine. Exit codes: 0 every
-// expected result matched, 1 some did not (or were unsupported, or no test
-// was found with RequireTests), 2 a test file or a file it names is
+// expected result matched, 1 some did not (or were unsupported, or not
+// checked without AllowUnchecked, or no test was found with RequireTests), 2 a test file or a file it names is
 // unreadable or invalid.
 func Test(ctx context.Context, o TestOptions, stdout, stderr io.Writer) error {
 	switch o.Output {
@@ -78,6 +82,8 @@ func Test(ctx context.Context, o TestOptions, stdout, stderr io.Writer) error {
 		return &ExitErr{Code: ExitError, Reported: true, Err: fmt.Errorf("%d test file(s) could not be run", len(broken))}
 	case !sum.OK():
 		return &ExitErr{Code: ExitViolation, Err: fmt.Errorf("%d tests failed, %d unsupported", sum.Failed, sum.Unsupported)}
+	case sum.Skipped > 0 && !o.AllowUnchecked:
+		return &ExitErr{Code: ExitViolation, Err: fmt.Errorf("%d expected result(s) not checked (out of scope at render time): --allow-unchecked accepts them", sum.Skipped)}
 	}
 	return nil
 }
