@@ -72,6 +72,9 @@ type rule struct {
 	// rule reports an error result when it matches, never a pass (a
 	// generate rule, which has no render-time meaning, a skip).
 	unsupported string
+	// remedy is the policy's remediation snippet, parsed once, fitted to
+	// each failing resource.
+	remedy remediation.Snippet
 	// failClosed is set when an error of the rule stops the render: a
 	// validation in Enforce, or a mutation unless the mode is audit or
 	// warn, in a policy whose failurePolicy is not Ignore.
@@ -90,6 +93,9 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	cr := &rule{policy: p, src: r, match: m, exclude: x, typ: r.Type(), action: p.Action(r)}
 	if a := mode.action(); a != "" {
 		cr.action = a
+	}
+	if cr.typ == "Validation" {
+		cr.remedy = remediation.Parse(p.Remediation())
 	}
 	if p.FailurePolicy != "Ignore" {
 		switch cr.typ {
@@ -240,7 +246,7 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		if res.Remediation != "" && (o.status == report.StatusFail || o.status == report.StatusWarn) {
 			// The policy's snippet is written for a Pod; a person reads
 			// it for this resource, its kind and its failing container.
-			res.Remediation = remediation.Fit(res.Remediation, u.node, u.ref.Kind, o.path)
+			res.Remediation = r.remedy.Fit(u.node, u.ref.Kind, o.path)
 		}
 	}
 	res.Blocking = o.status == report.StatusError && r.failClosed

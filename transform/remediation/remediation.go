@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -22,49 +23,86 @@ var containerLists = []string{"containers", "initContainers", "ephemeralContaine
 // at the start of the rest of a field path.
 var containerAt = regexp.MustCompile(`^(containers|initContainers|ephemeralContainers)\[(\d+)\]`)
 
-// Fit returns snippet fitted to resource, a kind whose validation failed
-// at path (a dotted field path as in report.Result.Path). The snippet is
-// moved under the kind's pod template when the failure is in the template
-// (a Pod's snippet is already in place); its first container becomes the
-// failing one: its list, its name, and an image derived from the one it
-// runs. Anything else (another kind, a failure outside the template, a
-// snippet that is not a mapping) gives snippet back unchanged.
+// Snippet is a policy's remediation snippet, parsed once per process: a
+// rule fits it to every resource that fails.
+type Snippet struct {
+	text string
+	// root is the parsed snippet, or nil when it is not a YAML mapping
+	// (then it is shown as written).
+	root *yaml.Node
+	// fitted memoizes Fit by what the fitted text depends on (the pod
+	// template's path, the container list, the container's name and
+	// image): the same workload shapes fail over and over in a stream.
+	fitted *sync.Map
+}
+
+// Parse reads a remediation snippet.
+func Parse(text string) Snippet {
+	s := Snippet{text: text, fitted: &sync.Map{}}
+	if root, err := yaml.Parse(text); err == nil && root.YNode().Kind == yaml.MappingNode {
+		s.root = root.YNode()
+	}
+	return s
+}
+
+// Fit returns snippet fitted to resource, as Snippet.Fit.
 func Fit(snippet string, resource *yaml.RNode, kind, path string) string {
+	return Parse(snippet).Fit(resource, kind, path)
+}
+
+// Fit returns the snippet fitted to resource, a kind whose validation
+// failed at path (a dotted field path as in report.Result.Path). The
+// snippet is moved under the kind's pod template when the failure is in the
+// template (a Pod's snippet is already in place); its first container
+// becomes the failing one: its list, its name, and an image derived from
+// the one it runs. Anything else (another kind, a failure outside the
+// template, a snippet that is not a mapping) gives the snippet as written.
+func (s Snippet) Fit(resource *yaml.RNode, kind, path string) string {
 	podSpec, ok := variables.PodSpecPath(kind)
-	if !ok || resource == nil {
-		return snippet
+	if !ok || resource == nil || s.root == nil {
+		return s.text
 	}
 	template := podSpec[:len(podSpec)-1] // nil for a Pod
 	prefix := strings.Join(template, ".")
 	if prefix != "" {
 		if !strings.HasPrefix(path, prefix+".") {
-			return snippet // the resource's own metadata, say
+			return s.text // the resource's own metadata, say
 		}
 		prefix += "."
 	}
-	root, err := yaml.Parse(snippet)
-	if err != nil || root.YNode().Kind != yaml.MappingNode {
-		return snippet
-	}
+	var list string
+	var c *yaml.Node
 	if m := containerAt.FindStringSubmatch(strings.TrimPrefix(path, prefix+"spec.")); m != nil {
+		list = m[1]
 		i, _ := strconv.Atoi(m[2])
-		list := lookup(resource.YNode(), append(podSpec, m[1])...)
-		var c *yaml.Node
-		if list != nil && list.Kind == yaml.SequenceNode && i < len(list.Content) {
-			c = yamlnode.Deref(list.Content[i])
+		l := lookup(resource.YNode(), append(podSpec, list)...)
+		if l != nil && l.Kind == yaml.SequenceNode && i < len(l.Content) {
+			c = yamlnode.Deref(l.Content[i])
 		}
-		fitContainer(root.YNode(), m[1], c)
+	}
+	key := strings.Join([]string{prefix, list, yamlnode.Scalar(yamlnode.Field(c, "name")), yamlnode.Scalar(yamlnode.Field(c, "image"))}, "\x00")
+	if c == nil {
+		key += "\x00-"
+	}
+	if text, ok := s.fitted.Load(key); ok {
+		return text.(string)
+	}
+	// The parsed snippet is shared by every result of the rule: fit a copy.
+	root := yaml.NewRNode(s.root).Copy()
+	if list != "" {
+		fitContainer(root.YNode(), list, c)
 	}
 	out := root.YNode()
 	for i := len(template) - 1; i >= 0; i-- {
 		out = &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
 			{Kind: yaml.ScalarNode, Value: template[i]}, out}}
 	}
-	s, err := yaml.NewRNode(out).String()
+	text, err := yaml.NewRNode(out).String()
 	if err != nil {
-		return snippet
+		text = s.text
 	}
-	return s
+	s.fitted.Store(key, text)
+	return text
 }
 
 // fitContainer makes the snippet's first container the failing one: in
