@@ -111,7 +111,10 @@ func (fs foreachValidations) validate(en env) []outcome {
 		}
 	}
 	if applied == 0 {
-		return []outcome{{status: report.StatusSkip, message: "no list element to validate"}}
+		// As Kyverno's validateForEach: with no element validated (lists
+		// empty or missing, every element's preconditions false) the rule
+		// gives no result at all, not a skip.
+		return nil
 	}
 	return []outcome{{status: report.StatusPass}}
 }
@@ -137,9 +140,13 @@ func (f *foreachValidation) run(en env) (*outcome, int) {
 		if !ok {
 			continue
 		}
-		applied++
 		sub := env{e: en.e, u: en.u, ctx: ctx}
 		o := f.check(sub, el)
+		if o.status == report.StatusPass {
+			// Kyverno counts an element only when it passed: one whose
+			// nested foreach validated nothing is not counted.
+			applied++
+		}
 		if o.status == report.StatusFail || o.status == report.StatusError {
 			if o.ctx == nil {
 				o.ctx = ctx
@@ -171,6 +178,9 @@ func (f *foreachValidation) check(en env, el interface{}) outcome {
 		return f.deny.check(en)
 	case f.nested != nil:
 		outs := f.nested.validate(en)
+		if len(outs) == 0 {
+			return outcome{status: report.StatusSkip}
+		}
 		return outs[0]
 	}
 	target := en.u.node
