@@ -28,6 +28,9 @@ type differentialRun struct {
 	builtin  bool
 	// set are key=value variables, given to both as --set.
 	set []string
+	// renderArgs are more arguments for preadmit render only: the flag
+	// that matches a policy chart value the policies were rendered with.
+	renderArgs []string
 }
 
 // differentialVariants are the variable sets every chart is rendered with:
@@ -49,7 +52,10 @@ var differentialVariants = []struct {
 // verdicts must agree; the differences there are, each explained in
 // docs/deviations/differential.md, are exactly those in
 // testdata/differential/charts.txt, so a new difference fails and so does
-// one that went away.
+// one that went away. Each chart also goes through kyverno apply with the
+// ClusterPolicies of charts/preadmit-policies, as a cluster would install
+// them (defaults, and --set registry=mirror.example against preadmit
+// render --registry mirror.example): what admission enforces.
 func TestKyvernoDifferentialCharts(t *testing.T) {
 	kyverno := kyvernoBinary(t)
 	helm := toolBinary(t, "HELM_BIN", "helm")
@@ -61,6 +67,7 @@ func TestKyvernoDifferentialCharts(t *testing.T) {
 	for _, d := range dirs {
 		charts = append(charts, filepath.Dir(d))
 	}
+	chartPolicies := policyChartRuns(t, helm)
 	var runs []differentialRun
 	for _, c := range charts {
 		r := runTool(t, helmHome(t), helm, "template", "demo", c, "--kube-version", "1.31.0")
@@ -68,6 +75,11 @@ func TestKyvernoDifferentialCharts(t *testing.T) {
 			t.Fatalf("helm template %s: exit %d\n%s", c, r.code, r.stderr)
 		}
 		runs = append(runs, libraryRuns(t, filepath.Base(c), []byte(r.stdout))...)
+		for _, p := range chartPolicies {
+			p.name = filepath.Base(c) + " " + p.name
+			p.input = []byte(r.stdout)
+			runs = append(runs, p)
+		}
 	}
 	checkDifferential(t, kyverno, runs, filepath.Join("testdata", "differential", "charts.txt"))
 }
@@ -111,6 +123,34 @@ func TestKyvernoDifferentialSemantics(t *testing.T) {
 		runs = append(runs, differentialRun{name: filepath.Base(d), input: input, policies: []string{policy}})
 	}
 	checkDifferential(t, kyverno, runs, filepath.Join("testdata", "differential", "semantics.txt"))
+}
+
+// policyChartRuns render charts/preadmit-policies with its defaults and
+// with a mirror registry, each into a file of ClusterPolicies for kyverno
+// apply, with the preadmit render flag that matches the chart value.
+func policyChartRuns(t *testing.T, helm string) []differentialRun {
+	t.Helper()
+	chart := filepath.Join("..", "..", "charts", "preadmit-policies")
+	var runs []differentialRun
+	for _, v := range []struct {
+		name             string
+		values, rendered []string
+	}{
+		{"[policy chart]", nil, nil},
+		{"[policy chart, mirror]", []string{"--set", "registry=mirror.example"}, []string{"--registry", "mirror.example"}},
+	} {
+		args := append([]string{"template", "preadmit-policies", chart, "--kube-version", "1.31.0"}, v.values...)
+		r := runTool(t, helmHome(t), helm, args...)
+		if r.code != 0 {
+			t.Fatalf("helm %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		f := filepath.Join(t.TempDir(), "policies.yaml")
+		if err := os.WriteFile(f, []byte(r.stdout), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, differentialRun{name: v.name, policies: []string{f}, builtin: true, renderArgs: v.rendered})
+	}
+	return runs
 }
 
 // libraryRuns are the runs of one render with the built-in library, one
@@ -217,6 +257,7 @@ func differential(t *testing.T, kyverno, bin string, r differentialRun) ([]strin
 	for _, s := range r.set {
 		pargs = append(pargs, "--set", s)
 	}
+	pargs = append(pargs, r.renderArgs...)
 	p := runToolStdin(t, bin, r.input, pargs...)
 	if p.code != 0 {
 		t.Fatalf("%s: preadmit %s: exit %d\n%s", r.name, strings.Join(pargs, " "), p.code, p.stderr)
