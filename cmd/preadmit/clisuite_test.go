@@ -112,57 +112,11 @@ func TestKyvernoCLISuite(t *testing.T) {
 	close(jobs)
 	wg.Wait()
 
-	known := map[string]string{}
-	for _, e := range list.Deviations {
-		known[e.Dir] = "deviation (" + e.Category + ")"
+	table, count, problems := judgeSuite(rows, list)
+	for _, p := range problems {
+		t.Error(p)
 	}
-	for _, e := range list.PendingOtherBranch {
-		known[e.Dir] = "pending (" + e.Branch + ")"
-	}
-	kyvernoFails := map[string]bool{}
-	for _, e := range list.KyvernoFails {
-		kyvernoFails[e.Dir] = true
-	}
-	var table strings.Builder
-	fmt.Fprintf(&table, "%-72s %-8s %-8s %s\n", "DIRECTORY", "KYVERNO", "PREADMIT", "REASON")
-	count := map[string]int{}
-	seen := map[string]bool{}
-	for _, r := range rows {
-		seen[r.dir] = true
-		kv := "(listed " + verdict(!kyvernoFails[r.dir]) + ")"
-		if r.kyverno != nil {
-			kv = verdict(*r.kyverno)
-		}
-		reason := r.reason
-		if k, ok := known[r.dir]; ok && !r.preadmit {
-			reason = k + ": " + reason
-		}
-		fmt.Fprintf(&table, "%-72s %-8s %-8s %s\n", r.dir, kv, verdict(r.preadmit), reason)
-
-		kyvernoPasses := !kyvernoFails[r.dir]
-		if r.kyverno != nil && *r.kyverno != kyvernoPasses {
-			t.Errorf("%s: kyverno test %s, the list says it %s: correct kyvernoFails in %s", r.dir, verdict(*r.kyverno), verdict(kyvernoPasses), cliDeviationsFile)
-		}
-		_, listed := known[r.dir]
-		switch {
-		case !kyvernoPasses:
-			count["kyverno fails"]++
-		case r.preadmit && listed:
-			t.Errorf("%s: preadmit test passes, but it is listed as %s: remove it from %s", r.dir, known[r.dir], cliDeviationsFile)
-		case r.preadmit:
-			count["both pass"]++
-		case listed:
-			count[known[r.dir]]++
-		default:
-			t.Errorf("%s: kyverno test passes and preadmit test fails: %s", r.dir, r.reason)
-		}
-	}
-	for _, e := range slices.Concat(list.KyvernoFails, list.Deviations, list.PendingOtherBranch) {
-		if !seen[e.Dir] {
-			t.Errorf("%s: listed in %s, but the suite has no such test directory", e.Dir, cliDeviationsFile)
-		}
-	}
-	t.Logf("Kyverno %s test/cli, %d directories:\n%s", kyvernoSuiteVersion, len(rows), table.String())
+	t.Logf("Kyverno %s test/cli, %d directories:\n%s", kyvernoSuiteVersion, len(rows), table)
 	keys := make([]string, 0, len(count))
 	for k := range count {
 		keys = append(keys, k)
@@ -170,6 +124,106 @@ func TestKyvernoCLISuite(t *testing.T) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		t.Logf("%4d %s", count[k], k)
+	}
+}
+
+// judgeSuite holds the suite's verdicts to the list: it returns the table,
+// the directories counted by outcome, and what is wrong: a directory
+// Kyverno passes that preadmit fails unlisted, a listed directory preadmit
+// passes, a Kyverno verdict that is not the list's, a directory listed
+// twice or not in the suite.
+func judgeSuite(rows []suiteRow, list *cliDeviations) (string, map[string]int, []string) {
+	var problems []string
+	known := map[string]string{}
+	kyvernoFails := map[string]bool{}
+	add := func(dir, what string) {
+		if prev, ok := known[dir]; ok {
+			problems = append(problems, fmt.Sprintf("%s: listed twice in %s, as %s and as %s", dir, cliDeviationsFile, prev, what))
+		}
+		known[dir] = what
+	}
+	for _, e := range list.KyvernoFails {
+		add(e.Dir, "failed by Kyverno")
+		kyvernoFails[e.Dir] = true
+	}
+	for _, e := range list.Deviations {
+		add(e.Dir, "deviation ("+e.Category+")")
+	}
+	for _, e := range list.PendingOtherBranch {
+		add(e.Dir, "pending ("+e.Branch+")")
+	}
+	var table strings.Builder
+	fmt.Fprintf(&table, "%-72s %-8s %-8s %s\n", "DIRECTORY", "KYVERNO", "PREADMIT", "REASON")
+	count := map[string]int{}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.dir] = true
+		kyvernoPasses := !kyvernoFails[r.dir]
+		kv := "(listed " + verdict(kyvernoPasses) + ")"
+		if r.kyverno != nil {
+			kv = verdict(*r.kyverno)
+		}
+		reason := r.reason
+		if k, ok := known[r.dir]; ok && !r.preadmit && kyvernoPasses {
+			reason = k + ": " + reason
+		}
+		fmt.Fprintf(&table, "%-72s %-8s %-8s %s\n", r.dir, kv, verdict(r.preadmit), reason)
+
+		if r.kyverno != nil && *r.kyverno != kyvernoPasses {
+			problems = append(problems, fmt.Sprintf("%s: kyverno test %s, the list says it %s: correct kyvernoFails in %s", r.dir, verdict(*r.kyverno), verdict(kyvernoPasses), cliDeviationsFile))
+		}
+		_, listed := known[r.dir]
+		switch {
+		case !kyvernoPasses:
+			count["kyverno fails"]++
+		case r.preadmit && listed:
+			problems = append(problems, fmt.Sprintf("%s: preadmit test passes, but it is listed as %s: remove it from %s", r.dir, known[r.dir], cliDeviationsFile))
+		case r.preadmit:
+			count["both pass"]++
+		case listed:
+			count[known[r.dir]]++
+		default:
+			problems = append(problems, fmt.Sprintf("%s: kyverno test passes and preadmit test fails: %s", r.dir, r.reason))
+		}
+	}
+	for _, e := range slices.Concat(list.KyvernoFails, list.Deviations, list.PendingOtherBranch) {
+		if !seen[e.Dir] {
+			problems = append(problems, fmt.Sprintf("%s: listed in %s, but the suite has no such test directory", e.Dir, cliDeviationsFile))
+		}
+	}
+	return table.String(), count, problems
+}
+
+// TestJudgeSuite: each way the suite and the list can disagree is a
+// problem; agreement is none.
+func TestJudgeSuite(t *testing.T) {
+	yes, no := true, false
+	list := &cliDeviations{
+		KyvernoFails:       []cliEntry{{Dir: "kfail"}},
+		Deviations:         []cliEntry{{Dir: "gen", Category: "generate"}},
+		PendingOtherBranch: []cliEntry{{Dir: "later", Branch: "b"}},
+	}
+	ok := []suiteRow{{dir: "both", kyverno: &yes, preadmit: true}, {dir: "kfail", kyverno: &no}, {dir: "gen", kyverno: &yes}, {dir: "later"}}
+	if _, count, problems := judgeSuite(ok, list); len(problems) != 0 || count["both pass"] != 1 || count["kyverno fails"] != 1 || count["deviation (generate)"] != 1 || count["pending (b)"] != 1 {
+		t.Errorf("agreement: counts %v, problems %v", count, problems)
+	}
+	for _, tc := range []struct {
+		name string
+		rows []suiteRow
+		list *cliDeviations
+		want string
+	}{
+		{"unlisted failure", append(slices.Clone(ok), suiteRow{dir: "new", reason: "Want pass, got fail"}), list, "new: kyverno test passes and preadmit test fails: Want pass, got fail"},
+		{"listed but passes", []suiteRow{ok[0], ok[1], {dir: "gen", preadmit: true}, ok[3]}, list, "gen: preadmit test passes, but it is listed"},
+		{"kyverno disagrees", []suiteRow{ok[0], {dir: "kfail", kyverno: &yes}, ok[2], ok[3]}, list, "kfail: kyverno test PASS, the list says it FAIL"},
+		{"kyverno fails unlisted", []suiteRow{{dir: "both", kyverno: &no}, ok[1], ok[2], ok[3]}, list, "both: kyverno test FAIL, the list says it PASS"},
+		{"listed, not in suite", ok[:3], list, "later: listed in"},
+		{"listed twice", ok, &cliDeviations{KyvernoFails: list.KyvernoFails, Deviations: append(slices.Clone(list.Deviations), cliEntry{Dir: "kfail", Category: "cel"}), PendingOtherBranch: list.PendingOtherBranch}, "kfail: listed twice"},
+	} {
+		_, _, problems := judgeSuite(tc.rows, tc.list)
+		if !slices.ContainsFunc(problems, func(p string) bool { return strings.HasPrefix(p, tc.want) }) {
+			t.Errorf("%s: problems %q, want one starting %q", tc.name, problems, tc.want)
+		}
 	}
 }
 
