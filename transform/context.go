@@ -51,8 +51,13 @@ func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
 	req["namespace"] = u.res.Namespace
 	req["name"] = u.res.Name
 	req["kind"] = e.kindValue(u.res.Group, u.res.Version, u.res.Kind)
-	req["userInfo"] = noUserInfo
-	top := map[string]interface{}{"request": req, "serviceAccountName": "", "serviceAccountNamespace": ""}
+	top := map[string]interface{}{"request": req}
+	if ui := e.opts.UserInfo; ui != nil {
+		setUserInfo(top, req, ui)
+	} else {
+		req["userInfo"] = noUserInfo
+		top["serviceAccountName"], top["serviceAccountNamespace"] = "", ""
+	}
 	if n&needImages != 0 {
 		if images, err := variables.ResourceImages(u.node); err == nil && images != nil {
 			top["images"] = images
@@ -125,6 +130,10 @@ type contextEntry struct {
 	// it resolves only to a value given for its name (Options.Values or
 	// Options.Variables).
 	external string
+	// apiCall and globalRef are set for those entries, which mocks can
+	// answer (Options.APICallResponses, Options.GlobalContext).
+	apiCall   *apiCallEntry
+	globalRef *globalRefEntry
 }
 
 // compileContext compiles a context list. Entries that need a cluster
@@ -177,10 +186,18 @@ func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 			}
 		case e.Field("apiCall") != nil:
 			ce.external = fmt.Sprintf("context %s uses apiCall, which needs the Kubernetes API server; it cannot be resolved at render time", name)
+			var err error
+			if ce.apiCall, err = compileAPICall(e.Field("apiCall").Value); err != nil {
+				return nil, fmt.Errorf("context %s: apiCall: %w", name, err)
+			}
 		case e.Field("imageRegistry") != nil:
 			ce.external = fmt.Sprintf("context %s uses imageRegistry, which needs registry access; it cannot be resolved at render time", name)
 		case e.Field("globalReference") != nil:
 			ce.external = fmt.Sprintf("context %s uses globalReference, which needs in-cluster global context entries; it cannot be resolved at render time", name)
+			var err error
+			if ce.globalRef, err = compileGlobalRef(e.Field("globalReference").Value); err != nil {
+				return nil, fmt.Errorf("context %s: globalReference: %w", name, err)
+			}
 		default:
 			return nil, fmt.Errorf("context %s: expected variable, configMap, apiCall, imageRegistry or globalReference", name)
 		}
@@ -196,6 +213,15 @@ func (e *Engine) load(entries []contextEntry, ctx *variables.Context) (*variable
 	}
 	ctx = ctx.Clone()
 	for _, ce := range entries {
+		// Mocks answer before values, as in kyverno test, where they
+		// load the entry over a value of the same name.
+		if v, ok, err := e.mocked(ce, ctx); ok || err != nil {
+			if err != nil {
+				return nil, fmt.Errorf("context %s: %w", ce.name, err)
+			}
+			setEntry(ctx, ce.name, v)
+			continue
+		}
 		if ce.external != "" || ce.cmName != nil {
 			// A value given for the entry stands in for the cluster, as
 			// the Kyverno CLI's values file does.
@@ -210,9 +236,26 @@ func (e *Engine) load(entries []contextEntry, ctx *variables.Context) (*variable
 		if err != nil {
 			return nil, fmt.Errorf("context %s: %w", ce.name, err)
 		}
-		ctx.Set(ce.name, v)
+		if ce.cmName != nil {
+			setEntry(ctx, ce.name, v)
+		} else {
+			ctx.Set(ce.name, v)
+		}
 	}
 	return ctx, nil
+}
+
+// mocked answers an apiCall or globalReference entry from the mocks of
+// Options; ok is false when they do not answer it.
+func (e *Engine) mocked(ce contextEntry, ctx *variables.Context) (v interface{}, ok bool, err error) {
+	switch {
+	case ce.apiCall != nil:
+		return e.mockedAPICall(ce.apiCall, ctx)
+	case ce.globalRef != nil && e.opts.GlobalContext != nil:
+		v, err := e.globalReference(ce.globalRef, ctx)
+		return v, true, err
+	}
+	return nil, false, nil
 }
 
 func (e *Engine) evalEntry(ce contextEntry, ctx *variables.Context) (interface{}, error) {
@@ -290,4 +333,38 @@ func withValues(ctx *variables.Context, vals map[string]interface{}) *variables.
 		}
 	}
 	return ctx
+}
+
+// setEntry sets a loaded context entry as Kyverno's AddContextEntry does
+// (apiCall, globalReference, configMap): an object merges into an object
+// already under the name, key by key and recursively; anything else
+// replaces it. A variable entry replaces (ReplaceContextEntry).
+func setEntry(ctx *variables.Context, name string, v interface{}) {
+	if src, ok := v.(map[string]interface{}); ok {
+		if old, ok := ctx.Get(name); ok {
+			if dst, ok := old.(map[string]interface{}); ok {
+				v = mergeMaps(dst, src)
+			}
+		}
+	}
+	ctx.Set(name, v)
+}
+
+// mergeMaps returns dst with src merged in, as Kyverno's mergeMaps, without
+// changing either.
+func mergeMaps(dst, src map[string]interface{}) map[string]interface{} {
+	out := make(map[string]interface{}, len(dst)+len(src))
+	for k, v := range dst {
+		out[k] = v
+	}
+	for k, v := range src {
+		if sm, ok := v.(map[string]interface{}); ok {
+			if dm, ok := out[k].(map[string]interface{}); ok {
+				out[k] = mergeMaps(dm, sm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
 }

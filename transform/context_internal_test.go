@@ -1,6 +1,9 @@
 package transform
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestReadsObject: a rule whose text may reach request.object must get the
 // resource in its context; only plainly unrelated expressions may skip it.
@@ -28,6 +31,40 @@ func TestReadsObject(t *testing.T) {
 	} {
 		if got := readsObject.MatchString(tc.text); got != tc.want {
 			t.Errorf("readsObject(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestMergeMaps: a context entry loaded over an object of the same name
+// merges into it, recursively, as Kyverno's mergeMaps; neither input
+// changes.
+func TestMergeMaps(t *testing.T) {
+	dst := map[string]interface{}{"a": 1, "m": map[string]interface{}{"x": 1, "y": 1}, "s": "old"}
+	src := map[string]interface{}{"b": 2, "m": map[string]interface{}{"y": 2}, "s": map[string]interface{}{"new": true}}
+	got := mergeMaps(dst, src)
+	want := map[string]interface{}{"a": 1, "b": 2, "m": map[string]interface{}{"x": 1, "y": 2}, "s": map[string]interface{}{"new": true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mergeMaps = %v, want %v", got, want)
+	}
+	if len(dst) != 3 || len(dst["m"].(map[string]interface{})) != 2 || dst["m"].(map[string]interface{})["y"] != 1 || len(src) != 3 {
+		t.Errorf("mergeMaps changed its inputs: %v, %v", dst, src)
+	}
+}
+
+// TestServiceAccount is Kyverno's AddServiceAccount, which cuts the prefix
+// by length, whatever the user name.
+func TestServiceAccount(t *testing.T) {
+	for _, tc := range []struct{ user, name, namespace string }{
+		{"system:serviceaccount:ci:deployer", "deployer", "ci"},
+		{"system:serviceaccount:ci:deployer:extra", "deployer", "ci"},
+		{"system:serviceaccount:ci", "", ""},
+		{"system:serviceaccount:", "", ""},
+		{"alice", "", ""},
+		{"someone@example.com:and-more:x", "x", "d-more"},
+	} {
+		name, ns := serviceAccount(tc.user)
+		if name != tc.name || ns != tc.namespace {
+			t.Errorf("serviceAccount(%q) = %q, %q; want %q, %q", tc.user, name, ns, tc.name, tc.namespace)
 		}
 	}
 }

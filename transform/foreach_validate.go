@@ -13,14 +13,16 @@ import (
 )
 
 // foreachValidation is one entry of validate.foreach. Patterns apply to the
-// element (elementScope, default true) or to the whole resource; deny
+// element or to the whole resource (elementScope; by default the element
+// when it is an object, as Kyverno's AddElementToContext decides); deny
 // conditions see element and elementIndex.
 type foreachValidation struct {
-	list         *variables.Expr
-	pathPrefix   string
-	entries      []contextEntry
-	pre          *conditions.Conditions
-	elementScope bool
+	list       *variables.Expr
+	pathPrefix string
+	entries    []contextEntry
+	pre        *conditions.Conditions
+	// elementScope is the elementScope written, nil when none is.
+	elementScope *bool
 	pattern      *patternCheck
 	anyPattern   *anyPatternCheck
 	deny         *denyCheck
@@ -41,7 +43,13 @@ func compileForeachValidationAt(n *yaml.RNode, depth int) (validation, error) {
 	var out foreachValidations
 	for i, e := range n.YNode().Content {
 		en := yaml.NewRNode(e)
-		f := &foreachValidation{elementScope: scalarAt(en, "elementScope") != "false", depth: depth}
+		f := &foreachValidation{depth: depth}
+		switch scalarAt(en, "elementScope") {
+		case "true":
+			f.elementScope = &[]bool{true}[0]
+		case "false":
+			f.elementScope = &[]bool{false}[0]
+		}
 		list := scalarAt(en, "list")
 		if list == "" {
 			return nil, fmt.Errorf("foreach[%d]: list is required", i)
@@ -129,6 +137,13 @@ func (f *foreachValidation) run(en env) (*outcome, int) {
 	elems, _ := v.([]interface{})
 	applied := 0
 	for i, el := range elems {
+		if el == nil {
+			continue // as Kyverno's validateElements
+		}
+		scoped, err := f.scoped(el)
+		if err != nil {
+			return &outcome{status: report.StatusError, message: "failed to process foreach: " + err.Error()}, applied
+		}
 		ctx := withElement(en.ctx, el, i, f.depth)
 		if ctx, err = en.e.load(f.entries, ctx); err != nil {
 			return &outcome{status: report.StatusError, message: err.Error()}, applied
@@ -141,7 +156,7 @@ func (f *foreachValidation) run(en env) (*outcome, int) {
 			continue
 		}
 		sub := env{e: en.e, u: en.u, ctx: ctx}
-		o := f.check(sub, el)
+		o := f.check(sub, el, scoped)
 		if o.status == report.StatusPass {
 			// Kyverno counts an element only when it passed: one whose
 			// nested foreach validated nothing is not counted.
@@ -151,7 +166,7 @@ func (f *foreachValidation) run(en env) (*outcome, int) {
 			if o.ctx == nil {
 				o.ctx = ctx
 			}
-			if f.elementScope && (f.pattern != nil || f.anyPattern != nil) {
+			if scoped && (f.pattern != nil || f.anyPattern != nil) {
 				o.path = f.elementPath(en, i, el, o.path)
 			}
 			return &o, applied
@@ -172,7 +187,21 @@ func (f *foreachValidation) elementPath(en env, i int, el interface{}, p string)
 	return p
 }
 
-func (f *foreachValidation) check(en env, el interface{}) outcome {
+// scoped is Kyverno's AddElementToContext decision: patterns apply to an
+// element that is an object unless elementScope is false; elementScope
+// true on an element that is not an object is an error.
+func (f *foreachValidation) scoped(el interface{}) (bool, error) {
+	_, isMap := el.(map[string]interface{})
+	switch {
+	case f.elementScope == nil:
+		return isMap, nil
+	case *f.elementScope && !isMap:
+		return false, fmt.Errorf("cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=%T", el)
+	}
+	return *f.elementScope, nil
+}
+
+func (f *foreachValidation) check(en env, el interface{}, scoped bool) outcome {
 	switch {
 	case f.deny != nil:
 		return f.deny.check(en)
@@ -184,7 +213,7 @@ func (f *foreachValidation) check(en env, el interface{}) outcome {
 		return outs[0]
 	}
 	target := en.u.node
-	if f.elementScope {
+	if scoped {
 		n, err := variables.ToRNode(el)
 		if err != nil {
 			return outcome{status: report.StatusError, message: err.Error()}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/preadmit/preadmit/transform/exception"
+	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -81,6 +82,23 @@ type Options struct {
 	// value named like a context entry that needs a cluster (apiCall,
 	// imageRegistry, globalReference, configMap) stands in for it.
 	Values func(ValuesFor) map[string]interface{}
+	// UserInfo is the admission request's user, as the Kyverno CLI's
+	// userinfo file gives it; "preadmit test" sets it (empty when the test
+	// names no file), renders leave it nil. When set, match and exclude
+	// check roles, clusterRoles and subjects as Kyverno does, and
+	// request.userInfo, request.roles, request.clusterRoles,
+	// serviceAccountName and serviceAccountNamespace are Kyverno's values
+	// for it. When nil, a block that needs a user selects nothing.
+	UserInfo *match.UserInfo
+	// GlobalContext stands in for the cluster's GlobalContextEntry
+	// objects, by name, as kyverno test's globalContextEntries mocks do:
+	// when set, every globalReference context entry reads it (an entry
+	// it lacks is the rule's error). Renders leave it nil.
+	GlobalContext map[string]GlobalContextEntry
+	// APICallResponses stand in for the responses of apiCall context
+	// entries, as kyverno test's apiCallResponses mocks do: an entry whose
+	// URL (service.url, or urlPath) and method match one reads its body.
+	APICallResponses []APICallResponse
 	// Exceptions are PolicyExceptions read from files (exception.LoadPaths,
 	// or the Others of a policy set); those in the stream are added to them
 	// per render.

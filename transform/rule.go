@@ -178,9 +178,13 @@ func (e *Engine) selects(r *rule, u *unit) bool {
 		return false
 	}
 	res := &u.res
-	if op, ok := e.values(r, u)["request.operation"].(string); ok {
+	op, hasOp := e.values(r, u)["request.operation"].(string)
+	if hasOp || e.opts.UserInfo != nil {
 		c := u.res
-		c.Operation = op
+		if hasOp {
+			c.Operation = op
+		}
+		c.User = e.opts.UserInfo
 		res = &c
 	}
 	return r.match.Matches(res) && !r.exclude.Excludes(res)

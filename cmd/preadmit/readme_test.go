@@ -26,6 +26,7 @@ var readmeSkips = []struct{ match, why string }{
 	{"make image", "TestImage (internal/fnimage) builds the image and runs the binary out of it"},
 	{"make parity", "TestKyvernoParity is that test, in this package; it builds the Kyverno CLI first (ten minutes)"},
 	{"TestKyvernoParity", "TestKyvernoParity is in this package: it would run a go test inside a go test"},
+	{"TestKyvernoCLISuite", "TestKyvernoCLISuite is in this package: it would run a go test inside a go test"},
 	{"make tools", "needs the network (go install through the module proxy); the test takes the tools from HELM_BIN, HELM4_BIN, KUSTOMIZE_BIN, KPT_BIN, bin/ or PATH"},
 	{"make build && export PATH=$PWD/bin:", "the test's own setup: a preadmit built from this tree is first on PATH, and plugins/argocd after it"},
 }

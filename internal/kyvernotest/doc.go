@@ -3,8 +3,10 @@
 // preadmit's engine and compares the expected results with the actual ones,
 // as "kyverno test" does: policy, rule (autogen rules included), resources,
 // kind, result, patchedResources. Values files (globalValues, per-resource
-// and per-rule values, namespaceSelector, namespaces), context files and
-// userinfo files feed the engine through transform.Options.
+// and per-rule values, foreachValues, namespaceSelector, namespaces),
+// context files, userinfo files (request info) and the test's
+// globalContextEntries and apiCallResponses mocks feed the engine through
+// transform.Options.
 //
 // It reports what it cannot check rather than passing it: generate rules
 // (out of scope at render time) are reported as skipped, assertion checks

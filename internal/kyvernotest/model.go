@@ -21,6 +21,37 @@ type Test struct {
 	Context   string            `json:"context,omitempty"`
 	Results   []Result          `json:"results,omitempty"`
 	Checks    []json.RawMessage `json:"checks,omitempty"`
+	// APICallResponses and GlobalContextEntries stand in for the cluster
+	// (apiCall and globalReference context entries).
+	APICallResponses     []APICallResponseEntry `json:"apiCallResponses,omitempty"`
+	GlobalContextEntries []GlobalContextMock    `json:"globalContextEntries,omitempty"`
+}
+
+// APICallResponseEntry is a response given for an apiCall (or CEL http)
+// request: by url (service.url) or urlPath, and optionally method.
+type APICallResponseEntry struct {
+	URL      string `json:"url,omitempty"`
+	URLPath  string `json:"urlPath,omitempty"`
+	Method   string `json:"method,omitempty"`
+	Response struct {
+		StatusCode int             `json:"statusCode,omitempty"`
+		Body       json.RawMessage `json:"body"`
+	} `json:"response"`
+}
+
+// GlobalContextMock is the data of a GlobalContextEntry: data, inline
+// resources or resource files (one of them), then fieldPath and
+// projections.
+type GlobalContextMock struct {
+	Name          string            `json:"name"`
+	Data          json.RawMessage   `json:"data,omitempty"`
+	Resources     []json.RawMessage `json:"resources,omitempty"`
+	ResourceFiles []string          `json:"resourceFiles,omitempty"`
+	FieldPath     string            `json:"fieldPath,omitempty"`
+	Projections   []struct {
+		Name string `json:"name"`
+		Path string `json:"path"`
+	} `json:"projections,omitempty"`
 }
 
 // Metadata is the part of object metadata the CLI files use.

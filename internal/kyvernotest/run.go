@@ -3,6 +3,7 @@ package kyvernotest
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,7 +65,8 @@ func (r *runner) prepare() error {
 	values := r.test.Values
 	if values == nil && r.test.Variables != "" {
 		values = &Values{}
-		if err := r.decode(r.test.Variables, values, "Values"); err != nil {
+		// Kyverno reads any kind there; its own tests write Value too.
+		if err := r.decode(r.test.Variables, values, "Values", "Value"); err != nil {
 			return err
 		}
 	}
@@ -93,23 +95,24 @@ func (r *runner) prepare() error {
 			return &FileError{Test: r.path, File: strings.Join(paths, ", "), Err: err}
 		}
 	}
+	apiCalls, err := apiCallResponses(r.test.APICallResponses)
+	if err != nil {
+		return &FileError{Test: r.path, Err: err}
+	}
+	gctx, err := globalContext(r.dir, r.test.GlobalContextEntries)
+	if err != nil {
+		return &FileError{Test: r.path, Err: err}
+	}
 	r.opts = transform.Options{
-		Policies:        r.set.policies,
-		Values:          valuesHook(values, ui),
-		NamespaceLabels: namespaceLabels(values),
-		ConfigMaps:      contextConfigMaps(cf),
-		Exceptions:      xs,
+		Policies:         r.set.policies,
+		Values:           valuesHook(values),
+		UserInfo:         ui.requestInfo(),
+		NamespaceLabels:  namespaceLabels(values),
+		ConfigMaps:       contextConfigMaps(cf),
+		Exceptions:       xs,
+		APICallResponses: apiCalls,
+		GlobalContext:    gctx,
 	}
-	if values != nil {
-		for _, p := range values.Policies {
-			for _, ru := range p.Rules {
-				if len(ru.ForeachValues) > 0 {
-					r.note("values: foreachValues of %s/%s are not supported and are ignored", p.Name, ru.Name)
-				}
-			}
-		}
-	}
-	var err error
 	if r.input, err = r.readResources(); err != nil {
 		return err
 	}
@@ -139,16 +142,16 @@ func (r *runner) render(ps []*policy.Policy) (*transform.Output, error) {
 	return out, nil
 }
 
-// decode reads a file the test names; kind is the cli.kyverno.io kind it
-// must have (or none, the un-typed form).
-func (r *runner) decode(name string, out interface{ typeMeta() (string, string) }, kind string) error {
+// decode reads a file the test names; kinds are the cli.kyverno.io kinds
+// it may have, the first the one to write (or none, the un-typed form).
+func (r *runner) decode(name string, out interface{ typeMeta() (string, string) }, kinds ...string) error {
 	path := resolve(r.dir, name)
 	if err := decodeFile(path, out); err != nil {
 		return &FileError{Test: r.path, File: path, Err: err}
 	}
 	api, k := out.typeMeta()
-	if (api != "" || k != "") && (api != "cli.kyverno.io/v1alpha1" || k != kind) {
-		return &FileError{Test: r.path, File: path, Err: fmt.Errorf("apiVersion %q kind %q: expected cli.kyverno.io/v1alpha1 %s", api, k, kind)}
+	if (api != "" || k != "") && (api != "cli.kyverno.io/v1alpha1" || !slices.Contains(kinds, k)) {
+		return &FileError{Test: r.path, File: path, Err: fmt.Errorf("apiVersion %q kind %q: expected cli.kyverno.io/v1alpha1 %s", api, k, kinds[0])}
 	}
 	return nil
 }

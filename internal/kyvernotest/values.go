@@ -2,26 +2,21 @@ package kyvernotest
 
 import (
 	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/match"
 )
 
-// valuesHook turns a values file and a userinfo file into
-// transform.Options.Values, in the Kyverno CLI's order: globalValues, then
-// the values of the resource under its policy, then those of the rule (the
-// CLI sets rule values when the rule's context loads, last). Names are
-// plain policy, rule and resource names, as the CLI compares them.
-func valuesHook(v *Values, ui *UserInfo) func(transform.ValuesFor) map[string]interface{} {
-	if v == nil && ui == nil {
+// valuesHook turns a values file into transform.Options.Values, in the
+// Kyverno CLI's order: globalValues, then the values of the resource under
+// its policy (every entry naming it), then those of the rule, which the CLI
+// sets when the rule's context loads, last. Names are plain policy, rule
+// and resource names, as the CLI compares them; an autogen rule takes the
+// values of the rule it comes from.
+func valuesHook(v *Values) func(transform.ValuesFor) map[string]interface{} {
+	if v == nil {
 		return nil
 	}
-	user := userValues(ui)
 	return func(f transform.ValuesFor) map[string]interface{} {
 		out := map[string]interface{}{}
-		for k, x := range user {
-			out[k] = x
-		}
-		if v == nil {
-			return out
-		}
 		for k, x := range v.GlobalValues {
 			out[k] = x
 		}
@@ -36,11 +31,14 @@ func valuesHook(v *Values, ui *UserInfo) func(transform.ValuesFor) map[string]in
 					}
 				}
 			}
-			for _, r := range p.Rules {
-				if r.Name == f.Rule {
-					for k, x := range r.Values {
-						out[k] = x
-					}
+		}
+		if r := v.rule(f.Policy, f.Rule); r != nil {
+			for k, x := range r.Values {
+				out[k] = x
+			}
+			for k, x := range r.ForeachValues {
+				if len(x) > 0 {
+					out[k] = x[0]
 				}
 			}
 		}
@@ -48,32 +46,40 @@ func valuesHook(v *Values, ui *UserInfo) func(transform.ValuesFor) map[string]in
 	}
 }
 
-// userValues are the request variables a userinfo file sets.
-func userValues(ui *UserInfo) map[string]interface{} {
-	if ui == nil {
-		return nil
+// rule is the Kyverno CLI's GetPolicyRule: the first rule entry, under the
+// first policy entry that has one, named rule, "autogen-" or
+// "autogen-cronjob-" rule. Its foreachValues give each key the value at
+// the CLI's foreach element index, which the CLI never moves from 0.
+func (v *Values) rule(policy, rule string) *ValuesRule {
+	for _, p := range v.Policies {
+		if p.Name != policy {
+			continue
+		}
+		for i := range p.Rules {
+			r := &p.Rules[i]
+			switch rule {
+			case r.Name, "autogen-" + r.Name, "autogen-cronjob-" + r.Name:
+				return r
+			}
+		}
 	}
-	groups := make([]interface{}, 0, len(ui.UserInfo.Groups))
-	for _, g := range ui.UserInfo.Groups {
-		groups = append(groups, g)
-	}
-	info := map[string]interface{}{"username": ui.UserInfo.Username, "groups": groups}
-	if ui.UserInfo.UID != "" {
-		info["uid"] = ui.UserInfo.UID
-	}
-	return map[string]interface{}{
-		"request.userInfo":     info,
-		"request.roles":        anyList(ui.Roles),
-		"request.clusterRoles": anyList(ui.ClusterRoles),
-	}
+	return nil
 }
 
-func anyList(s []string) []interface{} {
-	out := make([]interface{}, 0, len(s))
-	for _, x := range s {
-		out = append(out, x)
+// requestInfo is the request info a userinfo file gives, or empty request
+// info when the test names none (which Kyverno reads as no request info).
+func (ui *UserInfo) requestInfo() *match.UserInfo {
+	if ui == nil {
+		return &match.UserInfo{}
 	}
-	return out
+	return &match.UserInfo{
+		Username:     ui.UserInfo.Username,
+		UID:          ui.UserInfo.UID,
+		Groups:       ui.UserInfo.Groups,
+		Extra:        ui.UserInfo.Extra,
+		Roles:        ui.Roles,
+		ClusterRoles: ui.ClusterRoles,
+	}
 }
 
 // namespaceLabels collects the labels of namespaces a values file names,

@@ -14,15 +14,18 @@ type Matcher struct {
 }
 
 type filter struct {
-	kinds        []kindSelector
-	names        []string
-	namespaces   []string
-	annotations  map[string]string
-	selector     *selector
-	nsSelector   *selector
-	operations   []string
-	needsSubject bool
-	empty        bool
+	kinds       []kindSelector
+	names       []string
+	namespaces  []string
+	annotations map[string]string
+	selector    *selector
+	nsSelector  *selector
+	operations  []string
+	// users are the filter's roles, clusterRoles and subjects;
+	// resourceEmpty is set when it says nothing about the resource.
+	users         users
+	resourceEmpty bool
+	empty         bool
 }
 
 type kindSelector struct {
@@ -64,12 +67,16 @@ func Compile(s *Spec) (*Matcher, error) {
 func compileFilter(f *Filter) (*filter, error) {
 	r := f.Resources
 	out := &filter{
-		names:        r.Names,
-		namespaces:   r.Namespaces,
-		annotations:  r.Annotations,
-		operations:   r.Operations,
-		needsSubject: len(f.Subjects) > 0 || len(f.Roles) > 0 || len(f.ClusterRoles) > 0,
-		empty:        f.isEmpty(),
+		names:         r.Names,
+		namespaces:    r.Namespaces,
+		annotations:   r.Annotations,
+		operations:    r.Operations,
+		resourceEmpty: f.Resources.isEmpty(),
+		empty:         f.isEmpty(),
+	}
+	var err error
+	if out.users, err = compileUsers(f); err != nil {
+		return nil, err
 	}
 	if r.Name != "" {
 		out.names = append([]string{r.Name}, out.names...)
@@ -81,7 +88,6 @@ func compileFilter(f *Filter) (*filter, error) {
 		}
 		out.kinds = append(out.kinds, ks)
 	}
-	var err error
 	if out.selector, err = compileSelector(r.Selector); err != nil {
 		return nil, fmt.Errorf("selector: %w", err)
 	}

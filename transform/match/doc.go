@@ -6,6 +6,8 @@
 // Rendering happens offline, with no admission request: subjects, roles and
 // clusterRoles never match (a match block that needs them selects nothing, an
 // exclude block that needs them excludes nothing), and the operation is
-// always CREATE. It reads resource identity only; it never looks at a
+// CREATE. "preadmit test" gives request info (Resource.User, Operation) as
+// the Kyverno CLI's userinfo and values files do, and they are then checked
+// as Kyverno checks them. It reads resource identity only; it never looks at a
 // resource's spec.
 package match

@@ -13,7 +13,7 @@ func (m *Matcher) Matches(r *Resource) bool {
 	if m == nil || m.empty {
 		return false
 	}
-	return m.eval(r)
+	return m.eval(r, true)
 }
 
 // Excludes reports whether the block excludes the resource, as an exclude
@@ -22,14 +22,15 @@ func (m *Matcher) Excludes(r *Resource) bool {
 	if m == nil || m.empty {
 		return false
 	}
-	return m.eval(r)
+	return m.eval(r, false)
 }
 
-func (m *Matcher) eval(r *Resource) bool {
+// eval evaluates the block as a match block (match) or an exclude block.
+func (m *Matcher) eval(r *Resource, match bool) bool {
 	if len(m.any) > 0 {
 		ok := false
 		for _, f := range m.any {
-			if f.matches(r) {
+			if f.matches(r, match) {
 				ok = true
 				break
 			}
@@ -39,11 +40,11 @@ func (m *Matcher) eval(r *Resource) bool {
 		}
 	}
 	for _, f := range m.all {
-		if !f.matches(r) {
+		if !f.matches(r, match) {
 			return false
 		}
 	}
-	if m.legacy != nil && !m.legacy.matches(r) {
+	if m.legacy != nil && !m.legacy.matches(r, match) {
 		return false
 	}
 	return true
@@ -75,12 +76,26 @@ func (m *Matcher) MatchesKind(group, version, kind string) bool {
 	return m.legacy == nil || check(m.legacy)
 }
 
-func (f *filter) matches(r *Resource) bool {
+// matches evaluates one filter. Without request info (r.User nil, a
+// render) a filter that needs a user selects nothing. With it, as Kyverno:
+// empty request info makes a match filter's user part unchecked (a filter
+// that then says nothing selects nothing); otherwise, and always in an
+// exclude filter, roles, clusterRoles and subjects are checked.
+func (f *filter) matches(r *Resource, match bool) bool {
 	if f.empty {
 		return false
 	}
-	if f.needsSubject {
-		return false
+	if !f.users.isEmpty() {
+		switch {
+		case r.User == nil:
+			return false
+		case match && r.User.IsEmpty():
+			if f.resourceEmpty {
+				return false
+			}
+		case !f.users.matches(r.User):
+			return false
+		}
 	}
 	if len(f.kinds) > 0 && !f.kindMatches(r.Group, r.Version, r.Kind) {
 		return false

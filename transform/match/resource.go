@@ -19,4 +19,7 @@ type Resource struct {
 	// Operation is the admission operation match.resources.operations
 	// compares; "" means CREATE, the operation of a render.
 	Operation string
+	// User is the request's user info, as the Kyverno CLI's userinfo file
+	// gives it; nil at render time, when there is no request.
+	User *UserInfo
 }

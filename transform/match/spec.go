@@ -38,10 +38,12 @@ func (s *Spec) IsEmpty() bool {
 }
 
 func (f *Filter) isEmpty() bool {
-	r := f.Resources
+	return f.Resources.isEmpty() && len(f.Subjects) == 0 && len(f.Roles) == 0 && len(f.ClusterRoles) == 0
+}
+
+func (r *ResourceDescription) isEmpty() bool {
 	return len(r.Kinds) == 0 && r.Name == "" && len(r.Names) == 0 && len(r.Namespaces) == 0 &&
-		len(r.Annotations) == 0 && r.Selector == nil && r.NamespaceSelector == nil && len(r.Operations) == 0 &&
-		len(f.Subjects) == 0 && len(f.Roles) == 0 && len(f.ClusterRoles) == 0
+		len(r.Annotations) == 0 && r.Selector == nil && r.NamespaceSelector == nil && len(r.Operations) == 0
 }
 
 // Kinds returns every kind the block names, in order.
