@@ -40,6 +40,13 @@ type Result struct {
 	Resources []string `json:"resources,omitempty"`
 	// Result is pass, fail, skip, warn or error.
 	Result string `json:"result,omitempty"`
+	// Operation is the admission operation (CREATE, UPDATE, DELETE) the
+	// result is about: "kyverno test" runs the policies once more for each
+	// operation its results name.
+	Operation string `json:"operation,omitempty"`
+	// FailOnMissingResources makes a resource missing from the
+	// patchedResources file a failed row; by default there is no row.
+	FailOnMissingResources bool `json:"failOnMissingResources,omitempty"`
 	// PatchedResources is a file with the expected mutated resources.
 	PatchedResources    string `json:"patchedResources,omitempty"`
 	GeneratedResource   string `json:"generatedResource,omitempty"`

@@ -118,3 +118,22 @@ func contextConfigMaps(c *ContextFile) map[string]interface{} {
 	}
 	return out
 }
+
+// withOperation makes every rule see request.operation as operation, over
+// the values file's, as "kyverno test" does for a result that names one;
+// "" leaves values as they are.
+func withOperation(values func(transform.ValuesFor) map[string]interface{}, operation string) func(transform.ValuesFor) map[string]interface{} {
+	if operation == "" {
+		return values
+	}
+	return func(f transform.ValuesFor) map[string]interface{} {
+		out := map[string]interface{}{}
+		if values != nil {
+			for k, v := range values(f) {
+				out[k] = v
+			}
+		}
+		out["request.operation"] = operation
+		return out
+	}
+}
