@@ -13,14 +13,16 @@ import (
 )
 
 // foreachValidation is one entry of validate.foreach. Patterns apply to the
-// element (elementScope, default true) or to the whole resource; deny
+// element or to the whole resource (elementScope; by default the element
+// when it is an object, as Kyverno's AddElementToContext decides); deny
 // conditions see element and elementIndex.
 type foreachValidation struct {
-	list         *variables.Expr
-	pathPrefix   string
-	entries      []contextEntry
-	pre          *conditions.Conditions
-	elementScope bool
+	list       *variables.Expr
+	pathPrefix string
+	entries    []contextEntry
+	pre        *conditions.Conditions
+	// elementScope is the field as written: "true", "false" or "".
+	elementScope string
 	pattern      *patternCheck
 	anyPattern   *anyPatternCheck
 	deny         *denyCheck
@@ -41,7 +43,7 @@ func compileForeachValidationAt(n *yaml.RNode, depth int) (validation, error) {
 	var out foreachValidations
 	for i, e := range n.YNode().Content {
 		en := yaml.NewRNode(e)
-		f := &foreachValidation{elementScope: scalarAt(en, "elementScope") != "false", depth: depth}
+		f := &foreachValidation{elementScope: scalarAt(en, "elementScope"), depth: depth}
 		list := scalarAt(en, "list")
 		if list == "" {
 			return nil, fmt.Errorf("foreach[%d]: list is required", i)
@@ -101,56 +103,96 @@ func elementPath(list string) string {
 	return rest
 }
 
+// validate runs the entries as Kyverno's validateForEach does: a list that
+// names a missing field skips its entry, another list error is the rule's
+// error only when no entry validated an element, and the first failure or
+// error is the rule's.
 func (fs foreachValidations) validate(en env) []outcome {
 	applied := 0
+	var listErr *outcome
 	for _, f := range fs {
-		o, n := f.run(en)
+		o, n, lerr := f.run(en)
+		if lerr != nil {
+			listErr = lerr
+			continue
+		}
 		applied += n
 		if o != nil {
 			return []outcome{*o}
 		}
 	}
 	if applied == 0 {
+		if listErr != nil {
+			return []outcome{*listErr}
+		}
 		return []outcome{{status: report.StatusSkip, message: "no list element to validate"}}
 	}
 	return []outcome{{status: report.StatusPass}}
 }
 
-// run validates every element; it returns the first failure or error, and
-// how many elements were validated.
-func (f *foreachValidation) run(en env) (*outcome, int) {
+// run validates every element as Kyverno's validateElements does; it
+// returns the first failure or error, how many elements were validated,
+// and an error evaluating the list. A null element is passed over, as are
+// elements whose preconditions are not met or cannot be evaluated and
+// elements whose check is skipped.
+func (f *foreachValidation) run(en env) (*outcome, int, *outcome) {
 	v, err := evalList(f.list, en.ctx)
 	if err != nil {
-		return &outcome{status: report.StatusError, message: fmt.Sprintf("foreach list %s: %v", f.list, err)}, 0
+		return nil, 0, &outcome{status: report.StatusError, message: fmt.Sprintf("foreach list %s: %v", f.list, err)}
 	}
 	elems, _ := v.([]interface{})
 	applied := 0
 	for i, el := range elems {
-		ctx := withElement(en.ctx, el, i, f.depth)
-		if ctx, err = en.e.load(f.entries, ctx); err != nil {
-			return &outcome{status: report.StatusError, message: err.Error()}, applied
-		}
-		ok, _, err := f.pre.Evaluate(ctx)
-		if err != nil {
-			return &outcome{status: report.StatusError, message: fmt.Sprintf("foreach preconditions: %v", err)}, applied
-		}
-		if !ok {
+		if el == nil {
 			continue
 		}
-		applied++
+		scoped, err := f.scoped(el)
+		if err != nil {
+			return &outcome{status: report.StatusError, message: err.Error()}, applied, nil
+		}
+		ctx := withElement(en.ctx, el, i, f.depth)
+		if ctx, err = en.e.load(f.entries, ctx); err != nil {
+			return &outcome{status: report.StatusError, message: err.Error()}, applied, nil
+		}
+		ok, _, err := f.pre.Evaluate(ctx)
+		if err != nil || !ok {
+			continue
+		}
 		sub := env{e: en.e, u: en.u, ctx: ctx}
-		o := f.check(sub, el)
-		if o.status == report.StatusFail || o.status == report.StatusError {
+		o := f.check(sub, el, scoped)
+		switch o.status {
+		case report.StatusSkip:
+			continue
+		case report.StatusFail, report.StatusError:
 			if o.ctx == nil {
 				o.ctx = ctx
 			}
-			if f.elementScope && (f.pattern != nil || f.anyPattern != nil) {
+			if scoped && (f.pattern != nil || f.anyPattern != nil) {
 				o.path = f.elementPath(en, i, el, o.path)
 			}
-			return &o, applied
+			return &o, applied + 1, nil
 		}
+		applied++
 	}
-	return nil, applied
+	return nil, applied, nil
+}
+
+// scoped reports whether patterns apply to the element rather than to the
+// resource: elementScope when written, else whether the element is an
+// object. elementScope true on an element that is not an object is an
+// error, as in Kyverno.
+func (f *foreachValidation) scoped(el interface{}) (bool, error) {
+	_, isMap := el.(map[string]interface{})
+	switch f.elementScope {
+	case "true":
+		if !isMap {
+			return false, fmt.Errorf("failed to process foreach: cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=%T", el)
+		}
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return isMap, nil
 }
 
 // elementPath prefixes an element-relative failure path with the element's
@@ -165,7 +207,7 @@ func (f *foreachValidation) elementPath(en env, i int, el interface{}, p string)
 	return p
 }
 
-func (f *foreachValidation) check(en env, el interface{}) outcome {
+func (f *foreachValidation) check(en env, el interface{}, scoped bool) outcome {
 	switch {
 	case f.deny != nil:
 		return f.deny.check(en)
@@ -174,7 +216,7 @@ func (f *foreachValidation) check(en env, el interface{}) outcome {
 		return outs[0]
 	}
 	target := en.u.node
-	if f.elementScope {
+	if scoped {
 		n, err := variables.ToRNode(el)
 		if err != nil {
 			return outcome{status: report.StatusError, message: err.Error()}
