@@ -170,6 +170,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	// a partial edit included), which is what makes it encoded again.
 	mutated, changed := false, false
 	for _, u := range units {
+		e.asSubresource(&u.res)
 		u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 		out.Resources++
 		rules := e.rulesFor(u)
@@ -215,6 +216,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			// Mutations may change labels or names: match validation
 			// rules against the mutated resource, as Kyverno does.
 			u.identify(e.opts.Namespace)
+			e.asSubresource(&u.res)
 			u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 			u.dirty = true
 		}

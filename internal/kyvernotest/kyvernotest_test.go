@@ -122,6 +122,53 @@ func TestWrongExpectations(t *testing.T) {
 	}
 }
 
+// TestCLISemantics holds fixtures to the rows the real "kyverno test"
+// v1.19 prints for them: a result's operation runs the policies once more
+// under it (and the default run selects nothing for a DELETE-only rule:
+// Excluded); an UPDATE from the values sees request.oldObject as the
+// resource changed by the values; a value under request.object is matched
+// as part of the resource; a resource without a namespace is in "default"
+// (request.object and patched resources); a resource the patched file
+// lacks gives no row, or a Resource error with failOnMissingResources.
+func TestCLISemantics(t *testing.T) {
+	type row struct {
+		rule, resource  string
+		outcome         kyvernotest.Outcome
+		reason, message string
+	}
+	for _, tc := range []struct {
+		dir  string
+		want []row
+	}{
+		{"cli-semantics", []row{
+			{"block-deletion", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "deleting is forbidden"},
+			{"block-deletion", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonExcluded, "no rule response"},
+			{"labels-changed", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "labels must not change"},
+			{"annotated", "shop/ConfigMap/marked", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "read-only"},
+		}},
+		{"cli-patched", []row{
+			{"owner", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "mutated"},
+			{"owner", "ConfigMap/marked", kyvernotest.OutcomeFail, kyvernotest.ReasonResourceError, "patched.yaml holds no v1 ConfigMap shop/marked"},
+		}},
+	} {
+		t.Run(tc.dir, func(t *testing.T) {
+			s, err := kyvernotest.Run(filepath.Join("testdata", tc.dir, "kyverno-test.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Rows) != len(tc.want) {
+				t.Fatalf("got %d rows, want %d: %+v", len(s.Rows), len(tc.want), s.Rows)
+			}
+			for i, w := range tc.want {
+				r := s.Rows[i]
+				if r.Rule != w.rule || r.Resource != w.resource || r.Outcome != w.outcome || r.Reason != w.reason || !strings.Contains(r.Message, w.message) {
+					t.Errorf("row %d = %+v, want %+v", i+1, r, w)
+				}
+			}
+		})
+	}
+}
+
 // TestFileErrors: invalid test files and policies are *FileError values
 // naming the file and the problem.
 func TestFileErrors(t *testing.T) {
@@ -150,7 +197,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 4 || !strings.HasSuffix(files[0], filepath.Join("bad-policy", "kyverno-test.yaml")) {
+	if len(files) != 6 || !strings.HasSuffix(files[0], filepath.Join("bad-policy", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {

@@ -111,6 +111,7 @@ func (r *runner) prepare() error {
 		NamespaceLabels: namespaceLabels(values),
 		ConfigMaps:      contextConfigMaps(cf),
 		Exceptions:      xs,
+		Subresources:    subresources(values),
 	}
 	if values != nil {
 		for _, p := range values.Policies {

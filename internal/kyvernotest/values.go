@@ -1,6 +1,8 @@
 package kyvernotest
 
 import (
+	"strings"
+
 	"github.com/preadmit/preadmit/transform"
 )
 
@@ -136,4 +138,23 @@ func withOperation(values func(transform.ValuesFor) map[string]interface{}, oper
 		out["request.operation"] = operation
 		return out
 	}
+}
+
+// subresources turns a values file's subresources into the engine's: the
+// subresource's name is the part of its resource name after "/" (exec of
+// pods/exec).
+func subresources(v *Values) []transform.Subresource {
+	if v == nil {
+		return nil
+	}
+	var out []transform.Subresource
+	for _, s := range v.Subresources {
+		_, name, _ := strings.Cut(s.Subresource.Name, "/")
+		out = append(out, transform.Subresource{
+			APIVersion: s.Subresource.apiVersion(), Kind: s.Subresource.Kind,
+			ParentAPIVersion: s.ParentResource.apiVersion(), ParentKind: s.ParentResource.Kind,
+			Name: name,
+		})
+	}
+	return out
 }
