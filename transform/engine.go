@@ -232,10 +232,17 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				out.log.add(r.result(u, r.unsupportedOutcome()))
 				continue
 			}
+			deleting := e.operation(r, u) == "DELETE"
+			if _, ok := r.validate.(podSecurityCheck); ok && deleting {
+				continue // Kyverno skips PSS on a deleted resource: no response
+			}
 			en, skip := r.prepare(e, u)
 			if skip != nil {
 				out.log.add(r.result(u, *skip))
 				continue
+			}
+			if deleting && validatesResource(r.validate) {
+				continue // as Kyverno's validateResourceWithRule: no response
 			}
 			en.pss = pss
 			for _, o := range r.validate.validate(en) {

@@ -178,12 +178,30 @@ func (e *Engine) selects(r *rule, u *unit) bool {
 		return false
 	}
 	res := &u.res
-	if op, ok := e.values(r, u)["request.operation"].(string); ok {
+	if op := e.operation(r, u); op != "" {
 		c := u.res
 		c.Operation = op
 		res = &c
 	}
 	return r.match.Matches(res) && !r.exclude.Excludes(res)
+}
+
+// operation is the admission operation a rule sees on a resource: the
+// request.operation Options.Values gives, else "" (CREATE).
+func (e *Engine) operation(r *rule, u *unit) string {
+	op, _ := e.values(r, u)["request.operation"].(string)
+	return op
+}
+
+// validatesResource reports whether a validation checks the resource
+// itself with a pattern (pattern, anyPattern), which Kyverno does not do
+// on a DELETE: there is no new resource.
+func validatesResource(v validation) bool {
+	switch v.(type) {
+	case patternCheck, anyPatternCheck:
+		return true
+	}
+	return false
 }
 
 // values asks Options.Values about a rule and a resource.

@@ -56,6 +56,15 @@ spec:
           - key: "{{ quota }}"
             operator: GreaterThan
             value: 2
+  - name: any-operation-pattern
+    match:
+      any:
+      - resources:
+          kinds: [ConfigMap]
+    validate:
+      pattern:
+        metadata:
+          name: "?*"
   - name: old-object
     match:
       any:
@@ -86,28 +95,30 @@ func TestValues(t *testing.T) {
 	}{
 		{
 			name: "no values",
-			want: map[string]report.Status{"create-only": report.StatusPass, "api-call": report.StatusError, "old-object": report.StatusSkip},
+			want: map[string]report.Status{"create-only": report.StatusPass, "any-operation-pattern": report.StatusPass, "api-call": report.StatusError, "old-object": report.StatusSkip},
 		},
 		{
 			name:   "apiCall value and namespace labels",
 			values: map[string]interface{}{"quota": float64(3)},
 			labels: map[string]map[string]string{"default": {"team": "a"}},
-			want:   map[string]report.Status{"create-only": report.StatusPass, "labelled-namespaces": report.StatusPass, "api-call": report.StatusFail, "old-object": report.StatusSkip},
+			want:   map[string]report.Status{"create-only": report.StatusPass, "labelled-namespaces": report.StatusPass, "any-operation-pattern": report.StatusPass, "api-call": report.StatusFail, "old-object": report.StatusSkip},
 		},
 		{
 			name:   "UPDATE",
 			values: map[string]interface{}{"quota": float64(1), "request.operation": "UPDATE"},
 			labels: map[string]map[string]string{"default": {"team": "b"}},
-			want:   map[string]report.Status{"api-call": report.StatusPass, "old-object": report.StatusPass},
+			want:   map[string]report.Status{"any-operation-pattern": report.StatusPass, "api-call": report.StatusPass, "old-object": report.StatusPass},
 		},
 		{
 			// request.oldObject is the resource first, then the values
 			// change it, as the Kyverno CLI's makePolicyContext orders it.
 			name:   "UPDATE with a value in the old object",
 			values: map[string]interface{}{"quota": float64(1), "request.operation": "UPDATE", "request.oldObject.metadata.name": "before"},
-			want:   map[string]report.Status{"api-call": report.StatusPass, "old-object": report.StatusFail},
+			want:   map[string]report.Status{"any-operation-pattern": report.StatusPass, "api-call": report.StatusPass, "old-object": report.StatusFail},
 		},
 		{
+			// A pattern has no new resource to check on a DELETE: no
+			// result, as Kyverno's validateResourceWithRule.
 			name:   "DELETE",
 			values: map[string]interface{}{"quota": float64(1), "request.operation": "DELETE"},
 			want:   map[string]report.Status{"api-call": report.StatusPass, "old-object": report.StatusSkip},
