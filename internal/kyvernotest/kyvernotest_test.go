@@ -176,6 +176,7 @@ func TestFileErrors(t *testing.T) {
 		"bad-unknown-field": `unknown field "reslut"`,
 		"bad-policy":        "a rule needs exactly one of mutate, validate",
 		"bad-result":        `result "passed": expected pass, fail, skip, warn or error`,
+		"bad-operation":     `operation "PATCH": expected CREATE, UPDATE or DELETE`,
 		"missing":           "no such file",
 	}
 	for dir, want := range cases {
@@ -197,7 +198,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 6 || !strings.HasSuffix(files[0], filepath.Join("bad-policy", "kyverno-test.yaml")) {
+	if len(files) != 7 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {
