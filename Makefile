@@ -26,8 +26,9 @@ vet:
 	@test -z "$$(gofmt -l cmd internal transform policies postrender hack)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies postrender hack; exit 1; }
 	$(GO) vet ./...
 
-# unit needs the Kyverno CLI too, so that TestKyvernoParity runs in CI: it
-# is built once (about 10 minutes on 2 cores) and kept in bin/.
+# unit needs the Kyverno CLI too, so that TestKyvernoParity and the
+# TestKyvernoDifferential tests run in CI: it is built once (about 10
+# minutes on 2 cores) and kept in bin/.
 unit: build $(HELM) $(HELM4) $(KUSTOMIZE) $(KYVERNO) ## Unit, golden, corpus and end-to-end tests (race detector on)
 	PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) KYVERNO_BIN=$(KYVERNO) PREADMIT_BIN=$(PREADMIT) \
 		$(GO) test -race -count=1 -timeout 30m ./...
@@ -38,8 +39,9 @@ generate: ## Regenerate charts/preadmit-policies from policies/ (a test fails wh
 kyverno-test: build ## The library's own kyverno-test.yaml files, as "kyverno test policies/" would run them
 	$(PREADMIT) test --require-tests --fail-only policies/
 
-parity: build $(KYVERNO) ## The real Kyverno CLI and preadmit test the library: both pass, with the same table
-	KYVERNO_BIN=$(KYVERNO) PREADMIT_BIN=$(PREADMIT) $(GO) test -count=1 -run '^TestKyvernoParity$$' -v ./cmd/preadmit/
+parity: build $(HELM) $(KYVERNO) ## The real Kyverno CLI against preadmit: the library's tests (same table), and apply against render on charts, the corpus and semantic cases
+	KYVERNO_BIN=$(KYVERNO) PREADMIT_BIN=$(PREADMIT) HELM_BIN=$(HELM) $(GO) test -count=1 -timeout 20m \
+		-run '^(TestKyvernoParity|TestKyvernoDifferential(Charts|Corpus|Semantics))$$' -v ./cmd/preadmit/
 
 fuzz: ## A short run of every fuzz target
 	FUZZTIME=$(FUZZTIME) hack/fuzz.sh

@@ -125,7 +125,10 @@ func (fs foreachValidations) validate(en env) []outcome {
 		if listErr != nil {
 			return []outcome{*listErr}
 		}
-		return []outcome{{status: report.StatusSkip, message: "no list element to validate"}}
+		// As Kyverno's validateForEach: with no element validated (lists
+		// empty or missing, every element's preconditions false) the rule
+		// gives no result at all, not a skip.
+		return nil
 	}
 	return []outcome{{status: report.StatusPass}}
 }
@@ -213,6 +216,9 @@ func (f *foreachValidation) check(en env, el interface{}, scoped bool) outcome {
 		return f.deny.check(en)
 	case f.nested != nil:
 		outs := f.nested.validate(en)
+		if len(outs) == 0 {
+			return outcome{status: report.StatusSkip}
+		}
 		return outs[0]
 	}
 	target := en.u.node
