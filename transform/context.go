@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"encoding/csv"
 	"fmt"
 	"regexp"
 	"sort"
@@ -314,23 +315,25 @@ func scalarAt(n *yaml.RNode, path ...string) string {
 }
 
 // withValues sets values given by Options.Values in a copy of ctx, in key
-// order. An UPDATE or DELETE operation also gets request.oldObject, the
-// resource itself, as the Kyverno CLI sets it.
+// order, as the Kyverno CLI does. An UPDATE or DELETE operation first gets
+// request.oldObject, the resource itself, which values may then change
+// (request.oldObject.metadata.labels.x); the CLI's DELETE reads
+// request.object in variables as request.oldObject, which holds here as
+// request.object stays the resource.
 func withValues(ctx *variables.Context, vals map[string]interface{}) *variables.Context {
 	ctx = ctx.Clone()
+	if op, _ := vals["request.operation"].(string); op == "UPDATE" || op == "DELETE" {
+		if obj, ok := ctx.Get("request.object"); ok {
+			ctx.Set("request.oldObject", obj)
+		}
+	}
 	keys := make([]string, 0, len(vals))
 	for k := range vals {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		ctx.Set(k, vals[k])
-	}
-	op, _ := vals["request.operation"].(string)
-	if _, given := vals["request.oldObject"]; !given && (op == "UPDATE" || op == "DELETE") {
-		if obj, ok := ctx.Get("request.object"); ok {
-			ctx.Set("request.oldObject", obj)
-		}
+		ctx.SetFields(ValueKey(k), vals[k])
 	}
 	return ctx
 }
@@ -367,4 +370,21 @@ func mergeMaps(dst, src map[string]interface{}) map[string]interface{} {
 		out[k] = v
 	}
 	return out
+}
+
+// ValueKey splits the name of a value into its keys as the Kyverno CLI
+// does (a CSV record with "." as separator): a quoted key may hold dots,
+// request.object.metadata.annotations."example.com/team". A name CSV
+// cannot read is split at every dot.
+func ValueKey(name string) []string {
+	if !strings.Contains(name, `"`) {
+		return strings.Split(name, ".")
+	}
+	r := csv.NewReader(strings.NewReader(name))
+	r.Comma = '.'
+	keys, err := r.Read()
+	if err != nil {
+		return strings.Split(name, ".")
+	}
+	return keys
 }

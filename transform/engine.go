@@ -170,6 +170,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 	// a partial edit included), which is what makes it encoded again.
 	mutated, changed := false, false
 	for _, u := range units {
+		e.asSubresource(&u.res)
 		u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 		out.Resources++
 		rules := e.rulesFor(u)
@@ -215,6 +216,7 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			// Mutations may change labels or names: match validation
 			// rules against the mutated resource, as Kyverno does.
 			u.identify(e.opts.Namespace)
+			e.asSubresource(&u.res)
 			u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 			u.dirty = true
 		}
@@ -230,10 +232,17 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 				out.log.add(r.result(u, r.unsupportedOutcome()))
 				continue
 			}
+			deleting := e.operation(r, u) == "DELETE"
+			if _, ok := r.validate.(podSecurityCheck); ok && deleting {
+				continue // Kyverno skips PSS on a deleted resource: no response
+			}
 			en, skip := r.prepare(e, u)
 			if skip != nil {
 				out.log.add(r.result(u, *skip))
 				continue
+			}
+			if deleting && validatesResource(r.validate) {
+				continue // as Kyverno's validateResourceWithRule: no response
 			}
 			en.pss = pss
 			for _, o := range r.validate.validate(en) {

@@ -21,8 +21,8 @@ type foreachValidation struct {
 	pathPrefix string
 	entries    []contextEntry
 	pre        *conditions.Conditions
-	// elementScope is the elementScope written, nil when none is.
-	elementScope *bool
+	// elementScope is the field as written: "true", "false" or "".
+	elementScope string
 	pattern      *patternCheck
 	anyPattern   *anyPatternCheck
 	deny         *denyCheck
@@ -43,13 +43,7 @@ func compileForeachValidationAt(n *yaml.RNode, depth int) (validation, error) {
 	var out foreachValidations
 	for i, e := range n.YNode().Content {
 		en := yaml.NewRNode(e)
-		f := &foreachValidation{depth: depth}
-		switch scalarAt(en, "elementScope") {
-		case "true":
-			f.elementScope = &[]bool{true}[0]
-		case "false":
-			f.elementScope = &[]bool{false}[0]
-		}
+		f := &foreachValidation{elementScope: scalarAt(en, "elementScope"), depth: depth}
 		list := scalarAt(en, "list")
 		if list == "" {
 			return nil, fmt.Errorf("foreach[%d]: list is required", i)
@@ -109,16 +103,28 @@ func elementPath(list string) string {
 	return rest
 }
 
+// validate runs the entries as Kyverno's validateForEach does: a list that
+// names a missing field skips its entry, another list error is the rule's
+// error only when no entry validated an element, and the first failure or
+// error is the rule's.
 func (fs foreachValidations) validate(en env) []outcome {
 	applied := 0
+	var listErr *outcome
 	for _, f := range fs {
-		o, n := f.run(en)
+		o, n, lerr := f.run(en)
+		if lerr != nil {
+			listErr = lerr
+			continue
+		}
 		applied += n
 		if o != nil {
 			return []outcome{*o}
 		}
 	}
 	if applied == 0 {
+		if listErr != nil {
+			return []outcome{*listErr}
+		}
 		// As Kyverno's validateForEach: with no element validated (lists
 		// empty or missing, every element's preconditions false) the rule
 		// gives no result at all, not a skip.
@@ -127,52 +133,69 @@ func (fs foreachValidations) validate(en env) []outcome {
 	return []outcome{{status: report.StatusPass}}
 }
 
-// run validates every element; it returns the first failure or error, and
-// how many elements were validated.
-func (f *foreachValidation) run(en env) (*outcome, int) {
+// run validates every element as Kyverno's validateElements does; it
+// returns the first failure or error, how many elements were validated,
+// and an error evaluating the list. A null element is passed over, as are
+// elements whose preconditions are not met or cannot be evaluated and
+// elements whose check is skipped.
+func (f *foreachValidation) run(en env) (*outcome, int, *outcome) {
 	v, err := evalList(f.list, en.ctx)
 	if err != nil {
-		return &outcome{status: report.StatusError, message: fmt.Sprintf("foreach list %s: %v", f.list, err)}, 0
+		return nil, 0, &outcome{status: report.StatusError, message: fmt.Sprintf("foreach list %s: %v", f.list, err)}
 	}
 	elems, _ := v.([]interface{})
 	applied := 0
 	for i, el := range elems {
 		if el == nil {
-			continue // as Kyverno's validateElements
+			continue
 		}
 		scoped, err := f.scoped(el)
 		if err != nil {
-			return &outcome{status: report.StatusError, message: "failed to process foreach: " + err.Error()}, applied
+			return &outcome{status: report.StatusError, message: err.Error()}, applied, nil
 		}
 		ctx := withElement(en.ctx, el, i, f.depth)
 		if ctx, err = en.e.load(f.entries, ctx); err != nil {
-			return &outcome{status: report.StatusError, message: err.Error()}, applied
+			return &outcome{status: report.StatusError, message: err.Error()}, applied, nil
 		}
 		ok, _, err := f.pre.Evaluate(ctx)
-		if err != nil {
-			return &outcome{status: report.StatusError, message: fmt.Sprintf("foreach preconditions: %v", err)}, applied
-		}
-		if !ok {
+		if err != nil || !ok {
 			continue
 		}
 		sub := env{e: en.e, u: en.u, ctx: ctx}
 		o := f.check(sub, el, scoped)
-		if o.status == report.StatusPass {
-			// Kyverno counts an element only when it passed: one whose
-			// nested foreach validated nothing is not counted.
-			applied++
-		}
-		if o.status == report.StatusFail || o.status == report.StatusError {
+		switch o.status {
+		case report.StatusSkip:
+			continue
+		case report.StatusFail, report.StatusError:
 			if o.ctx == nil {
 				o.ctx = ctx
 			}
 			if scoped && (f.pattern != nil || f.anyPattern != nil) {
 				o.path = f.elementPath(en, i, el, o.path)
 			}
-			return &o, applied
+			return &o, applied + 1, nil
 		}
+		applied++
 	}
-	return nil, applied
+	return nil, applied, nil
+}
+
+// scoped reports whether patterns apply to the element rather than to the
+// resource: elementScope when written, else whether the element is an
+// object. elementScope true on an element that is not an object is an
+// error, as in Kyverno.
+func (f *foreachValidation) scoped(el interface{}) (bool, error) {
+	_, isMap := el.(map[string]interface{})
+	switch f.elementScope {
+	case "true":
+		if !isMap {
+			return false, fmt.Errorf("failed to process foreach: cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=%T", el)
+		}
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return isMap, nil
 }
 
 // elementPath prefixes an element-relative failure path with the element's
@@ -185,20 +208,6 @@ func (f *foreachValidation) elementPath(en env, i int, el interface{}, p string)
 		return joinPath(at, p)
 	}
 	return p
-}
-
-// scoped is Kyverno's AddElementToContext decision: patterns apply to an
-// element that is an object unless elementScope is false; elementScope
-// true on an element that is not an object is an error.
-func (f *foreachValidation) scoped(el interface{}) (bool, error) {
-	_, isMap := el.(map[string]interface{})
-	switch {
-	case f.elementScope == nil:
-		return isMap, nil
-	case *f.elementScope && !isMap:
-		return false, fmt.Errorf("cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=%T", el)
-	}
-	return *f.elementScope, nil
 }
 
 func (f *foreachValidation) check(en env, el interface{}, scoped bool) outcome {

@@ -99,6 +99,13 @@ type Options struct {
 	// entries, as kyverno test's apiCallResponses mocks do: an entry whose
 	// URL (service.url, or urlPath) and method match one reads its body.
 	APICallResponses []APICallResponse
+	// Subresources map the kinds of subresource documents to the resource
+	// they are a subresource of, as a Kyverno CLI values file's
+	// subresources do: with {v1 PodExecOptions, v1 Pod, exec}, a
+	// PodExecOptions document is matched as the exec subresource of a Pod
+	// (kinds: [Pod/exec]), and not as a PodExecOptions. "preadmit test"
+	// sets it; renders leave it nil.
+	Subresources []Subresource
 	// Exceptions are PolicyExceptions read from files (exception.LoadPaths,
 	// or the Others of a policy set); those in the stream are added to them
 	// per render.
@@ -121,6 +128,18 @@ type Options struct {
 	// memory stays near the size of the stream. For a filter that only
 	// writes the stream out.
 	Compact bool
+}
+
+// Subresource maps the kind of a subresource's documents to its resource.
+type Subresource struct {
+	// APIVersion and Kind are the subresource documents' (v1
+	// PodExecOptions, autoscaling/v1 Scale).
+	APIVersion, Kind string
+	// ParentAPIVersion and ParentKind are the resource's (v1 Pod, apps/v1
+	// Deployment).
+	ParentAPIVersion, ParentKind string
+	// Name is the subresource (exec, scale).
+	Name string
 }
 
 // ValuesFor names the rule and resource Options.Values is asked about.

@@ -190,6 +190,24 @@ func (e *Engine) selects(r *rule, u *unit) bool {
 	return r.match.Matches(res) && !r.exclude.Excludes(res)
 }
 
+// operation is the admission operation a rule sees on a resource: the
+// request.operation Options.Values gives, else "" (CREATE).
+func (e *Engine) operation(r *rule, u *unit) string {
+	op, _ := e.values(r, u)["request.operation"].(string)
+	return op
+}
+
+// validatesResource reports whether a validation checks the resource
+// itself with a pattern (pattern, anyPattern), which Kyverno does not do
+// on a DELETE: there is no new resource.
+func validatesResource(v validation) bool {
+	switch v.(type) {
+	case patternCheck, anyPatternCheck:
+		return true
+	}
+	return false
+}
+
 // values asks Options.Values about a rule and a resource.
 func (e *Engine) values(r *rule, u *unit) map[string]interface{} {
 	if e.opts.Values == nil {

@@ -138,3 +138,20 @@ func stringMap(n *yaml.Node) map[string]string {
 	}
 	return m
 }
+
+// asSubresource gives a resource of a subresource kind (Options.Subresources)
+// the identity matching sees in Kyverno: the resource's group, version and
+// kind, and the subresource's name.
+func (e *Engine) asSubresource(r *match.Resource) {
+	for _, s := range e.opts.Subresources {
+		if s.APIVersion != r.APIVersion || s.Kind != r.Kind {
+			continue
+		}
+		r.APIVersion, r.Kind, r.Subresource = s.ParentAPIVersion, s.ParentKind, s.Name
+		r.Version, r.Group = s.ParentAPIVersion, ""
+		if g, v, ok := strings.Cut(s.ParentAPIVersion, "/"); ok {
+			r.Group, r.Version = g, v
+		}
+		return
+	}
+}

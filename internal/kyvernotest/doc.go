@@ -2,11 +2,13 @@
 // cli.kyverno.io/v1alpha1 Test kind and the older un-typed form) with
 // preadmit's engine and compares the expected results with the actual ones,
 // as "kyverno test" does: policy, rule (autogen rules included), resources,
-// kind, result, patchedResources. Values files (globalValues, per-resource
-// and per-rule values, foreachValues, namespaceSelector, namespaces),
-// context files, userinfo files (request info) and the test's
-// globalContextEntries and apiCallResponses mocks feed the engine through
-// transform.Options.
+// kind, result, operation, patchedResources, and lists the rows as
+// "kyverno test" does. Values files (globalValues, per-resource and
+// per-rule values, foreachValues, namespaceSelector, namespaces,
+// subresources), context files, userinfo files (request info) and the
+// test's globalContextEntries and apiCallResponses mocks feed the engine
+// through transform.Options; resources are loaded as the CLI loads them
+// (namespace "default", request.object values set in the resource).
 //
 // It reports what it cannot check rather than passing it: generate rules
 // (out of scope at render time) are reported as skipped, assertion checks

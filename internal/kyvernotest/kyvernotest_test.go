@@ -72,36 +72,100 @@ func TestLibrary(t *testing.T) {
 	runDirs(t, "../../policies", false)
 }
 
-// TestWrongExpectations: every expectation of the fixture is wrong, and
-// each row must fail with the reason Kyverno would give.
+// TestWrongExpectations: every expectation of the fixture is wrong. The
+// rows are those of the real "kyverno test" v1.19 on the directory, in its
+// order: a rule response per row, an Excluded row (a pass) for a phase of
+// the policy that has no response before it (the mutate rule's response
+// when a validate rule is named, a rule the policy does not have), every
+// resource when none has the name (missing, other/plain), resources
+// matched by name whatever the kind (Secret/plain checks the ConfigMap).
 func TestWrongExpectations(t *testing.T) {
 	s, err := kyvernotest.Run("testdata/wrong-expectations/kyverno-test.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []struct{ resource, reason, message string }{
-		{"ConfigMap/plain", "Want pass, got fail", "an owner label is required"},
-		{"ConfigMap/plain", kyvernotest.ReasonResourceDiff, "patched resource didn't match"},
-		{"ConfigMap/missing", kyvernotest.ReasonNotFound, "no ConfigMap missing"},
-		{"ConfigMap/plain", kyvernotest.ReasonNotFound, "policy no-such-policy is not in the test's policies"},
-		{"ConfigMap/plain", kyvernotest.ReasonNotFound, "policy team-label has no rule no-such-rule"},
-		{"Secret/plain", kyvernotest.ReasonNotFound, "no Secret plain"},
-		{"other/ConfigMap/plain", kyvernotest.ReasonNotFound, "no ConfigMap other/plain"},
+	want := []struct {
+		rule, resource  string
+		outcome         kyvernotest.Outcome
+		reason, message string
+	}{
+		{"require-owner", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonExcluded, "no rule response"},
+		{"require-owner", "ConfigMap/plain", kyvernotest.OutcomeFail, "Want pass, got fail", "an owner label is required"},
+		{"add-team", "ConfigMap/plain", kyvernotest.OutcomeFail, kyvernotest.ReasonResourceDiff, "patched resource didn't match"},
+		{"add-team", "default/ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "mutated"},
+		{"add-team", "ConfigMap/plain", kyvernotest.OutcomeFail, kyvernotest.ReasonNotFound, "policy no-such-policy is not in the test's policies"},
+		{"no-such-rule", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonExcluded, "no rule response"},
+		{"add-team", "ConfigMap/plain", kyvernotest.OutcomeFail, "Want skip, got pass", "mutated"},
+		{"require-owner", "default/ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonExcluded, "no rule response"},
+		{"require-owner", "default/ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "an owner label is required"},
 	}
 	if len(s.Rows) != len(want) {
 		t.Fatalf("got %d rows, want %d: %+v", len(s.Rows), len(want), s.Rows)
 	}
 	for i, w := range want {
 		r := s.Rows[i]
-		if r.Outcome != kyvernotest.OutcomeFail || r.Resource != w.resource || r.Reason != w.reason || !strings.Contains(r.Message, w.message) {
-			t.Errorf("row %d = %+v, want Fail %s %q %q", i+1, r, w.resource, w.reason, w.message)
+		if r.Rule != w.rule || r.Outcome != w.outcome || r.Resource != w.resource || r.Reason != w.reason || !strings.Contains(r.Message, w.message) {
+			t.Errorf("row %d = %+v, want %s %s %s %s %q", i+1, r, w.rule, w.resource, w.outcome, w.reason, w.message)
 		}
 	}
-	diff := s.Rows[1].Diff
+	diff := s.Rows[2].Diff
 	for _, line := range []string{`- metadata.labels.extra: "1"`, `~ metadata.labels.team: expected "payments", got "platform"`} {
 		if !strings.Contains(diff, line) {
 			t.Errorf("diff lacks %q:\n%s", line, diff)
 		}
+	}
+	notes := strings.Join(s.Notes, "\n")
+	for _, n := range []string{"results[2]: no resource is named missing", "results[4]: policy team-label has no rule no-such-rule", "results[6]: no resource is named other/plain"} {
+		if !strings.Contains(notes, n) {
+			t.Errorf("notes lack %q:\n%s", n, notes)
+		}
+	}
+}
+
+// TestCLISemantics holds fixtures to the rows the real "kyverno test"
+// v1.19 prints for them: a result's operation runs the policies once more
+// under it (and the default run selects nothing for a DELETE-only rule:
+// Excluded); an UPDATE from the values sees request.oldObject as the
+// resource changed by the values; a value under request.object is matched
+// as part of the resource; a resource without a namespace is in "default"
+// (request.object and patched resources); a resource the patched file
+// lacks gives no row, or a Resource error with failOnMissingResources.
+func TestCLISemantics(t *testing.T) {
+	type row struct {
+		rule, resource  string
+		outcome         kyvernotest.Outcome
+		reason, message string
+	}
+	for _, tc := range []struct {
+		dir  string
+		want []row
+	}{
+		{"cli-semantics", []row{
+			{"block-deletion", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "deleting is forbidden"},
+			{"block-deletion", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonExcluded, "no rule response"},
+			{"labels-changed", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "labels must not change"},
+			{"annotated", "shop/ConfigMap/marked", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "read-only"},
+		}},
+		{"cli-patched", []row{
+			{"owner", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "mutated"},
+			{"owner", "ConfigMap/marked", kyvernotest.OutcomeFail, kyvernotest.ReasonResourceError, "patched.yaml holds no v1 ConfigMap shop/marked"},
+		}},
+	} {
+		t.Run(tc.dir, func(t *testing.T) {
+			s, err := kyvernotest.Run(filepath.Join("testdata", tc.dir, "kyverno-test.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Rows) != len(tc.want) {
+				t.Fatalf("got %d rows, want %d: %+v", len(s.Rows), len(tc.want), s.Rows)
+			}
+			for i, w := range tc.want {
+				r := s.Rows[i]
+				if r.Rule != w.rule || r.Resource != w.resource || r.Outcome != w.outcome || r.Reason != w.reason || !strings.Contains(r.Message, w.message) {
+					t.Errorf("row %d = %+v, want %+v", i+1, r, w)
+				}
+			}
+		})
 	}
 }
 
@@ -112,6 +176,7 @@ func TestFileErrors(t *testing.T) {
 		"bad-unknown-field": `unknown field "reslut"`,
 		"bad-policy":        "a rule needs exactly one of mutate, validate",
 		"bad-result":        `result "passed": expected pass, fail, skip, warn or error`,
+		"bad-operation":     `operation "PATCH": expected CREATE, UPDATE or DELETE`,
 		"missing":           "no such file",
 	}
 	for dir, want := range cases {
@@ -133,7 +198,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 4 || !strings.HasSuffix(files[0], filepath.Join("bad-policy", "kyverno-test.yaml")) {
+	if len(files) != 7 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {

@@ -130,6 +130,11 @@ func (t *Test) check() error {
 		default:
 			return fmt.Errorf("%s (policy %s, rule %s): result %q: expected pass, fail, skip, warn or error", where, r.Policy, r.Rule, r.expected())
 		}
+		switch r.Operation {
+		case "", "CREATE", "UPDATE", "DELETE":
+		default:
+			return fmt.Errorf("%s (policy %s, rule %s): operation %q: expected CREATE, UPDATE or DELETE", where, r.Policy, r.Rule, r.Operation)
+		}
 		if len(r.resources()) == 0 && len(r.ResourceSpecs) == 0 {
 			return fmt.Errorf("%s (policy %s, rule %s): resources: at least one resource name is required", where, r.Policy, r.Rule)
 		}

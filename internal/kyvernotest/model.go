@@ -71,6 +71,13 @@ type Result struct {
 	Resources []string `json:"resources,omitempty"`
 	// Result is pass, fail, skip, warn or error.
 	Result string `json:"result,omitempty"`
+	// Operation is the admission operation (CREATE, UPDATE, DELETE) the
+	// result is about: "kyverno test" runs the policies once more for each
+	// operation its results name.
+	Operation string `json:"operation,omitempty"`
+	// FailOnMissingResources makes a resource missing from the
+	// patchedResources file a failed row; by default there is no row.
+	FailOnMissingResources bool `json:"failOnMissingResources,omitempty"`
 	// PatchedResources is a file with the expected mutated resources.
 	PatchedResources    string `json:"patchedResources,omitempty"`
 	GeneratedResource   string `json:"generatedResource,omitempty"`
@@ -156,10 +163,42 @@ type Values struct {
 	// NamespaceSelectors give the labels of namespaces by name.
 	NamespaceSelectors []NamespaceLabels `json:"namespaceSelector,omitempty"`
 	// Namespaces are Namespace objects, for their labels.
-	Namespaces   []Namespace       `json:"namespaces,omitempty"`
-	Subresources []json.RawMessage `json:"subresources,omitempty"`
+	Namespaces []Namespace `json:"namespaces,omitempty"`
+	// Subresources name the kinds of subresource documents (PodExecOptions,
+	// Scale) and the resource each is a subresource of.
+	Subresources []ValuesSubresource `json:"subresources,omitempty"`
 	// Variables are ValidatingAdmissionPolicy variables (unused here).
 	Variables map[string]string `json:"variables,omitempty"`
+}
+
+// ValuesSubresource is an entry of a values file's subresources: two
+// Kubernetes APIResources.
+type ValuesSubresource struct {
+	Subresource    APIResource `json:"subresource"`
+	ParentResource APIResource `json:"parentResource"`
+}
+
+// APIResource is the part of a Kubernetes APIResource (metav1) the CLI
+// reads, and the fields it may carry.
+type APIResource struct {
+	Name               string   `json:"name"`
+	SingularName       string   `json:"singularName,omitempty"`
+	Namespaced         bool     `json:"namespaced,omitempty"`
+	Group              string   `json:"group,omitempty"`
+	Version            string   `json:"version,omitempty"`
+	Kind               string   `json:"kind"`
+	Verbs              []string `json:"verbs"`
+	ShortNames         []string `json:"shortNames,omitempty"`
+	Categories         []string `json:"categories,omitempty"`
+	StorageVersionHash string   `json:"storageVersionHash,omitempty"`
+}
+
+// apiVersion is the group/version of the resource.
+func (a APIResource) apiVersion() string {
+	if a.Group == "" {
+		return a.Version
+	}
+	return a.Group + "/" + a.Version
 }
 
 // ValuesPolicy holds the values of one policy, per rule and per resource.

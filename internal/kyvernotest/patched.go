@@ -19,12 +19,25 @@ type patchedDoc struct {
 	obj interface{}
 }
 
-// comparePatched compares the resource as the policy at idx (and those
-// before it) left it with its expected version in file, as "kyverno test"
-// does: the objects, with empty values dropped, must be equal; formatting,
-// key order and comments do not matter. It returns a description of the
-// differences, or "".
-func (r *runner) comparePatched(file string, idx int, u resource) (string, error) {
+// notInFileError is a patched resources file that does not hold the
+// resource: "kyverno test" shows no row for it unless the result sets
+// failOnMissingResources.
+type notInFileError struct {
+	file string
+	res  resource
+}
+
+func (e *notInFileError) Error() string {
+	return fmt.Sprintf("%s holds no %s %s %s/%s", e.file, e.res.apiVersion, e.res.kind, e.res.effective, e.res.name)
+}
+
+// comparePatched compares a resource with its expected version in file, as
+// "kyverno test" does: for a mutate rule, the resource as the policy at idx
+// (and those before it) left it; for a validate rule, as every mutation
+// left it. The objects, with empty values dropped, must be equal;
+// formatting, key order and comments do not matter. It returns a
+// description of the differences, or "".
+func (r *runner) comparePatched(file string, x *rendered, idx int, phase string, u resource) (string, error) {
 	path := resolve(r.dir, file)
 	docs, err := r.loadPatched(path)
 	if err != nil {
@@ -39,11 +52,13 @@ func (r *runner) comparePatched(file string, idx int, u resource) (string, error
 		}
 	}
 	if !found {
-		return "", fmt.Errorf("%s holds no %s %s %s/%s", file, u.apiVersion, u.kind, u.effective, u.name)
+		return "", &notInFileError{file: file, res: u}
 	}
-	out, err := r.outputAfter(idx)
-	if err != nil {
-		return "", err
+	out := x.out
+	if phase == "Mutation" {
+		if out, err = r.outputAfter(x, idx); err != nil {
+			return "", err
+		}
 	}
 	n := u.key.node(out.Docs)
 	if n == nil {
@@ -86,28 +101,38 @@ func (r *runner) loadPatched(path string) ([]patchedDoc, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		docs = append(docs, patchedDoc{res: newResource(d.Node, unitKey{}), obj: obj})
+		res := newResource(d.Node, unitKey{})
+		if m, ok := obj.(map[string]interface{}); ok && res.namespace == "" && res.effective != "" {
+			// As "kyverno test" loads it (see asLoaded).
+			meta, _ := m["metadata"].(map[string]interface{})
+			if meta == nil {
+				meta = map[string]interface{}{}
+				m["metadata"] = meta
+			}
+			meta["namespace"] = res.effective
+		}
+		docs = append(docs, patchedDoc{res: res, obj: obj})
 	}
 	r.patched[path] = docs
 	return docs, nil
 }
 
-// outputAfter returns the render with the policies up to idx: what Kyverno
-// compares a policy's patched resource with. It is the main render unless
+// outputAfter returns the run with the policies up to idx: what Kyverno
+// compares a policy's patched resource with. It is the whole run unless
 // a later policy mutates too.
-func (r *runner) outputAfter(idx int) (*transform.Output, error) {
+func (r *runner) outputAfter(x *rendered, idx int) (*transform.Output, error) {
 	ps := r.set.policies
 	if !hasMutation(ps[idx+1:]) {
-		return r.out, nil
+		return x.out, nil
 	}
-	if out, ok := r.prefixes[idx]; ok {
+	if out, ok := x.prefixes[idx]; ok {
 		return out, nil
 	}
-	out, err := r.render(ps[:idx+1])
+	out, err := r.render(ps[:idx+1], x.operation)
 	if err != nil {
 		return nil, err
 	}
-	r.prefixes[idx] = out
+	x.prefixes[idx] = out
 	return out, nil
 }
 

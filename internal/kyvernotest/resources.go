@@ -2,14 +2,17 @@ package kyvernotest
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/stream"
+	"github.com/preadmit/preadmit/transform/variables"
 )
 
 // readResources concatenates the test's resource files (and the YAML files
@@ -126,4 +129,99 @@ func (k unitKey) node(docs []*stream.Document) *yaml.RNode {
 		return yaml.NewRNode(items.YNode().Content[k.item])
 	}
 	return nil
+}
+
+// asLoaded gives the test's resources what "kyverno test" gives them when
+// it loads them (resource.YamlToUnstructured): a namespaced resource
+// without a namespace is in "default", in its metadata too, so that
+// request.object.metadata.namespace and patched resources see it.
+//
+// Values under request.object (globalValues, and a policy's values for the
+// resource by name) are set in the resource itself: the CLI reads the
+// resource back from request.object after setting them, so a value
+// request.object.metadata.annotations.x is matched and validated as part of
+// the resource.
+func (r *runner) asLoaded(docs []*stream.Document) error {
+	for _, d := range docs {
+		for _, n := range resourceNodes(d) {
+			if n.GetNamespace() == "" && !transform.IsClusterScoped(n.GetKind()) {
+				if err := n.SetNamespace("default"); err != nil {
+					return err
+				}
+			}
+			if err := setObjectValues(n, objectValues(r.values, n.GetName())); err != nil {
+				return fmt.Errorf("values for %s %s: %w", n.GetKind(), n.GetName(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// objectValues returns the values a values file gives a resource by name
+// under request.object: globalValues, then each policy's resource values.
+func objectValues(v *Values, name string) map[string]interface{} {
+	if v == nil {
+		return nil
+	}
+	out := map[string]interface{}{}
+	add := func(vals map[string]interface{}) {
+		for k, x := range vals {
+			if strings.HasPrefix(k, "request.object.") {
+				out[k] = x
+			}
+		}
+	}
+	add(v.GlobalValues)
+	for _, p := range v.Policies {
+		for _, res := range p.Resources {
+			if res.Name == name {
+				add(res.Values)
+			}
+		}
+	}
+	return out
+}
+
+// setObjectValues sets values named request.object.<path> at <path> in a
+// resource, in name order.
+func setObjectValues(n *yaml.RNode, vals map[string]interface{}) error {
+	names := make([]string, 0, len(vals))
+	for k := range vals {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		keys := transform.ValueKey(k)[2:]
+		v, err := variables.ToRNode(vals[k])
+		if err != nil {
+			return err
+		}
+		parent, err := n.Pipe(yaml.LookupCreate(yaml.MappingNode, keys[:len(keys)-1]...))
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		if err := parent.PipeE(yaml.SetField(keys[len(keys)-1], v)); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// resourceNodes returns the resources of a document: the items of a List,
+// or the document.
+func resourceNodes(d *stream.Document) []*yaml.RNode {
+	if d.Node == nil || d.Node.YNode().Kind != yaml.MappingNode {
+		return nil
+	}
+	items, _ := d.Node.Pipe(yaml.Lookup("items"))
+	if !strings.HasSuffix(d.Node.GetKind(), "List") || items == nil || items.YNode().Kind != yaml.SequenceNode {
+		return []*yaml.RNode{d.Node}
+	}
+	var out []*yaml.RNode
+	for _, it := range items.YNode().Content {
+		if it.Kind == yaml.MappingNode {
+			out = append(out, yaml.NewRNode(it))
+		}
+	}
+	return out
 }

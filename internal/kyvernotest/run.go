@@ -12,6 +12,7 @@ import (
 	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
+	"github.com/preadmit/preadmit/transform/stream"
 )
 
 // Run loads the test file at path, runs its policies on its resources with
@@ -23,14 +24,14 @@ func Run(path string) (*Suite, error) {
 		return nil, err
 	}
 	r := &runner{path: path, dir: filepath.Dir(path), test: t,
-		suite:    &Suite{Name: t.name(path), Path: path},
-		prefixes: map[int]*transform.Output{}, patched: map[string][]patchedDoc{}}
+		suite:   &Suite{Name: t.name(path), Path: path},
+		renders: map[string]*rendered{}, patched: map[string][]patchedDoc{}}
 	if err := r.prepare(); err != nil {
 		return nil, err
 	}
 	r.notes()
 	for i := range t.Results {
-		if err := r.check(&t.Results[i]); err != nil {
+		if err := r.check(i, &t.Results[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -47,14 +48,25 @@ type runner struct {
 	suite     *Suite
 	set       *policySet
 	opts      transform.Options
+	values    *Values
 	input     []byte
+	// renders are the engine's runs by admission operation: "" for the
+	// default run, and one per operation the results name, as "kyverno
+	// test" runs one per operation.
+	renders map[string]*rendered
+	patched map[string][]patchedDoc
+}
+
+// rendered is one run of every policy on the test's resources.
+type rendered struct {
+	// operation is forced on every rule ("" keeps the values file's).
+	operation string
 	out       *transform.Output
 	resources []resource
 	results   map[unitKey][]report.Result
-	// prefixes are renders with the first n+1 policies only: Kyverno
+	// prefixes are runs with the first n+1 policies only: Kyverno
 	// compares a policy's patched resource as that policy left it.
 	prefixes map[int]*transform.Output
-	patched  map[string][]patchedDoc
 }
 
 // prepare loads the files the test names and runs the engine once.
@@ -112,30 +124,56 @@ func (r *runner) prepare() error {
 		Exceptions:       xs,
 		APICallResponses: apiCalls,
 		GlobalContext:    gctx,
+		Subresources:     subresources(values),
 	}
+	r.values = values
 	if r.input, err = r.readResources(); err != nil {
 		return err
 	}
-	if r.out, err = r.render(r.set.policies); err != nil {
-		return err
-	}
-	r.resources = indexResources(r.out.Docs)
-	r.results = map[unitKey][]report.Result{}
-	for _, res := range r.out.Results {
-		k := unitKey{res.Resource.Index, res.Resource.Item}
-		r.results[k] = append(r.results[k], res)
-	}
-	return nil
+	_, err = r.run("")
+	return err
 }
 
-func (r *runner) render(ps []*policy.Policy) (*transform.Output, error) {
+// run returns the run of every policy under an admission operation ("" for
+// the default run), made on first use.
+func (r *runner) run(operation string) (*rendered, error) {
+	if x, ok := r.renders[operation]; ok {
+		return x, nil
+	}
+	x := &rendered{operation: operation, prefixes: map[int]*transform.Output{}}
+	var err error
+	if x.out, err = r.render(r.set.policies, operation); err != nil {
+		return nil, err
+	}
+	x.resources = indexResources(x.out.Docs)
+	x.results = map[unitKey][]report.Result{}
+	for _, res := range x.out.Results {
+		k := unitKey{res.Resource.Index, res.Resource.Item}
+		x.results[k] = append(x.results[k], res)
+	}
+	r.renders[operation] = x
+	return x, nil
+}
+
+// render runs policies on the test's resources, as "kyverno test" loads
+// them (namespaced resources without a namespace are in "default"), under
+// an admission operation ("" keeps the values file's).
+func (r *runner) render(ps []*policy.Policy, operation string) (*transform.Output, error) {
 	o := r.opts
 	o.Policies = ps
+	o.Values = withOperation(o.Values, operation)
 	eng, err := transform.New(o)
 	if err != nil {
 		return nil, &FileError{Test: r.path, Err: fmt.Errorf("compiling policies: %w", err)}
 	}
-	out, err := eng.Render(r.input)
+	docs, err := stream.Read(r.input, stream.DefaultLimits)
+	if err != nil {
+		return nil, &FileError{Test: r.path, Err: fmt.Errorf("resources: %w", err)}
+	}
+	if err := r.asLoaded(docs); err != nil {
+		return nil, &FileError{Test: r.path, Err: err}
+	}
+	out, err := eng.RenderDocuments(docs)
 	if err != nil {
 		return nil, &FileError{Test: r.path, Err: fmt.Errorf("resources: %w", err)}
 	}
@@ -197,160 +235,6 @@ func (r *runner) add(row Row) {
 	r.suite.Rows = append(r.suite.Rows, row)
 }
 
-// check adds the rows of one expected result.
-func (r *runner) check(res *Result) error {
-	err := r.checkNames(res)
-	if len(res.ResourceSpecs) > 0 {
-		r.add(Row{Policy: res.Policy, Rule: res.Rule, Expected: res.expected(), Resource: "(resourceSpecs)",
-			Outcome: OutcomeUnsupported, Reason: ReasonUnsupported,
-			Message: "resourceSpecs are not supported by preadmit yet: name resources in resources"})
-	}
-	return err
-}
-
-// checkNames adds the rows of one expected result for its named resources.
-func (r *runner) checkNames(res *Result) error {
-	base := Row{Policy: res.Policy, Rule: res.Rule, Expected: res.expected()}
-	names := res.resources()
-	each := func(f func(row Row)) {
-		for _, n := range names {
-			row := base
-			row.Resource = display(res.Kind, res.Namespace, n)
-			f(row)
-		}
-	}
-	unsupported := func(msg string) {
-		each(func(row Row) {
-			row.Outcome, row.Reason, row.Message = OutcomeUnsupported, ReasonUnsupported, msg
-			r.add(row)
-		})
-	}
-	notFound := func(msg string) {
-		each(func(row Row) {
-			row.Outcome, row.Reason, row.Message = OutcomeFail, ReasonNotFound, msg
-			r.add(row)
-		})
-	}
-	if k := res.otherKind(); k != "" {
-		unsupported(fmt.Sprintf("%s is not supported by preadmit yet: it runs Kyverno ClusterPolicy and Policy", k))
-		return nil
-	}
-	p, idx := r.set.find(res.Policy)
-	if p == nil {
-		if k, ok := r.set.others[res.Policy]; ok {
-			unsupported(fmt.Sprintf("policy %s is a %s, which preadmit does not support yet", res.Policy, k))
-			return nil
-		}
-		notFound(fmt.Sprintf("policy %s is not in the test's policies", res.Policy))
-		return nil
-	}
-	rules := rulesOf(p, res.Rule)
-	if len(rules) == 0 {
-		notFound(fmt.Sprintf("policy %s has no rule %s", res.Policy, res.Rule))
-		return nil
-	}
-	switch rules[0].Type() {
-	case "Generation":
-		each(func(row Row) {
-			row.Outcome, row.Reason = OutcomeSkip, ReasonNotChecked
-			row.Message = "generate rules create resources in the cluster and are out of preadmit's scope"
-			r.add(row)
-		})
-		return nil
-	case "ImageVerification":
-		unsupported("verifyImages rules need registry access and are not supported by preadmit")
-		return nil
-	}
-	for _, name := range names {
-		row := base
-		row.Resource = display(res.Kind, res.Namespace, name)
-		found := false
-		for _, u := range r.resources {
-			if u.kind != res.Kind || !u.named(name) || (res.Namespace != "" && u.effective != res.Namespace) {
-				continue
-			}
-			found = true
-			if err := r.compare(res, row, p, idx, rules, u); err != nil {
-				return err
-			}
-		}
-		if !found {
-			row.Outcome, row.Reason = OutcomeFail, ReasonNotFound
-			row.Message = fmt.Sprintf("no %s %s in the test's resources", res.Kind, name)
-			r.add(row)
-		}
-	}
-	return nil
-}
-
-// compare adds the rows of one expected result on one resource: one per
-// rule response, or one "skip" row when no rule applied.
-func (r *runner) compare(res *Result, row Row, p *policy.Policy, idx int, rules []*policy.Rule, u resource) error {
-	groups := r.responses(p, rules, u)
-	if len(groups) == 0 {
-		groups = []response{{status: report.StatusSkip, excluded: true}}
-	}
-	for _, g := range groups {
-		out := row
-		out.Actual = string(g.status)
-		out.Message = g.message
-		if f := res.patched(); f != "" {
-			diff, err := r.comparePatched(f, idx, u)
-			switch {
-			case err != nil:
-				out.Outcome, out.Reason, out.Message = OutcomeFail, ReasonResourceError, err.Error()
-				r.add(out)
-				continue
-			case diff != "":
-				out.Outcome, out.Reason, out.Diff = OutcomeFail, ReasonResourceDiff, diff
-				out.Message = "patched resource didn't match the patched resource in the test result"
-				r.add(out)
-				continue
-			}
-		}
-		switch {
-		case string(g.status) != res.expected():
-			out.Outcome, out.Reason = OutcomeFail, fmt.Sprintf("Want %s, got %s", res.expected(), g.status)
-			if g.excluded {
-				out.Message = "no rule response: the rule did not match the resource, or a mutation changed nothing"
-			}
-		case g.excluded:
-			out.Outcome, out.Reason = OutcomePass, ReasonExcluded
-		default:
-			out.Outcome, out.Reason = OutcomePass, ReasonOk
-		}
-		r.add(out)
-	}
-	return nil
-}
-
-// response is the engine's result of one rule on one resource, as one
-// Kyverno rule response: the worst of its outcomes (podSecurity reports one
-// per control).
-type response struct {
-	status   report.Status
-	message  string
-	excluded bool
-}
-
-// responses groups the engine's results for the rules on a resource, in
-// rule order.
-func (r *runner) responses(p *policy.Policy, rules []*policy.Rule, u resource) []response {
-	var out []response
-	for _, ru := range rules {
-		var got []report.Result
-		for _, res := range r.results[u.key] {
-			if res.Policy == p.Name && res.PolicyNamespace == p.Namespace && res.Rule == ru.Name {
-				got = append(got, res)
-			}
-		}
-		if len(got) > 0 {
-			out = append(out, aggregate(p, got))
-		}
-	}
-	return out
-}
-
 func aggregate(p *policy.Policy, rs []report.Result) response {
 	rank := map[report.Status]int{report.StatusError: 5, report.StatusFail: 4, report.StatusWarn: 3, report.StatusPass: 2, report.StatusSkip: 1}
 	var g response
@@ -379,15 +263,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// display is the RESOURCE column: Kind/name, or namespace/Kind/name.
-func display(kind, namespace, name string) string {
-	if ns, n, ok := strings.Cut(name, "/"); ok {
-		namespace, name = ns, n
-	}
-	if namespace == "" {
-		return kind + "/" + name
-	}
-	return namespace + "/" + kind + "/" + name
 }

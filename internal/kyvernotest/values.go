@@ -1,6 +1,8 @@
 package kyvernotest
 
 import (
+	"strings"
+
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/match"
 )
@@ -121,6 +123,44 @@ func contextConfigMaps(c *ContextFile) map[string]interface{} {
 			ns = "default"
 		}
 		out[ns+"/"+name] = r
+	}
+	return out
+}
+
+// withOperation makes every rule see request.operation as operation, over
+// the values file's, as "kyverno test" does for a result that names one;
+// "" leaves values as they are.
+func withOperation(values func(transform.ValuesFor) map[string]interface{}, operation string) func(transform.ValuesFor) map[string]interface{} {
+	if operation == "" {
+		return values
+	}
+	return func(f transform.ValuesFor) map[string]interface{} {
+		out := map[string]interface{}{}
+		if values != nil {
+			for k, v := range values(f) {
+				out[k] = v
+			}
+		}
+		out["request.operation"] = operation
+		return out
+	}
+}
+
+// subresources turns a values file's subresources into the engine's: the
+// subresource's name is the part of its resource name after "/" (exec of
+// pods/exec).
+func subresources(v *Values) []transform.Subresource {
+	if v == nil {
+		return nil
+	}
+	var out []transform.Subresource
+	for _, s := range v.Subresources {
+		_, name, _ := strings.Cut(s.Subresource.Name, "/")
+		out = append(out, transform.Subresource{
+			APIVersion: s.Subresource.apiVersion(), Kind: s.Subresource.Kind,
+			ParentAPIVersion: s.ParentResource.apiVersion(), ParentKind: s.ParentResource.Kind,
+			Name: name,
+		})
 	}
 	return out
 }

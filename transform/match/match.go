@@ -56,7 +56,7 @@ func (m *Matcher) MatchesKind(group, version, kind string) bool {
 	if m == nil || m.empty {
 		return false
 	}
-	check := func(f *filter) bool { return len(f.kinds) == 0 || f.kindMatches(group, version, kind) }
+	check := func(f *filter) bool { return len(f.kinds) == 0 || f.kindMatches(group, version, kind, "*") }
 	if len(m.any) > 0 {
 		ok := false
 		for _, f := range m.any {
@@ -97,7 +97,7 @@ func (f *filter) matches(r *Resource, match bool) bool {
 			return false
 		}
 	}
-	if len(f.kinds) > 0 && !f.kindMatches(r.Group, r.Version, r.Kind) {
+	if len(f.kinds) > 0 && !f.kindMatches(r.Group, r.Version, r.Kind, r.Subresource) {
 		return false
 	}
 	if len(f.names) > 0 && !wildcard.Any(f.names, r.Name) {
@@ -129,13 +129,14 @@ func (f *filter) matches(r *Resource, match bool) bool {
 	return true
 }
 
-func (f *filter) kindMatches(group, version, kind string) bool {
+// kindMatches compares a kind and subresource with the selectors as
+// Kyverno's CheckKind does: a selector's subresource part must match the
+// request's ("" for the resource itself: none, or "*"). A subresource "*"
+// stands for any, selectors' included (the index of MatchesKind).
+func (f *filter) kindMatches(group, version, kind, subresource string) bool {
 	for _, k := range f.kinds {
-		// A rendered resource is never a subresource: a selector matches it
-		// only when its subresource part matches "" (none, or "*"), as
-		// Kyverno's CheckKind compares it with the request's.
 		if wildcard.Match(k.group, group) && wildcard.Match(k.version, version) &&
-			wildcard.Match(k.kind, kind) && wildcard.Match(k.subresource, "") {
+			wildcard.Match(k.kind, kind) && (subresource == "*" || wildcard.Match(k.subresource, subresource)) {
 			return true
 		}
 	}

@@ -28,7 +28,7 @@ func TestMatches(t *testing.T) {
 		{"version-kind", `{any: [{resources: {kinds: [v1/Pod]}}]}`, []Resource{pod}, []Resource{deploy}},
 		{"kind-wildcard", `{any: [{resources: {kinds: ["*"]}}]}`, []Resource{deploy, pod, role}, nil},
 		{"kind-pattern", `{any: [{resources: {kinds: ["Cluster*"]}}]}`, []Resource{role}, []Resource{pod}},
-		{"subresource-never", `{any: [{resources: {kinds: [Pod/exec]}}]}`, nil, []Resource{pod}},
+		{"subresource-not-the-resource", `{any: [{resources: {kinds: [Pod/exec]}}]}`, nil, []Resource{pod}},
 		{"names-wildcard", `{any: [{resources: {kinds: [Deployment], names: ["web-*"]}}]}`, []Resource{deploy}, nil},
 		{"name-question-mark", `{any: [{resources: {kinds: [Pod], name: "db-?"}}]}`, []Resource{pod}, nil},
 		{"namespaces", `{any: [{resources: {kinds: ["*"], namespaces: ["sh*"]}}]}`, []Resource{deploy, ns}, []Resource{pod, role}},
@@ -118,6 +118,10 @@ func TestKindSelectors(t *testing.T) {
 	ing := res("networking.k8s.io/v1", "Ingress")
 	ingBeta := res("networking.k8s.io/v1beta1", "Ingress")
 	cron := res("batch/v1beta1", "CronJob")
+	// Subresource requests, as a values file's subresources make a
+	// PodExecOptions or Scale document.
+	podExec, podStatus, deployScale := pod, pod, deploy
+	podExec.Subresource, podStatus.Subresource, deployScale.Subresource = "exec", "status", "scale"
 	for _, tc := range []struct {
 		kind  string
 		match []Resource
@@ -142,14 +146,17 @@ func TestKindSelectors(t *testing.T) {
 		{"apps/v1/*", []Resource{deploy}, []Resource{pod}},
 		// a group without a version is kind/subresource: nothing.
 		{"apps/Deployment", nil, []Resource{deploy}},
-		// subresources are never rendered, unless the subresource is "*".
-		{"Pod/exec", nil, []Resource{pod}},
-		{"Pod.status", nil, []Resource{pod}},
-		{"v1/Pod/status", nil, []Resource{pod}},
-		{"*/scale", nil, []Resource{deploy}},
-		{"apps/v1/Deployment/scale", nil, []Resource{deploy}},
-		{"Pod/*", []Resource{pod}, []Resource{deploy}},
-		{"*/*", []Resource{pod, deploy, ing}, nil},
+		// a subresource selector selects the subresource only, unless it is "*".
+		{"Pod/exec", []Resource{podExec}, []Resource{pod, podStatus}},
+		{"Pod.status", []Resource{podStatus}, []Resource{pod, podExec}},
+		{"v1/Pod/status", []Resource{podStatus}, []Resource{pod}},
+		{"*/scale", []Resource{deployScale}, []Resource{deploy}},
+		{"apps/v1/Deployment/scale", []Resource{deployScale}, []Resource{deploy, podExec}},
+		{"Pod/*", []Resource{pod, podExec, podStatus}, []Resource{deploy}},
+		{"*/*", []Resource{pod, deploy, ing, podExec, deployScale}, nil},
+		// a plain kind selects the resource, not its subresources.
+		{"Pod", []Resource{pod}, []Resource{podExec, podStatus}},
+		{"Deployment", []Resource{deploy}, []Resource{deployScale}},
 		// Kyverno's version test is v<digit>[alpha|beta<digit>]: v10 is a kind.
 		{"v10/Pod", nil, []Resource{pod}},
 		// kinds are case-sensitive.

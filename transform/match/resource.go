@@ -16,6 +16,10 @@ type Resource struct {
 	// NamespaceLabels are the labels of the resource's Namespace when the
 	// stream or the configuration provides them; nil when unknown.
 	NamespaceLabels map[string]string
+	// Subresource is the subresource a request is about ("exec" of a Pod,
+	// "scale" of a Deployment), with Group, Version and Kind those of the
+	// resource; "" for the resource itself, as every rendered resource is.
+	Subresource string
 	// Operation is the admission operation match.resources.operations
 	// compares; "" means CREATE, the operation of a render.
 	Operation string

@@ -69,6 +69,23 @@ func (c *Context) Set(path string, value interface{}) {
 	}
 }
 
+// SetFields is Set with the path given as its keys, which may hold dots
+// (metadata.annotations."example.com/team" is four keys).
+func (c *Context) SetFields(keys []string, value interface{}) {
+	c.data = c.writable(c.data)
+	m := c.data
+	for i, k := range keys {
+		if i == len(keys)-1 {
+			m[k] = value
+			return
+		}
+		child, _ := m[k].(map[string]interface{})
+		child = c.writable(child)
+		m[k] = child
+		m = child
+	}
+}
+
 // writable returns m itself when the context owns it, else a copy it owns.
 func (c *Context) writable(m map[string]interface{}) map[string]interface{} {
 	for _, o := range c.owned {
