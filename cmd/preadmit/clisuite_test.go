@@ -159,18 +159,18 @@ func judgeSuite(rows []suiteRow, list *cliDeviations) (string, map[string]int, [
 	for _, r := range rows {
 		seen[r.dir] = true
 		kyvernoPasses := !kyvernoFails[r.dir]
-		kv := "(listed " + verdict(kyvernoPasses) + ")"
+		kv := "(listed " + passFail(kyvernoPasses) + ")"
 		if r.kyverno != nil {
-			kv = verdict(*r.kyverno)
+			kv = passFail(*r.kyverno)
 		}
 		reason := r.reason
 		if k, ok := known[r.dir]; ok && !r.preadmit && kyvernoPasses {
 			reason = k + ": " + reason
 		}
-		fmt.Fprintf(&table, "%-72s %-8s %-8s %s\n", r.dir, kv, verdict(r.preadmit), reason)
+		fmt.Fprintf(&table, "%-72s %-8s %-8s %s\n", r.dir, kv, passFail(r.preadmit), reason)
 
 		if r.kyverno != nil && *r.kyverno != kyvernoPasses {
-			problems = append(problems, fmt.Sprintf("%s: kyverno test %s, the list says it %s: correct kyvernoFails in %s", r.dir, verdict(*r.kyverno), verdict(kyvernoPasses), cliDeviationsFile))
+			problems = append(problems, fmt.Sprintf("%s: kyverno test %s, the list says it %s: correct kyvernoFails in %s", r.dir, passFail(*r.kyverno), passFail(kyvernoPasses), cliDeviationsFile))
 		}
 		_, listed := known[r.dir]
 		switch {
@@ -236,7 +236,7 @@ type suiteRow struct {
 	reason   string
 }
 
-func verdict(pass bool) string {
+func passFail(pass bool) string {
 	if pass {
 		return "PASS"
 	}
