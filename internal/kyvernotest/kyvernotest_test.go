@@ -109,7 +109,7 @@ func TestWrongExpectations(t *testing.T) {
 // naming the file and the problem.
 func TestFileErrors(t *testing.T) {
 	cases := map[string]string{
-		"bad-unknown-field": `unknown field "reslut"`,
+		"bad-unknown-field": "results[0].reslut: unknown field (did you mean result?)",
 		"bad-policy":        "a rule needs exactly one of mutate, validate",
 		"bad-result":        `result "passed": expected pass, fail, skip, warn or error`,
 		"missing":           "no such file",
