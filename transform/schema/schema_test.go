@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"sync"
 	"testing"
 
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
@@ -121,4 +122,21 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Prepare on one goroutine and Validate on others share one decoding of the
+// schema (go test -race).
+func TestValidateConcurrent(t *testing.T) {
+	doc := []byte(`{"apiVersion":"kyverno.io/v1","kind":"Policy","metadata":{"name":"p"},"spec":{"rules":[],"bakground":true}}`)
+	go Prepare("kyverno.io/v1", "ClusterPolicy")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			got, err := Validate("kyverno.io/v1", "Policy", doc)
+			if err != nil || len(got) != 1 || got[0].Hint != "background" {
+				t.Errorf("got %v, %v", got, err)
+			}
+		})
+	}
+	wg.Wait()
 }
