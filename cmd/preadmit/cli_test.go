@@ -155,6 +155,12 @@ func TestRenderCLIErrors(t *testing.T) {
 			input: "demo-app.yaml", code: 2},
 		{name: "error-invalid-policies", args: []string{"render", "--no-builtin", "-p", "../../testdata/policies-invalid"},
 			input: "demo-app.yaml", code: 2},
+		// Typos are errors, as kubectl apply makes them against Kyverno's
+		// CRD schema: the file, policy, rule, field and nearest name.
+		{name: "error-policy-unknown-fields", args: []string{"render", "-p", "../../testdata/policies-invalid/unknown-fields.yaml"},
+			input: "demo-app.yaml", code: 2},
+		{name: "error-values-unknown-field", args: []string{"render", "--values-file", "testdata/values/typo.yaml"},
+			input: "demo-app.yaml", code: 2},
 		{name: "error-missing-policy-path", args: []string{"render", "-p", "testdata/no-such-dir"}, input: "demo-app.yaml", code: 2},
 		{name: "error-unknown-mode", args: []string{"render", "--mode", "block"}, input: "demo-app.yaml", code: 2},
 		{name: "error-unknown-mode-env", args: []string{"render"}, input: "demo-app.yaml", code: 2,

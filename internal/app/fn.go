@@ -138,6 +138,12 @@ func inlinePolicies(cfg *krm.Config, items krm.Items) (*policy.Set, error) {
 		set.Others = append(set.Others, &policy.Document{File: itemFile(n), Node: n})
 	}
 	for _, n := range items.OtherPolicies {
+		// Checked against its CRD schema as in a file (exceptions are
+		// checked where they are parsed).
+		if es := policy.CheckSchema(itemFile(n), n); len(es) > 0 {
+			errs = append(errs, es...)
+			continue
+		}
 		set.Others = append(set.Others, &policy.Document{File: itemFile(n), Node: n})
 	}
 	if len(set.Policies) == 0 && len(set.Others) == 0 {

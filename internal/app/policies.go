@@ -8,6 +8,7 @@ import (
 
 	"github.com/preadmit/preadmit/policies"
 	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/schema"
 )
 
 // PolicyOptions say which policies a command runs.
@@ -94,6 +95,12 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 	// known are the names --enable may give: the library's, whatever the
 	// profile and --no-builtin, and the user's.
 	known := map[string]bool{}
+	if len(o.Paths) > 0 {
+		// The user's files are checked against Kyverno's CRD schemas;
+		// decoding the ClusterPolicy and Policy one overlaps the library's
+		// load instead of following it.
+		go schema.Prepare("kyverno.io/v1", "ClusterPolicy")
+	}
 	if !o.NoBuiltin || len(o.Enable) > 0 {
 		b, err := policy.LoadFS(policies.FS, ".", "embedded:policies")
 		if err != nil {

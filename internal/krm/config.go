@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/schema"
 	"github.com/preadmit/preadmit/transform/stream"
 )
 
@@ -108,6 +110,9 @@ func parseObject(fc *yaml.RNode) (*Config, error) {
 	if err != nil {
 		return nil, &ConfigError{Kind: Kind, Field: "spec", Err: err}
 	}
+	if err := unknownFields(b); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c.Spec); err != nil {
@@ -120,6 +125,21 @@ func parseObject(fc *yaml.RNode) (*Config, error) {
 	}
 	c.Spec.Policies = nil
 	return c, nil
+}
+
+// unknownFields returns a ConfigError for each field of spec (as JSON) that
+// Spec does not have, with the nearest field name: the strict decoder's own
+// error names only the first and suggests nothing.
+func unknownFields(spec []byte) error {
+	var doc interface{}
+	if err := json.Unmarshal(spec, &doc); err != nil {
+		return &ConfigError{Kind: Kind, Field: "spec", Err: err}
+	}
+	var errs []error
+	for _, u := range schema.UnknownFields(doc, reflect.TypeFor[Spec]()) {
+		errs = append(errs, &ConfigError{Kind: Kind, Field: "spec." + u.Path, Err: u.Problem()})
+	}
+	return errors.Join(errs...)
 }
 
 // configMapKeys are the data keys a ConfigMap functionConfig may set.
@@ -165,7 +185,11 @@ func parseConfigMap(fc *yaml.RNode) (*Config, error) {
 		case "policies":
 			c.Policies, err = parseDocuments(v)
 		default:
-			err = fmt.Errorf("unknown key: expected one of %s", strings.Join(configMapKeys, ", "))
+			if h := schema.Nearest(k, configMapKeys); h != "" {
+				err = fmt.Errorf("unknown key (did you mean %s?)", h)
+			} else {
+				err = fmt.Errorf("unknown key: expected one of %s", strings.Join(configMapKeys, ", "))
+			}
 		}
 		if err != nil {
 			return nil, &ConfigError{Kind: "ConfigMap", Field: field, Err: err}

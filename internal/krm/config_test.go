@@ -21,7 +21,7 @@ func TestParseConfig(t *testing.T) {
 			want: Spec{Mode: "enforce", Disable: []string{"a", "b"}, Variables: map[string]interface{}{"x.y": float64(1)}}, inline: 1},
 		{name: "configmap", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  policyPaths: \"p1, p2\"\n  noBuiltin: \"true\"\n  registry: m.example\n  variables: \"a.b: c\"\n",
 			want: Spec{PolicyPaths: []string{"p1", "p2"}, NoBuiltin: true, Registry: "m.example", Variables: map[string]interface{}{"a.b": "c"}}},
-		{name: "unknown field", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  modes: x\n", wantErr: "spec"},
+		{name: "unknown field", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  modes: x\n", wantErr: "spec.modes"},
 		{name: "unknown key", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  moed: x\n", wantErr: "data.moed"},
 		{name: "bad bool", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  quiet: maybe\n", wantErr: "data.quiet"},
 		{name: "other kind", in: "apiVersion: v1\nkind: Secret\n", wantErr: ""},
@@ -61,4 +61,20 @@ func FuzzParseConfig(f *testing.F) {
 		}
 		_, _ = ParseConfig(n)
 	})
+}
+
+// A typo in the functionConfig is an error naming the field and the
+// nearest name, in either form.
+func TestParseConfigHint(t *testing.T) {
+	for in, want := range map[string]string{
+		"apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  polcyPaths: [p]\n  noBuiltins: true\n": "functionConfig Preadmit spec.noBuiltins: unknown field (did you mean noBuiltin?) (see docs/krm-function.md)\n" +
+			"functionConfig Preadmit spec.polcyPaths: unknown field (did you mean policyPaths?) (see docs/krm-function.md)",
+		"apiVersion: v1\nkind: ConfigMap\ndata:\n  moed: x\n": "functionConfig ConfigMap data.moed: unknown key (did you mean mode?) (see docs/krm-function.md)",
+	} {
+		_, err := ParseConfig(yaml.MustParse(in))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || err.Error() != want {
+			t.Errorf("got %v\nwant %s", err, want)
+		}
+	}
 }

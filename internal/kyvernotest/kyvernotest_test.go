@@ -173,7 +173,7 @@ func TestCLISemantics(t *testing.T) {
 // naming the file and the problem.
 func TestFileErrors(t *testing.T) {
 	cases := map[string]string{
-		"bad-unknown-field": `unknown field "reslut"`,
+		"bad-unknown-field": "results[0].reslut: unknown field (did you mean result?)",
 		"bad-policy":        "a rule needs exactly one of mutate, validate",
 		"bad-result":        `result "passed": expected pass, fail, skip, warn or error`,
 		"bad-operation":     `operation "PATCH": expected CREATE, UPDATE or DELETE`,

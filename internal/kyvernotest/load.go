@@ -8,10 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/preadmit/preadmit/transform/schema"
 )
 
 // DefaultFileName is the test file "kyverno test" looks for.
@@ -173,10 +176,27 @@ func decodeStrict(b []byte, out any) error {
 	if err != nil {
 		return fmt.Errorf("invalid YAML: %w", err)
 	}
+	if err := unknownFields(j, out); err != nil {
+		return fmt.Errorf("invalid content: %w", err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(j))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
 		return fmt.Errorf("invalid content: %w", err)
+	}
+	return nil
+}
+
+// unknownFields names every field out's type has no place for, with the
+// nearest name (schema.FieldErrors): the decoder's own error names only the
+// first and suggests nothing.
+func unknownFields(j []byte, out any) error {
+	var doc any
+	if err := json.Unmarshal(j, &doc); err != nil {
+		return nil // the decoder reports it
+	}
+	if u := schema.UnknownFields(doc, reflect.TypeOf(out)); len(u) > 0 {
+		return schema.FieldErrors(u)
 	}
 	return nil
 }

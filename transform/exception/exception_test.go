@@ -33,15 +33,15 @@ func TestParseErrors(t *testing.T) {
 		{"no spec", base, "spec: required"},
 		{"no exceptions", base + "spec:\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n", "spec.exceptions: required"},
 		{"no match", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n", "spec.match: required"},
-		{"legacy match", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    resources: {kinds: [Pod]}\n", "spec.match: resources must be listed under any or all"},
-		{"unknown match field", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resource: {kinds: [Pod]}\n", `spec.match: json: unknown field "resource"`},
+		{"legacy match", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    resources: {kinds: [Pod]}\n", "spec.match.resources: unknown field"},
+		{"unknown match field", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resource: {kinds: [Pod]}\n", "spec.match.any[0].resource: unknown field (did you mean resources?)"},
 		{"no policyName", base + "spec:\n  exceptions:\n  - ruleNames: [r]\n", "spec.exceptions[0].policyName: required"},
 		{"no ruleNames", base + "spec:\n  exceptions:\n  - policyName: p\n", `spec.exceptions[0].ruleNames: required: the rules to except, or ["*"] for all`},
 		{"ruleNames scalar", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: r\n", "spec.exceptions[0].ruleNames: must be a list"},
 		{"unknown spec field", base + "spec:\n  exception: []\n", "spec.exception: unknown field"},
 		{"bad podSecurity control", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n  podSecurity:\n  - controlName: Nope\n", `spec.podSecurity[0].controlName: invalid value "Nope": unknown Pod Security Standards control`},
 		{"container control without images", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n  podSecurity:\n  - controlName: Capabilities\n", "spec.podSecurity[0].controlName"},
-		{"bad conditions", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n  conditions:\n    none: []\n", "spec.conditions: conditions/none: unknown field"},
+		{"bad conditions", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n  conditions:\n    none: []\n", "spec.conditions.none: unknown field"},
 		{"bad expiry", strings.Replace(base, "  name: ex\n", "  name: ex\n  annotations:\n    preadmit.io/expires: 31/12/2025\n", 1) + "spec: {}\n", `metadata.annotations.preadmit.io/expires: "31/12/2025" is not an RFC 3339 date`},
 		{"no name", "apiVersion: kyverno.io/v2\nkind: PolicyException\nmetadata: {}\nspec: {}\n", "metadata.name: required"},
 		{"not an exception", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n", "not a PolicyException"},
@@ -49,6 +49,17 @@ func TestParseErrors(t *testing.T) {
 		{"cel policyRef kind", "apiVersion: policies.kyverno.io/v1\nkind: PolicyException\nmetadata: {name: ex}\nspec:\n  policyRefs:\n  - name: p\n", "spec.policyRefs[0].kind: required"},
 		{"cel expiresAt date", "apiVersion: policies.kyverno.io/v1\nkind: PolicyException\nmetadata: {name: ex}\nspec:\n  policyRefs: [{name: p, kind: ClusterPolicy}]\n  expiresAt: 2025-12-31\n", `spec.expiresAt: "2025-12-31" is not an RFC 3339 date-time`},
 		{"cel reportResult", "apiVersion: policies.kyverno.io/v1\nkind: PolicyException\nmetadata: {name: ex}\nspec:\n  policyRefs: [{name: p, kind: ClusterPolicy}]\n  reportResult: fail\n", `spec.reportResult: invalid value "fail"`},
+		// Typos are errors, as kubectl apply with strict field validation
+		// makes them against Kyverno's CRD schema, with the nearest name.
+		{"typo in an exception", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNams: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n", "spec.exceptions[0].ruleNams: unknown field (did you mean ruleNames?)"},
+		{"typo in spec", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  mach:\n    any:\n    - resources: {kinds: [Pod]}\n", "spec.mach: unknown field (did you mean match?)"},
+		{"typo in match resources", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod], namespace: [a]}\n", "spec.match.any[0].resources.namespace: unknown field (did you mean namespaces?)"},
+		{"typo in podSecurity", base + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n  podSecurity:\n  - controlName: Capabilities\n    image: [x]\n", "spec.podSecurity[0].image: unknown field (did you mean images?)"},
+		{"typos reported together", base + "spec:\n  exceptions:\n  - policyNam: p\n    ruleNames: [r]\n  mach: {}\n", "spec.exceptions[0].policyNam: unknown field (did you mean policyName?); spec.mach: unknown field (did you mean match?)"},
+		{"typo in v2beta1", strings.Replace(base, "v2", "v2beta1", 1) + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  background: true\n  mtch: {}\n", "spec.mtch: unknown field (did you mean match?)"},
+		{"typo in v2alpha1, read as v2beta1", strings.Replace(base, "v2", "v2alpha1", 1) + "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  mtch: {}\n", "spec.mtch: unknown field (did you mean match?)"},
+		{"wrong type", base + "spec:\n  background: yes please\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n", `spec.background: Invalid value: must be of type boolean: "string"`},
+		{"cel typo", "apiVersion: policies.kyverno.io/v1\nkind: PolicyException\nmetadata: {name: ex}\nspec:\n  policyRefs: [{name: p, kind: ClusterPolicy}]\n  matchConditons: []\n", "spec.matchConditons: unknown field (did you mean matchConditions?)"},
 		{"cel unknown field", "apiVersion: policies.kyverno.io/v1\nkind: PolicyException\nmetadata: {name: ex}\nspec:\n  policyRefs: [{name: p, kind: ClusterPolicy}]\n  match: {}\n", "spec.match: unknown field"},
 	}
 	for _, tt := range tests {
@@ -256,6 +267,18 @@ func TestLoadPaths(t *testing.T) {
 		_, err := exception.LoadPaths([]string{tt.path}, "default")
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !exception.IsError(err) {
 			t.Errorf("%s: error %v, want %q", tt.path, err, tt.want)
+		}
+	}
+}
+
+// What Kyverno's CRD leaves free-form (a condition's key and value) is not
+// a schema error, and a valid exception of every served version parses.
+func TestParseSchemaFreeForm(t *testing.T) {
+	spec := "spec:\n  exceptions:\n  - policyName: p\n    ruleNames: [r]\n  match:\n    any:\n    - resources: {kinds: [Pod]}\n" +
+		"  conditions:\n    any:\n    - key: {free: [form, {data: 1}]}\n      operator: AnyIn\n      value: {any: thing}\n"
+	for _, v := range []string{"v2", "v2beta1", "v2alpha1"} {
+		if _, err := parse(t, strings.Replace(base, "v2", v, 1)+spec); err != nil {
+			t.Errorf("%s: %v", v, err)
 		}
 	}
 }

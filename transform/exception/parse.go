@@ -12,6 +12,7 @@ import (
 
 	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/match"
+	"github.com/preadmit/preadmit/transform/schema"
 	"github.com/preadmit/preadmit/transform/validate/podsecurity"
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
@@ -54,11 +55,20 @@ func Parse(file string, n *yaml.RNode, defaultNamespace string) (*Exception, err
 	if err := p.metadata(yamlnode.Field(root, "metadata"), defaultNamespace); err != nil {
 		return nil, err
 	}
+	fes, err := p.schemaErrors(n)
+	if err != nil {
+		return nil, err
+	}
+	// Unknown fields first, with the nearest name: a typo reads better so
+	// than as the parse error it may cause. Then the parse, whose messages
+	// say more than the schema's; then what else the schema rejects.
+	if err := p.fieldErrors(fes, true); err != nil {
+		return nil, err
+	}
 	spec := yamlnode.Field(root, "spec")
 	if spec == nil || spec.Kind != yaml.MappingNode {
 		return nil, p.errf("spec", "required: a mapping")
 	}
-	var err error
 	if kyvernoVersions[p.x.APIVersion] {
 		err = p.kyvernoSpec(spec)
 	} else {
@@ -67,10 +77,55 @@ func Parse(file string, n *yaml.RNode, defaultNamespace string) (*Exception, err
 	if err != nil {
 		return nil, err
 	}
+	if err := p.fieldErrors(fes, false); err != nil {
+		return nil, err
+	}
 	return p.x, nil
 }
 
 type parser struct{ x *Exception }
+
+// schemaVersion is the version whose CRD schema an exception is checked
+// against: its own, but kyverno.io/v2alpha1, which Kyverno's CRDs no longer
+// serve and preadmit still reads, has the shape of v2beta1.
+func schemaVersion(apiVersion string) string {
+	if apiVersion == "kyverno.io/v2alpha1" {
+		return "kyverno.io/v2beta1"
+	}
+	return apiVersion
+}
+
+// schemaErrors checks the exception against the schema of Kyverno's CRD
+// for its version, as the API server does when kubectl applies it.
+func (p *parser) schemaErrors(n *yaml.RNode) ([]schema.FieldError, error) {
+	b, err := n.MarshalJSON()
+	if err != nil {
+		return nil, p.wrap("", err)
+	}
+	fes, err := schema.Validate(schemaVersion(p.x.APIVersion), Kind, b)
+	if err != nil {
+		return nil, p.wrap("", err)
+	}
+	return fes, nil
+}
+
+// fieldErrors is the error of the unknown fields among fes, or of the
+// others: one names its field, several are reported together.
+func (p *parser) fieldErrors(fes []schema.FieldError, unknown bool) error {
+	var sel schema.FieldErrors
+	for _, fe := range fes {
+		if fe.Unknown == unknown {
+			sel = append(sel, fe)
+		}
+	}
+	switch len(sel) {
+	case 0:
+		return nil
+	case 1:
+		return p.wrap(sel[0].Path, sel[0].Problem())
+	}
+	return p.wrap("", sel)
+}
 
 func (p *parser) errf(field, format string, args ...any) *Error {
 	return &Error{File: p.x.File, Namespace: p.x.Namespace, Name: p.x.Name, Field: field, Err: fmt.Errorf(format, args...)}

@@ -27,6 +27,10 @@ type Set struct {
 	// NotApplied are the policies read but not applied, because they have
 	// no render-time meaning; a command names them in its report.
 	NotApplied []NotApplied
+
+	// trusted skips the schema check: the embedded library is checked by
+	// its tests, not at every start.
+	trusted bool
 }
 
 // NotApplied is a policy document that is read but not applied, and why.
@@ -77,9 +81,12 @@ func LoadPaths(paths []string) (*Set, error) {
 }
 
 // LoadFS reads every policy under root in fsys, as for a directory. prefix
-// names the source in messages (e.g. "embedded").
+// names the source in messages (e.g. "embedded"). It is for the embedded
+// library: its documents are not checked against Kyverno's CRD schemas,
+// which the library's tests do (policy.CheckSchema), so that a render does
+// not pay for it at every start.
 func LoadFS(fsys fs.FS, root, prefix string) (*Set, error) {
-	set := &Set{}
+	set := &Set{trusted: true}
 	errs := set.addFS(fsys, root, prefix)
 	return set, finish(set, errs)
 }
@@ -176,7 +183,7 @@ func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
 		return nil
 	}
 	if kind == "ClusterPolicy" || kind == "Policy" {
-		p, errs := Parse(file, n)
+		p, errs := parse(file, n, !s.trusted)
 		if p != nil {
 			s.Policies = append(s.Policies, p)
 		}
@@ -186,6 +193,14 @@ func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
 		name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "metadata"), "name"))
 		return Errors{{File: file, Policy: name,
 			Err: fmt.Errorf("document %d: %s is not a Kyverno kind (expected ClusterPolicy, Policy or PolicyException)", index, kind)}}
+	}
+	// A PolicyException is checked where it is parsed (package
+	// exception), the other kinds here.
+	if kind != "PolicyException" && !s.trusted {
+		name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "metadata"), "name"))
+		if errs := checkSchema(file, name, apiVersion, kind, n); len(errs) > 0 {
+			return errs
+		}
 	}
 	s.Others = append(s.Others, &Document{File: file, Node: n})
 	return nil
@@ -214,9 +229,24 @@ func apiGroup(apiVersion string) string {
 	return g
 }
 
-// Parse reads one ClusterPolicy or Policy document, validates its shape and
+// Parse reads one ClusterPolicy or Policy document, checks it against the
+// schema of Kyverno's CRD for its kind and version, validates its shape and
 // appends the autogen rules.
 func Parse(file string, n *yaml.RNode) (*Policy, Errors) {
+	return parse(file, n, true)
+}
+
+// CheckSchema checks a document against the schema of its kind and version
+// in Kyverno's CRDs; the library's tests run it on the embedded policies,
+// which LoadFS does not check.
+func CheckSchema(file string, n *yaml.RNode) Errors {
+	root := n.YNode()
+	apiVersion, kind := yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), yamlnode.Scalar(yamlnode.Field(root, "kind"))
+	name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "metadata"), "name"))
+	return checkSchema(file, name, apiVersion, kind, n)
+}
+
+func parse(file string, n *yaml.RNode, check bool) (*Policy, Errors) {
 	meta, err := n.GetMeta()
 	if err != nil {
 		return nil, Errors{{File: file, Err: fmt.Errorf("reading metadata: %w", err)}}
@@ -230,6 +260,14 @@ func Parse(file string, n *yaml.RNode) (*Policy, Errors) {
 	}
 	if meta.APIVersion != "kyverno.io/v1" && meta.APIVersion != "kyverno.io/v2beta1" {
 		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("apiVersion %q is not supported: use kyverno.io/v1", meta.APIVersion)}}
+	}
+	// The schema first, as the API server would: its messages name the
+	// field path (and the nearest name of a typo), where the parse below
+	// reports Go's decoding errors.
+	if check {
+		if errs := checkSchema(file, p.Name, meta.APIVersion, meta.Kind, n); len(errs) > 0 {
+			return nil, errs
+		}
 	}
 	if p.Kind == "Policy" {
 		p.Namespace = meta.Namespace

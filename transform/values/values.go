@@ -1,10 +1,14 @@
 package values
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/preadmit/preadmit/transform/schema"
 )
 
 // File is a Kyverno CLI values file as the engine uses it.
@@ -67,6 +71,20 @@ type valuesDoc struct {
 	Variables    map[string]string `json:"variables,omitempty"`
 }
 
+// unknownFields returns a FileError for each field of a values file that
+// the Values schema does not have, with the nearest field name.
+func unknownFields(data []byte, file string) error {
+	var doc interface{}
+	if err := sigsyaml.Unmarshal(data, &doc); err != nil {
+		return &FileError{File: file, Err: fmt.Errorf("not a YAML object: %w", err)}
+	}
+	var errs []error
+	for _, u := range schema.UnknownFields(doc, reflect.TypeFor[valuesDoc]()) {
+		errs = append(errs, &FileError{File: file, Field: u.Path, Err: u.Problem()})
+	}
+	return errors.Join(errs...)
+}
+
 // Load parses a values file. The apiVersion and kind may be left out, as
 // older Kyverno CLI files do; any other kind is an error, and so are
 // unknown fields (a typo must not silently drop a value).
@@ -83,6 +101,9 @@ func Load(data []byte, file string) (*File, error) {
 	}
 	if head.APIVersion != "" && head.APIVersion != "cli.kyverno.io/v1alpha1" {
 		return nil, &FileError{File: file, Field: "apiVersion", Err: fmt.Errorf("got %q, want cli.kyverno.io/v1alpha1", head.APIVersion)}
+	}
+	if err := unknownFields(data, file); err != nil {
+		return nil, err
 	}
 	var d valuesDoc
 	if err := sigsyaml.UnmarshalStrict(data, &d); err != nil {

@@ -162,3 +162,23 @@ func FuzzLoad(f *testing.F) {
 		_, _ = ConfigMaps(b, "fuzz.yaml", "default")
 	})
 }
+
+// A typo in a values file is an error naming the field and the nearest
+// name, wherever it is; the values themselves are free-form.
+func TestLoadUnknownFieldHint(t *testing.T) {
+	for doc, want := range map[string]string{
+		"globalValue:\n  a: b\n": "v.yaml: globalValue: unknown field (did you mean globalValues?)",
+		"policies:\n- name: p\n  rules: [{name: r, value: {a: b}}]\n": "v.yaml: policies[0].rules[0].value: unknown field (did you mean values?)",
+		"namespaceSelector:\n- name: n\n  label: {a: b}\n":            "v.yaml: namespaceSelector[0].label: unknown field (did you mean labels?)",
+		"namespaces:\n- metadata: {name: n, lables: {a: b}}\n":        "v.yaml: namespaces[0].metadata.lables: unknown field (did you mean labels?)",
+	} {
+		_, err := Load([]byte(doc), "v.yaml")
+		var fe *FileError
+		if !errors.As(err, &fe) || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
+	}
+	if _, err := Load([]byte("globalValues: {any: {free: [form]}}\npolicies:\n- name: p\n  rules: [{name: r, values: {x: {y: z}}}]\n"), "v.yaml"); err != nil {
+		t.Errorf("free-form values: %v", err)
+	}
+}
