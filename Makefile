@@ -26,11 +26,12 @@ vet:
 	@test -z "$$(gofmt -l cmd internal transform policies postrender hack)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies postrender hack; exit 1; }
 	$(GO) vet ./...
 
-# unit needs the Kyverno CLI too, so that TestKyvernoParity and the
-# TestKyvernoDifferential tests run in CI: it is built once (about 10
+# unit needs the Kyverno CLI too, so that everything make parity runs
+# (TestKyvernoParity, the TestKyvernoDifferential tests and Kyverno's own
+# CLI suite, TestKyvernoCLISuite) runs in CI: it is built once (about 10
 # minutes on 2 cores) and kept in bin/.
 unit: build $(HELM) $(HELM4) $(KUSTOMIZE) $(KYVERNO) ## Unit, golden, corpus and end-to-end tests (race detector on)
-	PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) KYVERNO_BIN=$(KYVERNO) PREADMIT_BIN=$(PREADMIT) \
+	KYVERNO_CLI_SUITE=1 PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) KYVERNO_BIN=$(KYVERNO) PREADMIT_BIN=$(PREADMIT) \
 		$(GO) test -race -count=1 -timeout 30m ./...
 
 generate: ## Regenerate charts/preadmit-policies from policies/ and the Kyverno CRD schemas of transform/schema (tests fail when they are stale)
