@@ -19,8 +19,8 @@ include hack/tools.mk
 
 all: build
 
-build: ## Build bin/preadmit
-	$(GO) build -buildvcs=auto -o $(PREADMIT) ./cmd/preadmit
+build: ## Build bin/preadmit and bin/preadmit-helm (the Helm SDK half, run by "preadmit helm")
+	$(GO) build -buildvcs=auto -o $(BIN)/ ./cmd/preadmit ./cmd/preadmit-helm
 
 vet:
 	@test -z "$$(gofmt -l cmd internal transform policies postrender hack)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies postrender hack; exit 1; }
