@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,31 +21,46 @@ const helmBinary = "preadmit-helm"
 
 // newHelm is "preadmit helm template|install|upgrade". It runs
 // preadmit-helm with the same arguments, stdin, stdout and stderr and ends
-// with its exit code.
+// with its exit code; "preadmit help helm" prints preadmit-helm's help.
 func newHelm(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:                "helm",
 		Short:              "helm template|install|upgrade with the policies applied to manifests and hooks",
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bin, err := findHelmBinary()
-			if err != nil {
-				return &app.ExitErr{Code: app.ExitError, Err: err}
-			}
-			c := exec.CommandContext(cmd.Context(), bin, args...)
-			c.Stdin, c.Stdout, c.Stderr = stdin, stdout, stderr
-			c.Cancel = func() error { return c.Process.Signal(os.Interrupt) }
-			err = c.Run()
-			var ee *exec.ExitError
-			switch {
-			case errors.As(err, &ee) && ee.ExitCode() >= 0:
-				return &app.ExitErr{Code: ee.ExitCode(), Err: err, Silent: true}
-			case err != nil:
-				return &app.ExitErr{Code: app.ExitError, Err: fmt.Errorf("run %s: %w", bin, err)}
-			}
-			return nil
+			return runHelm(cmd.Context(), args, stdin, stdout, stderr)
 		},
 	}
+	cmd.SetHelpFunc(func(cmd *cobra.Command, _ []string) {
+		if err := runHelm(cmd.Context(), []string{"--help"}, stdin, stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "preadmit: %v\n", err)
+		}
+	})
+	return cmd
+}
+
+// runHelm runs preadmit-helm; its exit code, when not 0, comes back as a
+// Silent *app.ExitErr: its stderr has said why.
+func runHelm(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	bin, err := findHelmBinary()
+	if err != nil {
+		return &app.ExitErr{Code: app.ExitError, Err: err}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c := exec.CommandContext(ctx, bin, args...)
+	c.Stdin, c.Stdout, c.Stderr = stdin, stdout, stderr
+	c.Cancel = func() error { return c.Process.Signal(os.Interrupt) }
+	err = c.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee) && ee.ExitCode() >= 0:
+		return &app.ExitErr{Code: ee.ExitCode(), Err: err, Silent: true}
+	case err != nil:
+		return &app.ExitErr{Code: app.ExitError, Err: fmt.Errorf("run %s: %w", bin, err)}
+	}
+	return nil
 }
 
 // findHelmBinary looks for preadmit-helm next to this executable, then on

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,5 +49,27 @@ func TestHelmBinaryMissing(t *testing.T) {
 		if !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
+	}
+}
+
+// TestHelmHelp: "preadmit help helm" and "preadmit helm --help" print
+// preadmit-helm's help, its sub-commands under "preadmit helm", on stderr
+// as preadmit's own help.
+func TestHelmHelp(t *testing.T) {
+	for _, args := range [][]string{{"help", "helm"}, {"helm", "--help"}, {"helm", "template", "--help"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Setenv("PATH", filepath.Dir(preadmitBinary(t))+string(os.PathListSeparator)+os.Getenv("PATH"))
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr); code != 0 || stdout.Len() != 0 {
+				t.Fatalf("exit %d, stdout %q\nstderr:\n%s", code, stdout.String(), stderr.String())
+			}
+			want := "preadmit helm [command]"
+			if len(args) == 3 {
+				want = "preadmit helm template NAME CHART [flags]"
+			}
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+			}
+		})
 	}
 }
