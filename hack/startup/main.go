@@ -60,7 +60,11 @@ func main() {
 		}
 		fmt.Printf("start-up   %-50s median of %d: %6.1f ms\n", c.name, *runs, float64(med.Microseconds())/1000)
 	}
-	for _, p := range []string{*bin, filepath.Join(filepath.Dir(*bin), "preadmit-helm")} {
+	dir := filepath.Dir(*bin)
+	if real, err := filepath.EvalSymlinks(*bin); err == nil {
+		dir = filepath.Dir(real) // preadmit helm looks beside the executable itself
+	}
+	for _, p := range []string{*bin, filepath.Join(dir, "preadmit-helm")} {
 		fi, err := os.Stat(p)
 		if err != nil {
 			fmt.Printf("size       %-50s missing\n", p)
