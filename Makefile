@@ -19,8 +19,8 @@ include hack/tools.mk
 
 all: build
 
-build: ## Build bin/preadmit
-	$(GO) build -buildvcs=auto -o $(PREADMIT) ./cmd/preadmit
+build: ## Build bin/preadmit and bin/preadmit-helm (the Helm SDK half, run by "preadmit helm")
+	$(GO) build -buildvcs=auto -o $(BIN)/ ./cmd/preadmit ./cmd/preadmit-helm
 
 vet:
 	@test -z "$$(gofmt -l cmd internal transform policies postrender hack)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies postrender hack; exit 1; }
@@ -50,11 +50,12 @@ fuzz: ## A short run of every fuzz target
 
 test: vet unit kyverno-test fuzz ## Everything CI runs
 
-bench: build ## Benchmarks: the 10,000-document stream against the go-yaml floor, then the binary's time and peak memory
+bench: build ## Benchmarks: the 10,000-document stream against the go-yaml floor, then the binary's time and peak memory, its start-up and its size
 	$(GO) test -run='^$$' -bench='^Benchmark(Render|RenderRegistry|Floor|FloorDecode)$$' -benchmem -benchtime=2x -count=5 ./transform/ | $(GO) run ./hack/benchratio
 	$(GO) run ./hack/benchstream > $(BIN)/bench-10k.yaml
 	$(GO) run ./hack/peakrss -in $(BIN)/bench-10k.yaml -- $(PREADMIT) render --mode audit --tty=never -q
 	$(GO) run ./hack/peakrss -in $(BIN)/bench-10k.yaml -- $(PREADMIT) render --mode audit --tty=never -q --registry registry.local
+	$(GO) run ./hack/startup -bin $(PREADMIT) -runs 21
 
 demo: build $(HELM) ## Render charts/demo-app through preadmit: diff of the mutations, then the report
 	@echo "== helm template demo charts/demo-app | preadmit render --diff   (what the mutations change)"

@@ -4,18 +4,10 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/internal/cliflags"
 )
-
-// registerExceptionFlags adds render's PolicyException flags.
-func registerExceptionFlags(fs *pflag.FlagSet, o *app.ExceptionOptions) {
-	fs.StringArrayVar(&o.Paths, "exceptions", nil, "Kyverno PolicyException file or directory (repeatable)")
-	fs.BoolVar(&o.Keep, "keep-exceptions", false, "write the input's PolicyExceptions to stdout instead of consuming them")
-	fs.BoolVar(&o.RequireMetadata, "require-exception-metadata", false, "reject exceptions without preadmit.io/owner, preadmit.io/reason and an expiry")
-	fs.StringVar(&o.At, "at", "", "judge exception expiry at this RFC 3339 date or date-time instead of now")
-}
 
 // newExceptions is "preadmit exceptions", with its "list" sub-command.
 func newExceptions(stdin io.Reader, stdout io.Writer) *cobra.Command {
@@ -37,7 +29,7 @@ func newExceptionsList(stdin io.Reader, stdout io.Writer) *cobra.Command {
   helm template my-app ./chart | preadmit exceptions list -
   preadmit exceptions list ./exceptions --at 2025-09-30 -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := applyEnv(cmd); err != nil {
+			if err := cliflags.ApplyEnv(cmd); err != nil {
 				return err
 			}
 			for _, a := range args {

@@ -6,6 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/preadmit/preadmit/internal/app"
+
+	"github.com/preadmit/preadmit/internal/cliflags"
 )
 
 // newFlux is "preadmit flux": helpers for Flux, whose helm-controller runs
@@ -35,7 +37,7 @@ expressed; the output says so in comments, and on stderr.`,
   preadmit flux postrenderers rendered.yaml --helmrelease clusters/prod/my-app.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		PreRunE: func(cmd *cobra.Command, _ []string) error {
-			return applyEnv(cmd)
+			return cliflags.ApplyEnv(cmd)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

@@ -1,69 +1,80 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
-	"time"
+	"os"
+	"os/exec"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/preadmit/preadmit/internal/app"
-	"github.com/preadmit/preadmit/internal/helmrun"
 )
 
-// newHelm is "preadmit helm template|install|upgrade": Helm 3 through its Go
-// library, with the policies applied to the hooks too.
-func newHelm(stdout, stderr io.Writer) *cobra.Command {
+// helmBinary is the program "preadmit helm" runs: Helm's SDK lives in a
+// binary of its own, so that render, fn, test and the other commands pay
+// nothing for it at start-up.
+const helmBinary = "preadmit-helm"
+
+// newHelm is "preadmit helm template|install|upgrade". It runs
+// preadmit-helm with the same arguments, stdin, stdout and stderr and ends
+// with its exit code; "preadmit help helm" prints preadmit-helm's help.
+func newHelm(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "helm",
-		Short: "helm template|install|upgrade with the policies applied to manifests and hooks",
-		Long: `Helm 3 never passes hook manifests (helm.sh/hook) to a post-renderer, so a chart's
-hook Jobs escape every policy. These commands run Helm 3's library with preadmit as the
-post-renderer and apply the same policies to the hooks; one Enforce violation anywhere
-and nothing is printed or installed.`,
+		Use:                "helm",
+		Short:              "helm template|install|upgrade with the policies applied to manifests and hooks",
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runHelm(cmd.Context(), args, stdin, stdout, stderr)
+		},
 	}
-	for _, c := range []helmrun.Command{helmrun.Template, helmrun.Install, helmrun.Upgrade} {
-		cmd.AddCommand(newHelmCommand(c, stdout, stderr))
-	}
+	cmd.SetHelpFunc(func(cmd *cobra.Command, _ []string) {
+		if err := runHelm(cmd.Context(), []string{"--help"}, stdin, stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "preadmit: %v\n", err)
+		}
+	})
 	return cmd
 }
 
-func newHelmCommand(c helmrun.Command, stdout, stderr io.Writer) *cobra.Command {
-	f := &renderFlags{helm: true}
-	var o helmrun.Options
-	cmd := &cobra.Command{
-		Use:   string(c) + " NAME CHART",
-		Short: "helm " + string(c) + " with preadmit's policies on manifests and hooks",
-		Example: "  preadmit helm " + string(c) + " my-app ./chart -n shop -f values.yaml --mode enforce" +
-			map[helmrun.Command]string{helmrun.Template: " --kube-version 1.31.0", helmrun.Install: " --dry-run", helmrun.Upgrade: " --install"}[c],
-		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.o.Diff {
-				return &app.ExitErr{Code: app.ExitError, Err: errors.New("--diff is not supported by preadmit helm: use helm template ... | preadmit render --diff")}
-			}
-			ch := app.OpenChannels(stderr, app.TTYMode(f.tty))
-			defer ch.Close()
-			f.o.TTY, f.o.Version = app.TTYMode(f.tty), preadmitVersion()
-			o.Command, o.Release, o.Chart, o.Render = c, args[0], args[1], f.o
-			return helmrun.Run(cmd.Context(), o, nil, stdout, ch)
-		},
+// runHelm runs preadmit-helm; its exit code, when not 0, comes back as a
+// Silent *app.ExitErr: its stderr has said why.
+func runHelm(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	bin, err := findHelmBinary()
+	if err != nil {
+		return &app.ExitErr{Code: app.ExitError, Err: err}
 	}
-	f.register(cmd)
-	fs := cmd.Flags()
-	fs.StringArrayVarP(&o.ValueFiles, "values", "f", nil, "values file (repeatable)")
-	fs.StringArrayVar(&o.Values, "set", nil, "set a value, key=value (repeatable)")
-	fs.StringArrayVar(&o.StringValues, "set-string", nil, "set a string value, key=value (repeatable)")
-	fs.StringVar(&o.Version, "version", "", "chart version, for a repository or OCI chart")
-	fs.StringVar(&o.KubeVersion, "kube-version", "", "Kubernetes version of a client-side render (template, --dry-run)")
-	if c != helmrun.Template {
-		fs.BoolVar(&o.DryRun, "dry-run", false, "render client-side and print the manifests; contact no cluster")
-		fs.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "time to wait for each hook and for --wait")
-		fs.BoolVar(&o.Wait, "wait", false, "wait until the resources are ready")
-		fs.BoolVar(&o.Atomic, "atomic", false, "roll back a failed "+string(c)+" (implies --wait)")
-		fs.BoolVar(&o.CreateNamespace, "create-namespace", false, "create the release namespace if it does not exist (on install)")
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	if c == helmrun.Upgrade {
-		fs.BoolVarP(&o.UpgradeInstall, "install", "i", false, "install when the release does not exist")
+	c := exec.CommandContext(ctx, bin, args...)
+	c.Stdin, c.Stdout, c.Stderr = stdin, stdout, stderr
+	c.Cancel = func() error { return c.Process.Signal(os.Interrupt) }
+	err = c.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee) && ee.ExitCode() >= 0:
+		return &app.ExitErr{Code: ee.ExitCode(), Err: err, Silent: true}
+	case err != nil:
+		return &app.ExitErr{Code: app.ExitError, Err: fmt.Errorf("run %s: %w", bin, err)}
 	}
-	return cmd
+	return nil
+}
+
+// findHelmBinary looks for preadmit-helm next to this executable, then on
+// PATH.
+func findHelmBinary() (string, error) {
+	if self, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(self), helmBinary)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(helmBinary); err == nil {
+		return p, nil
+	}
+	return "", errors.New(`"preadmit helm" needs the ` + helmBinary + ` binary, next to preadmit or on PATH: ` +
+		`go install github.com/preadmit/preadmit/cmd/` + helmBinary + `@latest (or make build, which writes bin/` + helmBinary + `)`)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -16,10 +18,15 @@ var hookOnlyPolicies = []string{"--profile=none", "--disable=require-ro-rootfs,r
 
 const hookViolation = "Job shop/demo-demo-app-migrate (hook pre-install,pre-upgrade, source: demo-app/templates/hook-migration.yaml): disallow-latest-tag/autogen-validate-image-tag: "
 
-// runPreadmit runs preadmit in-process, as main does.
+// runPreadmit runs preadmit in-process, as main does. "preadmit helm" runs
+// the preadmit-helm built beside preadmitBinary, found on PATH (the test
+// binary has none next to it).
 func runPreadmit(t *testing.T, args ...string) toolResult {
 	t.Helper()
 	t.Setenv("PREADMIT_TTY", "never")
+	if len(args) > 0 && args[0] == "helm" {
+		t.Setenv("PATH", filepath.Dir(preadmitBinary(t))+string(os.PathListSeparator)+os.Getenv("PATH"))
+	}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
 	return toolResult{code: code, stdout: stdout.String(), stderr: stderr.String()}

@@ -6,6 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/preadmit/preadmit/internal/app"
+
+	"github.com/preadmit/preadmit/internal/cliflags"
 )
 
 // newImages is "preadmit images": the images a stream pulls.
@@ -22,7 +24,7 @@ of every pod template kind, sorted, one per line. With --registry each line is
   helm template my-app ./chart | preadmit images --registry registry.local -o crane | sh
   preadmit images -o skopeo --registry registry.local --registry-normalize rendered.yaml > images.yaml
   preadmit images --image-path Prometheus:spec.image rendered.yaml`,
-		PreRunE: func(cmd *cobra.Command, _ []string) error { return applyEnv(cmd) },
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return cliflags.ApplyEnv(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Files = args
 			return app.Images(cmd.Context(), o, stdin, stdout, stderr)
@@ -31,7 +33,7 @@ of every pod template kind, sorted, one per line. With --registry each line is
 	fs := cmd.Flags()
 	fs.StringVarP(&o.Format, "output", "o", "lines", "output format: lines, json, skopeo or crane")
 	fs.StringArrayVar(&o.ImagePaths, "image-path", nil, "image fields of a custom resource kind, Kind:field.path, e.g. Prometheus:spec.image or Workflow:spec.templates[].container.image (repeatable)")
-	registryFlags(fs, &o.Registry)
-	valuesFlags(fs, &o.Values, false)
+	cliflags.Registry(fs, &o.Registry)
+	cliflags.Values(fs, &o.Values, false)
 	return cmd
 }

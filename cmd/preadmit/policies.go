@@ -9,6 +9,8 @@ import (
 
 	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/transform/policy"
+
+	"github.com/preadmit/preadmit/internal/cliflags"
 )
 
 // newPolicies is "preadmit policies": list the policies a render would run.
@@ -19,7 +21,7 @@ func newPolicies(stdout io.Writer) *cobra.Command {
 		Short: "List the policies and rules a render would apply",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := applyEnv(cmd); err != nil {
+			if err := cliflags.ApplyEnv(cmd); err != nil {
 				return err
 			}
 			set, err := app.LoadPolicies(o)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 
@@ -11,26 +9,12 @@ import (
 	"golang.org/x/term"
 
 	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/internal/cliflags"
 )
 
 // run builds the command tree, runs it and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRoot(stdin, stdout, stderr)
-	if args == nil {
-		args = []string{} // cobra reads os.Args for a nil slice
-	}
-	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return app.ExitOK
-	}
-	var ee *app.ExitErr
-	if !errors.As(err, &ee) || !ee.Reported {
-		fmt.Fprintf(stderr, "preadmit: %v\n", err)
-	} else {
-		fmt.Fprintf(stderr, "preadmit: %v\n", ee.Err)
-	}
-	return app.Code(err)
+	return cliflags.Execute(ctx, newRoot(stdin, stdout, stderr), args, stderr)
 }
 
 // newRoot is "preadmit". Without a sub-command and with manifests on stdin it
@@ -59,7 +43,7 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &app.ExitErr{Code: app.ExitError, Err: err}
 	})
-	ro.register(root)
+	ro.Register(root)
 	root.AddCommand(newRender(stdin, stdout, stderr))
 	root.AddCommand(newPolicies(stdout))
 	root.AddCommand(newTest(stdout, stderr))
@@ -67,6 +51,6 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	root.AddCommand(newFlux(stdin, stdout, stderr))
 	root.AddCommand(newExceptions(stdin, stdout))
 	root.AddCommand(newImages(stdin, stdout, stderr))
-	root.AddCommand(newHelm(stdout, stderr))
+	root.AddCommand(newHelm(stdin, stdout, stderr))
 	return root
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/kyvernotest"
+
+	"github.com/preadmit/preadmit/internal/cliflags"
 )
 
 // newTest is "preadmit test": run Kyverno CLI test files (kyverno-test.yaml)
@@ -21,7 +23,7 @@ func newTest(stdout, stderr io.Writer) *cobra.Command {
   preadmit test . --fail-only --junit report.xml`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := applyEnv(cmd); err != nil {
+			if err := cliflags.ApplyEnv(cmd); err != nil {
 				return &app.ExitErr{Code: app.ExitError, Err: err}
 			}
 			o.Paths = args

@@ -1,49 +1,11 @@
 package main
 
-import "runtime/debug"
+import "github.com/preadmit/preadmit/internal/cliflags"
 
 // version is set at build time with -ldflags "-X main.version=..."; when it
-// is not, buildVersion reads what the Go toolchain stamped in the binary.
+// is not, cliflags.BuildVersion reads what the Go toolchain stamped in the
+// binary.
 var version = ""
 
-// buildVersion is the version --version prints and the reports name: the
-// -ldflags one, else the module version (a release tag, or the
-// pseudo-version go build derives from the commit), else the commit the
-// binary was built from, "-dirty" when the tree had changes; "dev" only
-// for a binary that carries none of these.
-func buildVersion(ldflags string, info *debug.BuildInfo, ok bool) string {
-	if ldflags != "" {
-		return ldflags
-	}
-	if !ok || info == nil {
-		return "dev"
-	}
-	if v := info.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	var rev, modified string
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			modified = s.Value
-		}
-	}
-	if rev == "" {
-		return "dev"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if modified == "true" {
-		rev += "-dirty"
-	}
-	return rev
-}
-
 // preadmitVersion is this binary's version.
-func preadmitVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	return buildVersion(version, info, ok)
-}
+func preadmitVersion() string { return cliflags.Version(version) }

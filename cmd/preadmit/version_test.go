@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/preadmit/preadmit/internal/cliflags"
 )
 
 func TestBuildVersion(t *testing.T) {
@@ -29,8 +31,8 @@ func TestBuildVersion(t *testing.T) {
 		{"no build info", "", nil, "dev"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := buildVersion(tc.ldflags, tc.info, tc.info != nil); got != tc.want {
-				t.Errorf("buildVersion = %q, want %q", got, tc.want)
+			if got := cliflags.BuildVersion(tc.ldflags, tc.info, tc.info != nil); got != tc.want {
+				t.Errorf("BuildVersion = %q, want %q", got, tc.want)
 			}
 		})
 	}

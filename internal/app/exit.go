@@ -17,11 +17,14 @@ const (
 )
 
 // ExitError carries the exit code a command ends with. Its message has
-// already been reported when Reported is set.
+// already been reported when Reported is set; when Silent is set nothing is
+// printed for it at all (the exit code of a child process whose own
+// stderr said everything, passed through).
 type ExitErr struct {
 	Code     int
 	Err      error
 	Reported bool
+	Silent   bool
 }
 
 func (e *ExitErr) Error() string { return e.Err.Error() }

@@ -1,4 +1,4 @@
-package main
+package cliflags
 
 import (
 	"fmt"
@@ -9,12 +9,12 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// applyEnv sets every flag the command line left alone from its environment
+// ApplyEnv sets every flag the command line left alone from its environment
 // variable, PREADMIT_<FLAG> with dashes as underscores (PREADMIT_MODE,
 // PREADMIT_POLICY, PREADMIT_REPORT_FILE, ...). Helm's --post-renderer-args
 // are awkward and Helm 4 only appends them, so everything can come from
 // the environment. List values are comma-separated.
-func applyEnv(cmd *cobra.Command) error {
+func ApplyEnv(cmd *cobra.Command) error {
 	var err error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if err != nil || f.Changed {
