@@ -114,9 +114,18 @@ func (e *Expr) search(ctx *Context, data interface{}) (v interface{}, err error)
 		}
 	}()
 	v, err = gojmespath.NewInterpreter().Execute(e.ast, data, ctx.functions())
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return v, nil
+}
+
+// notFound wraps the interpreter's NotFoundError in *NotFoundError, and
+// returns any other error as it is.
+func notFound(err error) error {
 	var nf gojmespath.NotFoundError
 	if errors.As(err, &nf) {
-		return nil, &NotFoundError{err: nf}
+		return &NotFoundError{err: nf}
 	}
-	return v, err
+	return err
 }
