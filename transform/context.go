@@ -99,7 +99,8 @@ type gvk struct{ group, version, kind string }
 // and the images variable. Only rules for which a part is plainly out of
 // reach get a context without it. It reads the scalars' values, not the
 // rule's YAML text, where a double-quoted scalar writes the quoted
-// identifier request."object" as request.\"object\".
+// identifier request."object" as request.\"object\" and a comment's words
+// ("the images ...") would count.
 func needsOf(rule *yaml.Node) need {
 	var b strings.Builder
 	scalarValues(rule, &b)

@@ -83,6 +83,8 @@ func TestNeedsOf(t *testing.T) {
 		{`key: "{{ request.operation }}"`, 0},
 		{`key: "{{ images.containers.*.registry }}"`, needImages},
 		{"list: &l \"{{ request.object.spec }}\"\nagain: *l", needObject},
+		// Comments hold no expressions.
+		{"# the images mirror-images leaves alone, @\nimage: \"{{ allowedRegistries }}\"", 0},
 	} {
 		if got := needsOf(yaml.MustParse(tc.rule).YNode()); got != tc.want {
 			t.Errorf("needsOf(%s) = %b, want %b", tc.rule, got, tc.want)
