@@ -94,11 +94,17 @@ func (e *Engine) kindValue(group, version, kind string) map[string]interface{} {
 
 type gvk struct{ group, version, kind string }
 
-// needsOf is a conservative reading of what a rule's text can reach:
+// needsOf is a conservative reading of what a rule's scalars can reach:
 // request.object (or the whole context through "@" or a bare "request"),
 // and the images variable. Only rules for which a part is plainly out of
-// reach get a context without it.
-func needsOf(text string) need {
+// reach get a context without it. It reads the scalars' values, not the
+// rule's YAML text, where a double-quoted scalar writes the quoted
+// identifier request."object" as request.\"object\" and a comment's words
+// ("the images ...") would count.
+func needsOf(rule *yaml.Node) need {
+	var b strings.Builder
+	scalarValues(rule, &b)
+	text := b.String()
 	var n need
 	if readsObject.MatchString(text) {
 		n |= needObject
@@ -107,6 +113,23 @@ func needsOf(text string) need {
 		n |= needImages
 	}
 	return n
+}
+
+// scalarValues writes the value of every scalar under n to b, one a line.
+func scalarValues(n *yaml.Node, b *strings.Builder) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode {
+		b.WriteString(n.Value)
+		b.WriteByte('\n')
+	}
+	for _, c := range n.Content {
+		scalarValues(c, b)
+	}
 }
 
 // readsObject is a conservative test of whether a rule's expressions can

@@ -3,6 +3,8 @@ package transform
 import (
 	"reflect"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // TestReadsObject: a rule whose text may reach request.object must get the
@@ -65,6 +67,27 @@ func TestServiceAccount(t *testing.T) {
 		name, ns := serviceAccount(tc.user)
 		if name != tc.name || ns != tc.namespace {
 			t.Errorf("serviceAccount(%q) = %q, %q; want %q, %q", tc.user, name, ns, tc.name, tc.namespace)
+		}
+	}
+}
+
+// TestNeedsOf reads the rule's scalar values: a quoted identifier in a
+// double-quoted YAML scalar is request.\"object\" in the rule's text.
+func TestNeedsOf(t *testing.T) {
+	for _, tc := range []struct {
+		rule string
+		want need
+	}{
+		{`key: "{{ request.\"object\".metadata.annotations.\"example.com/team\" }}"`, needObject},
+		{`key: '{{ request."object".metadata.name }}'`, needObject},
+		{`key: "{{ request.operation }}"`, 0},
+		{`key: "{{ images.containers.*.registry }}"`, needImages},
+		{"list: &l \"{{ request.object.spec }}\"\nagain: *l", needObject},
+		// Comments hold no expressions.
+		{"# the images mirror-images leaves alone, @\nimage: \"{{ allowedRegistries }}\"", 0},
+	} {
+		if got := needsOf(yaml.MustParse(tc.rule).YNode()); got != tc.want {
+			t.Errorf("needsOf(%s) = %b, want %b", tc.rule, got, tc.want)
 		}
 	}
 }

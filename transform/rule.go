@@ -109,10 +109,7 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
 		r.Field("validate", "foreach") != nil || r.Field("validate", "deny") != nil
 	if cr.needsVars {
-		cr.needs = needObject | needImages
-		if text, err := r.Node.String(); err == nil {
-			cr.needs = needsOf(text)
-		}
+		cr.needs = needsOf(r.Node.YNode())
 	}
 	if err := cr.compileBody(r); err != nil {
 		var u *unsupportedError

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jmespath-community/go-jmespath/pkg/interpreter"
+	gojmespath "github.com/kyverno/go-jmespath"
 )
 
 // Context is the data variables are resolved against: a JSON-like tree of
@@ -29,7 +29,7 @@ type env struct {
 	now  func() time.Time
 	seed uint64
 	once sync.Once
-	fc   interpreter.FunctionCaller
+	fc   gojmespath.InterpreterOption
 }
 
 // NewContext returns an empty context. Its clock is time.Now and its random
@@ -150,9 +150,17 @@ func (c *Context) Clone() *Context {
 	return &Context{data: c.data, env: c.env}
 }
 
-func (c *Context) caller() interpreter.FunctionCaller {
+// functions returns the interpreter option that registers Kyverno's
+// function library over JMESPath's built-ins, as Kyverno's
+// jmespath.New does: a custom function replaces a built-in of the same
+// name (sum). It is made once per env, as the clock and the seed are.
+func (c *Context) functions() gojmespath.InterpreterOption {
 	c.env.once.Do(func() {
-		c.env.fc = interpreter.NewFunctionCaller(functionTable(c.env)...)
+		fc := gojmespath.NewFunctionCaller()
+		for _, f := range functionTable(c.env) {
+			fc.Register(f)
+		}
+		c.env.fc = gojmespath.WithFunctionCaller(fc)
 	})
 	return c.env.fc
 }

@@ -10,11 +10,13 @@
 // Semantics follow Kyverno's engine: a scalar that is exactly one variable
 // takes the value with its type (maps, lists, numbers and booleans become
 // YAML nodes); anything else is string interpolation, with non-strings
-// written as JSON. "\{{ }}" escapes a variable. A key missing from an object
-// is an error (*NotFoundError, "Unknown key ... in path") unless the lookup
-// sits on the left of "||", inside a projection or filter, as Kyverno's
-// JMESPath fork does. Kyverno's custom JMESPath functions are registered
-// (see docs/variables.md for the list).
+// written as JSON. "\{{ }}" escapes a variable. Expressions are evaluated
+// by the interpreter Kyverno runs, github.com/kyverno/go-jmespath, with
+// Kyverno's custom JMESPath functions registered on it as Kyverno's engine
+// registers them, so what a key missing from an object gives (null under
+// "||", in a projection or a function argument; *NotFoundError, "Unknown
+// key ... in path", on a plain path) is Kyverno's by construction.
+// docs/variables.md lists the functions.
 //
 // The package does not decide what a rule does with a failed substitution,
 // does not load external data (ConfigMaps, API calls, image registries), and

@@ -13,7 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/jmespath-community/go-jmespath/pkg/functions"
+	// Imported as functions: this file declares the function table.
+	functions "github.com/kyverno/go-jmespath"
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
@@ -50,12 +51,10 @@ func args(types ...[]functions.JpType) []functions.ArgSpec {
 	return out
 }
 
-// functionTable returns JMESPath's built-in functions followed by
-// Kyverno's custom ones; a custom function replaces a built-in of the same
-// name (split, replace, trim, items, sum).
+// functionTable returns Kyverno's function library (pkg/engine/jmespath's
+// GetFunctions), registered over the interpreter's built-ins.
 func functionTable(e *env) []functions.FunctionEntry {
-	fs := functions.GetDefaultFunctions()
-	return append(fs,
+	return append([]functions.FunctionEntry(nil),
 		functions.FunctionEntry{Name: "compare", Arguments: args(tString, tString), Handler: jpCompare},
 		functions.FunctionEntry{Name: "equal_fold", Arguments: args(tString, tString), Handler: jpEqualFold},
 		functions.FunctionEntry{Name: "replace", Arguments: args(tString, tString, tString, tNumber), Handler: jpReplace},
