@@ -31,15 +31,11 @@ type cliDeviations struct {
 	// Deviations are directories Kyverno passes and preadmit does not,
 	// each for one of cliCategories.
 	Deviations []cliEntry `json:"deviations"`
-	// PendingOtherBranch are directories another branch makes pass: a
-	// list to empty as they are merged.
-	PendingOtherBranch []cliEntry `json:"pendingOtherBranch"`
 }
 
 type cliEntry struct {
 	Dir      string `json:"dir"`
 	Category string `json:"category,omitempty"`
-	Branch   string `json:"branch,omitempty"`
 	Reason   string `json:"reason"`
 }
 
@@ -149,9 +145,6 @@ func judgeSuite(rows []suiteRow, list *cliDeviations) (string, map[string]int, [
 	for _, e := range list.Deviations {
 		add(e.Dir, "deviation ("+e.Category+")")
 	}
-	for _, e := range list.PendingOtherBranch {
-		add(e.Dir, "pending ("+e.Branch+")")
-	}
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-72s %-8s %-8s %s\n", "DIRECTORY", "KYVERNO", "PREADMIT", "REASON")
 	count := map[string]int{}
@@ -186,7 +179,7 @@ func judgeSuite(rows []suiteRow, list *cliDeviations) (string, map[string]int, [
 			problems = append(problems, fmt.Sprintf("%s: kyverno test passes and preadmit test fails: %s", r.dir, r.reason))
 		}
 	}
-	for _, e := range slices.Concat(list.KyvernoFails, list.Deviations, list.PendingOtherBranch) {
+	for _, e := range slices.Concat(list.KyvernoFails, list.Deviations) {
 		if !seen[e.Dir] {
 			problems = append(problems, fmt.Sprintf("%s: listed in %s, but the suite has no such test directory", e.Dir, cliDeviationsFile))
 		}
@@ -199,12 +192,11 @@ func judgeSuite(rows []suiteRow, list *cliDeviations) (string, map[string]int, [
 func TestJudgeSuite(t *testing.T) {
 	yes, no := true, false
 	list := &cliDeviations{
-		KyvernoFails:       []cliEntry{{Dir: "kfail"}},
-		Deviations:         []cliEntry{{Dir: "gen", Category: "generate"}},
-		PendingOtherBranch: []cliEntry{{Dir: "later", Branch: "b"}},
+		KyvernoFails: []cliEntry{{Dir: "kfail"}},
+		Deviations:   []cliEntry{{Dir: "gen", Category: "generate"}, {Dir: "later", Category: "cel"}},
 	}
 	ok := []suiteRow{{dir: "both", kyverno: &yes, preadmit: true}, {dir: "kfail", kyverno: &no}, {dir: "gen", kyverno: &yes}, {dir: "later"}}
-	if _, count, problems := judgeSuite(ok, list); len(problems) != 0 || count["both pass"] != 1 || count["kyverno fails"] != 1 || count["deviation (generate)"] != 1 || count["pending (b)"] != 1 {
+	if _, count, problems := judgeSuite(ok, list); len(problems) != 0 || count["both pass"] != 1 || count["kyverno fails"] != 1 || count["deviation (generate)"] != 1 || count["deviation (cel)"] != 1 {
 		t.Errorf("agreement: counts %v, problems %v", count, problems)
 	}
 	for _, tc := range []struct {
@@ -218,7 +210,7 @@ func TestJudgeSuite(t *testing.T) {
 		{"kyverno disagrees", []suiteRow{ok[0], {dir: "kfail", kyverno: &yes}, ok[2], ok[3]}, list, "kfail: kyverno test PASS, the list says it FAIL"},
 		{"kyverno fails unlisted", []suiteRow{{dir: "both", kyverno: &no}, ok[1], ok[2], ok[3]}, list, "both: kyverno test FAIL, the list says it PASS"},
 		{"listed, not in suite", ok[:3], list, "later: listed in"},
-		{"listed twice", ok, &cliDeviations{KyvernoFails: list.KyvernoFails, Deviations: append(slices.Clone(list.Deviations), cliEntry{Dir: "kfail", Category: "cel"}), PendingOtherBranch: list.PendingOtherBranch}, "kfail: listed twice"},
+		{"listed twice", ok, &cliDeviations{KyvernoFails: list.KyvernoFails, Deviations: append(slices.Clone(list.Deviations), cliEntry{Dir: "kfail", Category: "cel"})}, "kfail: listed twice"},
 	} {
 		_, _, problems := judgeSuite(tc.rows, tc.list)
 		if !slices.ContainsFunc(problems, func(p string) bool { return strings.HasPrefix(p, tc.want) }) {
@@ -355,8 +347,7 @@ func readCLIDeviations(t *testing.T) *cliDeviations {
 	return &l
 }
 
-// cliSuiteDoc is the deviations page, generated from cliDeviationsFile
-// (pendingOtherBranch entries are work in progress, not deviations).
+// cliSuiteDoc is the deviations page, generated from cliDeviationsFile.
 var cliSuiteDoc = filepath.Join("..", "..", "docs", "deviations", "kyverno-cli-suite.md")
 
 // TestKyvernoCLISuiteDoc holds docs/deviations/kyverno-cli-suite.md to the
