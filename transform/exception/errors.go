@@ -3,6 +3,8 @@ package exception
 import (
 	"errors"
 	"strings"
+
+	"github.com/preadmit/preadmit/transform/errlist"
 )
 
 // Error is a PolicyException that cannot be used: malformed, or lacking the
@@ -37,23 +39,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Errors is every exception error found, so all can be fixed in one go.
-type Errors []*Error
-
-func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// AsError returns es as an error, or nil when empty.
-func (es Errors) AsError() error {
-	if len(es) == 0 {
-		return nil
-	}
-	return es
-}
+type Errors = errlist.List[*Error]
 
 // IsError reports whether err is, or wraps, an exception error.
 func IsError(err error) bool {

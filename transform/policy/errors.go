@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/preadmit/preadmit/transform/errlist"
 )
 
 // Error is a problem with a policy: it names where the policy came from, the
@@ -35,23 +37,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Errors is every policy error found, so a user fixes them all in one go.
-type Errors []*Error
-
-func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// AsError returns es as an error, or nil when empty.
-func (es Errors) AsError() error {
-	if len(es) == 0 {
-		return nil
-	}
-	return es
-}
+type Errors = errlist.List[*Error]
 
 // IsPolicyError reports whether err is, or wraps, a policy error.
 func IsPolicyError(err error) bool {
