@@ -140,13 +140,11 @@ var readsObject = regexp.MustCompile(`@|request\s*(\.\s*(object|oldObject)|[^.\s
 
 // contextEntry is a compiled entry of a rule's (or foreach's) context list.
 type contextEntry struct {
-	name     string
-	value    *variables.Template
-	jmesPath *variables.Expr
-	// dynPath is a jmesPath holding variables ("{{ jpExpression }}"):
-	// substituted, then parsed, per evaluation (parses are cached).
-	dynPath *dynamicExpr
-	def     *variables.Template
+	name  string
+	value *variables.Template
+	// path is the variable's jmesPath, static or holding variables.
+	path jmesPath
+	def  *variables.Template
 	// configMap names a ConfigMap ("namespace/name" templates).
 	cmName, cmNamespace *variables.Template
 	// external explains why an entry that needs a cluster (apiCall,
@@ -185,14 +183,8 @@ func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 					return nil, fmt.Errorf("context %s: value: %w", name, err)
 				}
 			}
-			if p := scalarAt(v, "jmesPath"); strings.Contains(p, "{{") {
-				if ce.dynPath, err = newDynamicExpr(p); err != nil {
-					return nil, fmt.Errorf("context %s: jmesPath: %w", name, err)
-				}
-			} else if p != "" {
-				if ce.jmesPath, err = variables.ParseExpr(p); err != nil {
-					return nil, fmt.Errorf("context %s: jmesPath: %w", name, err)
-				}
+			if ce.path, err = compileJMESPath(scalarAt(v, "jmesPath")); err != nil {
+				return nil, fmt.Errorf("context %s: jmesPath: %w", name, err)
 			}
 			if f := v.Field("default"); f != nil {
 				if ce.def, err = variables.Compile(f.Value); err != nil {
@@ -306,11 +298,9 @@ func (e *Engine) evalEntry(ce contextEntry, ctx *variables.Context) (interface{}
 			return nil, err
 		}
 	}
-	path := ce.jmesPath
-	if ce.dynPath != nil {
-		if path, err = ce.dynPath.expr(ctx); err != nil {
-			return nil, err
-		}
+	path, err := ce.path.expr(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if path != nil {
 		if ce.value != nil {

@@ -192,15 +192,21 @@ func compileJMESPath(text string) (jmesPath, error) {
 	return p, err
 }
 
+// expr is the expression to evaluate in ctx (substituted and parsed when
+// it holds variables), or nil when there is none.
+func (p jmesPath) expr(ctx *variables.Context) (*variables.Expr, error) {
+	if p.dyn != nil {
+		return p.dyn.expr(ctx)
+	}
+	return p.static, nil
+}
+
 // apply evaluates the expression on data, or returns data when there is
 // none.
 func (p jmesPath) apply(ctx *variables.Context, data interface{}) (interface{}, error) {
-	expr := p.static
-	if p.dyn != nil {
-		var err error
-		if expr, err = p.dyn.expr(ctx); err != nil {
-			return nil, err
-		}
+	expr, err := p.expr(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if expr == nil {
 		return data, nil

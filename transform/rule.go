@@ -175,10 +175,10 @@ func (e *Engine) selects(r *rule, u *unit) bool {
 		return false
 	}
 	res := &u.res
-	op, hasOp := e.values(r, u)["request.operation"].(string)
-	if hasOp || e.opts.UserInfo != nil {
+	op := e.operation(r, u)
+	if op != "" || e.opts.UserInfo != nil {
 		c := u.res
-		if hasOp {
+		if op != "" {
 			c.Operation = op
 		}
 		c.User = e.opts.UserInfo
