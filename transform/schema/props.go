@@ -88,14 +88,8 @@ func (p *props) structural() (*structuralschema.Structural, error) {
 		}
 	}
 	if len(p.Properties) > 0 {
-		s.Properties = make(map[string]structuralschema.Structural, len(p.Properties))
-		for k := range p.Properties {
-			pp := p.Properties[k]
-			f, err := pp.structural()
-			if err != nil {
-				return nil, err
-			}
-			s.Properties[k] = *f
+		if s.Properties, err = eachProperty(p.Properties, (*props).structural); err != nil {
+			return nil, err
 		}
 	}
 	if p.AdditionalProperties != nil {
@@ -183,14 +177,8 @@ func (p *props) nested() (*structuralschema.NestedValueValidation, error) {
 		}
 	}
 	if p.Properties != nil {
-		n.Properties = make(map[string]structuralschema.NestedValueValidation, len(p.Properties))
-		for k := range p.Properties {
-			pp := p.Properties[k]
-			f, err := pp.nested()
-			if err != nil {
-				return nil, err
-			}
-			n.Properties[k] = *f
+		if n.Properties, err = eachProperty(p.Properties, (*props).nested); err != nil {
+			return nil, err
 		}
 	}
 	if p.AdditionalProperties != nil {
@@ -199,4 +187,19 @@ func (p *props) nested() (*structuralschema.NestedValueValidation, error) {
 		}
 	}
 	return n, nil
+}
+
+// eachProperty converts every property schema with convert, the structural
+// or the nested form.
+func eachProperty[T any](in map[string]props, convert func(*props) (*T, error)) (map[string]T, error) {
+	out := make(map[string]T, len(in))
+	for k := range in {
+		pp := in[k]
+		f, err := convert(&pp)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = *f
+	}
+	return out, nil
 }
