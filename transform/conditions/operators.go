@@ -10,6 +10,7 @@ import (
 
 	"github.com/preadmit/preadmit/transform/quantity"
 	"github.com/preadmit/preadmit/transform/variables"
+	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
 // Operator is a condition operator.
@@ -184,7 +185,7 @@ func equal(key, value interface{}) (result, ok bool) {
 			}
 		}
 		if v, ok := value.(string); ok {
-			return variables.WildcardMatch(v, k), true
+			return wildcard.Match(v, k), true
 		}
 		return false, false
 	case map[string]interface{}:
@@ -332,13 +333,13 @@ func legacyIn(key, value interface{}, not bool) bool {
 		switch v := value.(type) {
 		case []interface{}:
 			for _, e := range v {
-				if variables.WildcardMatch(ks, fmt.Sprint(e)) || variables.WildcardMatch(fmt.Sprint(e), ks) {
+				if wildcard.Match(ks, fmt.Sprint(e)) || wildcard.Match(fmt.Sprint(e), ks) {
 					found = true
 					break
 				}
 			}
 		case string:
-			if variables.WildcardMatch(v, ks) {
+			if wildcard.Match(v, ks) {
 				found = true
 				break
 			}

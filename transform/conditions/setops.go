@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/validate/pattern"
-	"github.com/preadmit/preadmit/transform/variables"
+	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
 // setOp is AnyIn, AllIn, AnyNotIn and AllNotIn as Kyverno's handlers
@@ -56,7 +56,7 @@ func scalarIn(key string, value interface{}) (invalid, in bool) {
 		}
 		return false, false
 	case string:
-		if variables.WildcardMatch(v, key) {
+		if wildcard.Match(v, key) {
 			return false, true
 		}
 		if pattern.IsInRange(v) {
@@ -158,7 +158,7 @@ func valueArray(v string) ([]string, bool) {
 }
 
 func matchEither(a, b string) bool {
-	return variables.WildcardMatch(a, b) || variables.WildcardMatch(b, a)
+	return wildcard.Match(a, b) || wildcard.Match(b, a)
 }
 
 // setCompare is Kyverno's isAnyIn, isAllIn, isAnyNotIn and isAllNotIn.

@@ -16,6 +16,8 @@ import (
 	// Imported as functions: this file declares the function table.
 	functions "github.com/kyverno/go-jmespath"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
 // Error formats of Kyverno's custom functions.
@@ -304,7 +306,7 @@ func jpPatternMatch(a []interface{}) (interface{}, error) {
 	if err != nil {
 		return nil, fnErr(invalidArgumentTypeError, "pattern_match", 2, "String or Real")
 	}
-	return WildcardMatch(p, s), nil
+	return wildcard.Match(p, s), nil
 }
 
 func jpLabelMatch(a []interface{}) (interface{}, error) {

@@ -222,28 +222,6 @@ func TestX509Decode(t *testing.T) {
 	}
 }
 
-func TestWildcardMatch(t *testing.T) {
-	tests := []struct {
-		p, s string
-		want bool
-	}{
-		{"*", "", true},
-		{"kube-*", "kube-system", true},
-		{"kube-*", "default", false},
-		{"?", "a", true},
-		{"?", "", false},
-		{"a*b*c", "aXXbYYc", true},
-		{"a*b*c", "aXXbYY", false},
-		{"ghcr.io/*", "ghcr.io/kyverno/kyverno:v1", true},
-		{strings.Repeat("*a", 30) + "b", strings.Repeat("a", 60), false},
-	}
-	for _, tt := range tests {
-		if got := WildcardMatch(tt.p, tt.s); got != tt.want {
-			t.Errorf("WildcardMatch(%q, %q) = %v", tt.p, tt.s, got)
-		}
-	}
-}
-
 // TestUnknownFunction: a call to a function neither JMESPath nor Kyverno
 // defines fails when the expression is parsed, wherever in it the call is.
 func TestUnknownFunction(t *testing.T) {

@@ -1,38 +1,50 @@
 package wildcard
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
-// Match reports whether s matches pattern. It runs in O(len(pattern)*len(s))
-// at worst, with no recursion, so hostile patterns cannot blow up.
+// Match reports whether s matches pattern the way Kyverno's wildcard.Match
+// does: "*" matches any run of runes (including none and including "/"),
+// "?" exactly one rune, and every other rune itself; the empty pattern
+// matches only the empty string. Runes are compared after decoding, so
+// invalid UTF-8 bytes all read as utf8.RuneError, as in Kyverno's []rune
+// conversion. It runs in O(len(pattern)*len(s)) at worst, with no recursion,
+// so hostile patterns cannot blow up as Kyverno's recursive matcher can.
 func Match(pattern, s string) bool {
-	if !Contains(pattern) {
-		return pattern == s
-	}
-	if pattern == "*" {
+	if pattern == s || pattern == "*" {
 		return true
 	}
-	p, n := 0, 0
-	star, mark := -1, 0
-	for n < len(s) {
+	if !Contains(pattern) && utf8.ValidString(pattern) && utf8.ValidString(s) {
+		return false
+	}
+	p, r := []rune(pattern), []rune(s)
+	// Backtrack only to the last star: a later star can always take over
+	// what an earlier one would have matched.
+	pi, si, star, mark := 0, 0, -1, 0
+	for si < len(r) {
 		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[n]):
-			p++
-			n++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, n
-			p++
+		case pi < len(p) && p[pi] == '*':
+			// A star in the pattern is always a wildcard, even where s
+			// holds a literal "*".
+			star, mark = pi, si
+			pi++
+		case pi < len(p) && (p[pi] == '?' || p[pi] == r[si]):
+			pi++
+			si++
 		case star >= 0:
-			p = star + 1
+			pi = star + 1
 			mark++
-			n = mark
+			si = mark
 		default:
 			return false
 		}
 	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
+	for pi < len(p) && p[pi] == '*' {
+		pi++
 	}
-	return p == len(pattern)
+	return pi == len(p)
 }
 
 // Contains reports whether pattern has wildcard characters.

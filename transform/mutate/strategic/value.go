@@ -7,8 +7,10 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/preadmit/preadmit/transform/quantity"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/quantity"
+	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
 // matchScalar compares a resource scalar with a pattern scalar the way
@@ -129,9 +131,9 @@ func compare(value, pattern string, op operator) bool {
 	}
 	switch op {
 	case opEqual:
-		return wildcardMatch(pattern, value)
+		return wildcard.Match(pattern, value)
 	case opNotEqual:
-		return !wildcardMatch(pattern, value)
+		return !wildcard.Match(pattern, value)
 	case opMore, opMoreEqual, opLess, opLessEqual, opInRange, opNotInRange:
 	}
 	return false
@@ -183,32 +185,4 @@ func number(s string) (num, bool) {
 		return num{d: d, dur: true}, true
 	}
 	return num{}, false
-}
-
-// wildcardMatch matches s against a pattern where "*" is any run of
-// characters and "?" one character. It runs in O(len(p)*len(s)) time.
-func wildcardMatch(p, s string) bool {
-	pr, sr := []rune(p), []rune(s)
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(sr) {
-		switch {
-		case pi < len(pr) && (pr[pi] == '?' || pr[pi] == sr[si]):
-			pi++
-			si++
-		case pi < len(pr) && pr[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(pr) && pr[pi] == '*' {
-		pi++
-	}
-	return pi == len(pr)
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/preadmit/preadmit/transform/anchor"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/anchor"
+	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
 // Limits that keep a hostile or broken pattern from exhausting the stack or
@@ -205,7 +207,7 @@ func (c *compiler) compileMap(n *yaml.Node, path pathBuilder, depth int, mode ke
 				}
 			}
 		}
-		f := field{anchor: a.Type, key: a.Key, wildcard: p.wildcardKeys && hasWildcard(a.Key), val: val}
+		f := field{anchor: a.Type, key: a.Key, wildcard: p.wildcardKeys && wildcard.Contains(a.Key), val: val}
 		if a.Type != anchor.None || val.hasAnchors {
 			p.hasAnchors = true
 		}

@@ -6,6 +6,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/wildcard"
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
@@ -177,7 +178,7 @@ func firstKeyMatching(m *yaml.Node, p string) (string, bool) {
 func firstKeyDepth(m *yaml.Node, p string, depth int) (string, bool) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
-		if !isMergeKey(k) && glob(p, k.Value) {
+		if !isMergeKey(k) && wildcard.Match(p, k.Value) {
 			return k.Value, true
 		}
 	}

@@ -10,8 +10,10 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/preadmit/preadmit/transform/quantity"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/quantity"
+	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
 // op is a comparison operator at the start of a pattern condition.
@@ -339,7 +341,7 @@ func matchCond(c cond, n *yaml.Node, k valueKind) bool {
 	if !ok {
 		return false
 	}
-	m := glob(c.operand, s)
+	m := wildcard.Match(c.operand, s)
 	if c.op == opNotEqual {
 		return !m
 	}

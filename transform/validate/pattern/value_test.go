@@ -160,28 +160,3 @@ func TestCompileValueRejectsContainers(t *testing.T) {
 		}
 	}
 }
-
-func TestGlob(t *testing.T) {
-	tests := []struct {
-		p, s string
-		want bool
-	}{
-		{"", "", true},
-		{"", "a", false},
-		{"*", "", true},
-		{"a*b*c", "abbbc", true},
-		{"a*b*c", "acb", false},
-		{"*?", "", false},
-		{"mnop*?and", "mnopqand", true},
-		{"mnop*?and", "mnopand", false},
-		{"abc????", "abcdefg", true},
-		{"abc????", "abcde", false},
-		{"**a", "xa", true},
-		{"a?c", "a/c", true},
-	}
-	for _, tt := range tests {
-		if got := glob(tt.p, tt.s); got != tt.want {
-			t.Errorf("glob(%q, %q) = %v, want %v", tt.p, tt.s, got, tt.want)
-		}
-	}
-}

@@ -2,6 +2,8 @@ package podsecurity
 
 import (
 	"k8s.io/pod-security-admission/policy"
+
+	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
 // applyExcludes drops the fields of a failed check that the rule's
@@ -56,7 +58,7 @@ func covers(e Exclude, f field) bool {
 		if f.container != nil {
 			return false
 		}
-	} else if f.container == nil || !matchAny(e.Images, f.container.image) {
+	} else if f.container == nil || !wildcard.Any(e.Images, f.container.image) {
 		return false
 	}
 	if e.RestrictedField != "" && e.RestrictedField != f.wildcard {
@@ -64,48 +66,10 @@ func covers(e Exclude, f field) bool {
 	}
 	if len(e.Values) > 0 {
 		for _, v := range f.values {
-			if !matchAny(e.Values, v) {
+			if !wildcard.Any(e.Values, v) {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-func matchAny(patterns []string, s string) bool {
-	for _, p := range patterns {
-		if wildcardMatch(p, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// wildcardMatch reports whether s matches pattern, where '*' matches any run
-// of characters (including '/') and '?' any one character, as Kyverno's
-// wildcard package does.
-func wildcardMatch(pattern, s string) bool {
-	p, str := []rune(pattern), []rune(s)
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(str) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

@@ -129,25 +129,3 @@ func TestExclusions(t *testing.T) {
 		}
 	}
 }
-
-func TestWildcardMatch(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"nginx", "nginx", true},
-		{"nginx", "nginx:1", false},
-		{"nginx*", "nginx:1.27", true},
-		{"*/vpn:*", "ghcr.io/example/vpn:2", true},
-		{"ngin?:1", "nginx:1", true},
-		{"*", "", true},
-		{"a*b*c", "aXXbYYc", true},
-		{"a*b*c", "aXXbYY", false},
-		{"", "x", false},
-	}
-	for _, tc := range tests {
-		if got := wildcardMatch(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("wildcardMatch(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
-		}
-	}
-}
