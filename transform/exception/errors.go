@@ -1,7 +1,6 @@
 package exception
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/errlist"
@@ -40,13 +39,6 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errors is every exception error found, so all can be fixed in one go.
 type Errors = errlist.List[*Error]
-
-// IsError reports whether err is, or wraps, an exception error.
-func IsError(err error) bool {
-	var e *Error
-	var es Errors
-	return errors.As(err, &e) || errors.As(err, &es)
-}
 
 func key(namespace, name string) string {
 	if namespace == "" {

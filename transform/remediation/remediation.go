@@ -45,11 +45,6 @@ func Parse(text string) Snippet {
 	return s
 }
 
-// Fit returns snippet fitted to resource, as Snippet.Fit.
-func Fit(snippet string, resource *yaml.RNode, kind, path string) string {
-	return Parse(snippet).Fit(resource, kind, path)
-}
-
 // Fit returns the snippet fitted to resource, a kind whose validation
 // failed at path (a dotted field path as in report.Result.Path). The
 // snippet is moved under the kind's pod template when the failure is in the

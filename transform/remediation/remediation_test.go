@@ -149,7 +149,7 @@ func TestFit(t *testing.T) {
 		{"not a mapping", "set image to a pinned tag\n", deployment, "Deployment", "spec.template.spec.containers[0].image", "set image to a pinned tag\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := remediation.Fit(tc.snippet, yaml.MustParse(tc.resource), tc.kind, tc.path)
+			got := remediation.Parse(tc.snippet).Fit(yaml.MustParse(tc.resource), tc.kind, tc.path)
 			if got != tc.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
 			}

@@ -223,9 +223,3 @@ func plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
-
-// Summary is the one-line summary of results, counting the resources seen
-// in them. Use Tally to pass the number of resources processed.
-func Summary(results []Result) string {
-	return Tally(results, 0).String()
-}

@@ -68,7 +68,7 @@ func TestTotalsString(t *testing.T) {
 }
 
 func TestSummaryFixture(t *testing.T) {
-	got := Summary(loadResults(t))
+	got := Tally(loadResults(t), 0).String()
 	want := "preadmit: 6 resources, 1 mutated, 3 pass, 4 fail (2 enforce, 1 warn, 1 audit), 1 warn, 1 error, 1 skip"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)

@@ -88,16 +88,6 @@ func schemaFor(apiVersion, kind string) (*compiled, error) {
 	return get()
 }
 
-// Served reports whether Kyverno's CRDs serve a kind at a version.
-func Served(apiVersion, kind string) bool {
-	f, err := index()
-	if err != nil {
-		return false
-	}
-	_, ok := f.Kinds[apiVersion+"/"+kind]
-	return ok
-}
-
 // compile turns a CRD version's schema into the structural schema the API
 // server prunes with and the OpenAPI validator it validates with.
 func compile(raw []byte) (*compiled, error) {

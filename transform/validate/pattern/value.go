@@ -212,24 +212,6 @@ func CompileValue(n *yaml.Node) (*Value, error) {
 	return nil, fmt.Errorf("a value pattern must be a scalar, got %s", describeKind(kindOf(n)))
 }
 
-// MatchValue reports whether actual satisfies the scalar pattern. A nil
-// actual means the field is absent. It compiles the pattern on every call;
-// compile once with CompileValue or ParseValue when matching many values.
-func MatchValue(pattern, actual *yaml.RNode) (bool, error) {
-	var pn, an *yaml.Node
-	if pattern != nil {
-		pn = pattern.YNode()
-	}
-	if actual != nil {
-		an = actual.YNode()
-	}
-	v, err := CompileValue(pn)
-	if err != nil {
-		return false, err
-	}
-	return v.MatchNode(an), nil
-}
-
 // Match reports whether actual (nil when the field is absent) satisfies v.
 func (v *Value) Match(actual *yaml.RNode) bool {
 	if actual == nil {

@@ -125,12 +125,12 @@ func TestValueMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern+"~"+tt.actual, func(t *testing.T) {
-			got, err := MatchValue(node(t, tt.pattern), node(t, tt.actual))
+			v, err := CompileValue(node(t, tt.pattern).YNode())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
-				t.Fatalf("MatchValue(%s, %s) = %v, want %v", tt.pattern, tt.actual, got, tt.want)
+			if got := v.Match(node(t, tt.actual)); got != tt.want {
+				t.Fatalf("%s matching %s = %v, want %v", tt.pattern, tt.actual, got, tt.want)
 			}
 		})
 	}
