@@ -228,6 +228,8 @@ func compare(o Operator, c int) bool {
 	return false
 }
 
+// cmpFloat is cmp.Compare but for NaN, which compares equal to every
+// number here (no order holds), where cmp.Compare puts it first.
 func cmpFloat(a, b float64) int {
 	switch {
 	case a < b:

@@ -1,6 +1,7 @@
 package variables
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -83,25 +84,15 @@ func validIdents(s string, pre bool) bool {
 	return true
 }
 
-func cmpU(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // compare orders versions by semver precedence.
 func (v version) compare(o version) int {
-	if c := cmpU(v.major, o.major); c != 0 {
+	if c := cmp.Compare(v.major, o.major); c != 0 {
 		return c
 	}
-	if c := cmpU(v.minor, o.minor); c != 0 {
+	if c := cmp.Compare(v.minor, o.minor); c != 0 {
 		return c
 	}
-	if c := cmpU(v.patch, o.patch); c != 0 {
+	if c := cmp.Compare(v.patch, o.patch); c != 0 {
 		return c
 	}
 	switch {
@@ -119,7 +110,7 @@ func (v version) compare(o version) int {
 		case an && bn:
 			x, _ := strconv.ParseUint(a, 10, 64)
 			y, _ := strconv.ParseUint(b, 10, 64)
-			if c := cmpU(x, y); c != 0 {
+			if c := cmp.Compare(x, y); c != 0 {
 				return c
 			}
 		case an:
@@ -132,7 +123,7 @@ func (v version) compare(o version) int {
 			}
 		}
 	}
-	return cmpU(uint64(len(v.pre)), uint64(len(o.pre)))
+	return cmp.Compare(len(v.pre), len(o.pre))
 }
 
 type comparator struct {

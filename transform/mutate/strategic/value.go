@@ -1,6 +1,7 @@
 package strategic
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -154,13 +155,7 @@ func (a num) cmp(b num) int {
 		return -b.cmpDuration(a)
 	}
 	if a.dur {
-		switch {
-		case a.d < b.d:
-			return -1
-		case a.d > b.d:
-			return 1
-		}
-		return 0
+		return cmp.Compare(a.d, b.d)
 	}
 	return a.q.Cmp(b.q)
 }
@@ -168,13 +163,7 @@ func (a num) cmp(b num) int {
 // cmpDuration compares a duration with a plain number of seconds.
 func (a num) cmpDuration(b num) int {
 	bd := time.Duration(b.q.AsApproximateFloat64() * float64(time.Second))
-	switch {
-	case a.d < bd:
-		return -1
-	case a.d > bd:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a.d, bd)
 }
 
 func number(s string) (num, bool) {

@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
@@ -306,7 +307,7 @@ func matchCond(c cond, n *yaml.Node, k valueKind) bool {
 		if s, ok := numberString(n, k); ok {
 			if c.isDur && mayBeDuration(s) {
 				if d, err := time.ParseDuration(s); err == nil {
-					return compare(cmpDuration(d, c.dur), c.op)
+					return compare(cmp.Compare(d, c.dur), c.op)
 				}
 			}
 			if c.isQty {
@@ -328,16 +329,6 @@ func matchCond(c cond, n *yaml.Node, k valueKind) bool {
 		return !m
 	}
 	return m
-}
-
-func cmpDuration(a, b time.Duration) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func compare(r int, o op) bool {
