@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/match"
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // Autogen follows Kyverno's pkg/autogen: a policy whose rules match Pods gets,
@@ -184,11 +185,8 @@ func generate(r *Rule, name string, kinds []string, tplPath, shift string) (*Rul
 // SetField copies into the old node, which would make the wrapper contain
 // itself.)
 func replaceValue(m *yaml.Node, key string, v *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			m.Content[i+1] = v
-			return
-		}
+	if i := yamlnode.Index(m, key); i >= 0 {
+		m.Content[i+1] = v
 	}
 }
 

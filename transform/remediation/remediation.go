@@ -70,7 +70,7 @@ func (s Snippet) Fit(resource *yaml.RNode, kind, path string) string {
 	if m := containerAt.FindStringSubmatch(strings.TrimPrefix(path, prefix+"spec.")); m != nil {
 		list = m[1]
 		i, _ := strconv.Atoi(m[2])
-		l := lookup(resource.YNode(), append(podSpec, list)...)
+		l := yamlnode.Path(resource.YNode(), append(podSpec, list)...)
 		if l != nil && l.Kind == yaml.SequenceNode && i < len(l.Content) {
 			c = yamlnode.Deref(l.Content[i])
 		}
@@ -210,11 +210,4 @@ func replaceInComments(n *yaml.Node, from, to string) {
 	for _, c := range n.Content {
 		replaceInComments(c, from, to)
 	}
-}
-
-func lookup(n *yaml.Node, path ...string) *yaml.Node {
-	for _, k := range path {
-		n = yamlnode.Field(n, k)
-	}
-	return n
 }

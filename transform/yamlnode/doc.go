@@ -1,5 +1,6 @@
-// Package yamlnode holds the few go-yaml node lookups every package of the
+// Package yamlnode holds the go-yaml node helpers every package of the
 // engine needs on the hot path, where kyaml's RNode pipes cost allocations:
-// a mapping's field, a scalar's text, aliases followed. It reads nodes and
-// never changes them.
+// a mapping's field (Field, Lookup, Path), a scalar's text, aliases
+// followed, and the one equality of two trees (Equal, EqualJSON). It reads
+// nodes and never changes them.
 package yamlnode

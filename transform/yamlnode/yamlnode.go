@@ -17,16 +17,42 @@ func Deref(n *yaml.Node) *yaml.Node {
 // Field returns the value of key in mapping n, aliases followed on both
 // sides, or nil when n is not a mapping or has no such key.
 func Field(n *yaml.Node, key string) *yaml.Node {
-	n = Deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
+	_, v := Lookup(Deref(n), key)
+	return Deref(v)
+}
+
+// Lookup returns the key and value nodes of field key in mapping m as they
+// stand (aliases not followed), for callers that edit the mapping; nils when
+// m is not a mapping or has no such key.
+func Lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
+	if i := Index(m, key); i >= 0 {
+		return m.Content[i], m.Content[i+1]
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return Deref(n.Content[i+1])
+	return nil, nil
+}
+
+// Index returns the position of field key's key node in mapping m's
+// Content (its value is at Index+1), for callers that replace or remove the
+// field; -1 when m is not a mapping or has no such key.
+func Index(m *yaml.Node, key string) int {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return -1
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
 		}
 	}
-	return nil
+	return -1
+}
+
+// Path follows Field through nested mappings: Path(n, "spec", "template")
+// is n.spec.template, or nil where a step is missing.
+func Path(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		n = Field(n, k)
+	}
+	return n
 }
 
 // Scalar returns the text of a scalar, "" for null, a missing node or a

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // apply runs one operation on doc and returns the (possibly new) root.
@@ -49,7 +51,7 @@ func apply(doc *yaml.Node, op operation) (*yaml.Node, error) {
 			}
 			return nil, fmt.Errorf("%w: %v", ErrTestFailed, err)
 		}
-		if !equal(got, op.value) {
+		if !yamlnode.EqualJSON(got, op.value) {
 			return nil, fmt.Errorf("%w: value differs", ErrTestFailed)
 		}
 		return doc, nil
@@ -112,7 +114,7 @@ func parentOf(doc *yaml.Node, path []string) (*yaml.Node, string, error) {
 func child(n *yaml.Node, token string) (*yaml.Node, error) {
 	switch n.Kind {
 	case yaml.MappingNode:
-		if v := field(n, token); v != nil {
+		if _, v := yamlnode.Lookup(n, token); v != nil {
 			return v, nil
 		}
 		return nil, fmt.Errorf("%w: key %q", ErrMissing, token)
@@ -155,12 +157,10 @@ func add(parent *yaml.Node, key string, val *yaml.Node) error {
 		parent.Style = 0
 	}
 	if parent.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(parent.Content); i += 2 {
-			if parent.Content[i].Value == key {
-				keepComment(parent.Content[i+1], val)
-				parent.Content[i+1] = val
-				return nil
-			}
+		if i := yamlnode.Index(parent, key); i >= 0 {
+			keepComment(parent.Content[i+1], val)
+			parent.Content[i+1] = val
+			return nil
 		}
 		parent.Content = append(parent.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: key}, val)
 		return nil
@@ -183,12 +183,10 @@ func add(parent *yaml.Node, key string, val *yaml.Node) error {
 // is not an error.
 func remove(parent *yaml.Node, key string, allowMissing bool) (*yaml.Node, error) {
 	if parent.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(parent.Content); i += 2 {
-			if parent.Content[i].Value == key {
-				v := parent.Content[i+1]
-				parent.Content = append(parent.Content[:i:i], parent.Content[i+2:]...)
-				return v, nil
-			}
+		if i := yamlnode.Index(parent, key); i >= 0 {
+			v := parent.Content[i+1]
+			parent.Content = append(parent.Content[:i:i], parent.Content[i+2:]...)
+			return v, nil
 		}
 		if allowMissing {
 			return nil, nil
@@ -211,12 +209,10 @@ func remove(parent *yaml.Node, key string, allowMissing bool) (*yaml.Node, error
 
 func replace(parent *yaml.Node, key string, val *yaml.Node) error {
 	if parent.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(parent.Content); i += 2 {
-			if parent.Content[i].Value == key {
-				keepComment(parent.Content[i+1], val)
-				parent.Content[i+1] = val
-				return nil
-			}
+		if i := yamlnode.Index(parent, key); i >= 0 {
+			keepComment(parent.Content[i+1], val)
+			parent.Content[i+1] = val
+			return nil
 		}
 		return fmt.Errorf("%w: key %q", ErrMissing, key)
 	}
@@ -331,15 +327,6 @@ func nullNode() *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}
 }
 
-func field(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
 // keepComment carries the line comment of a replaced scalar over to its
 // replacement, so "image: x # pinned" keeps its note.
 func keepComment(old, val *yaml.Node) {
@@ -361,48 +348,4 @@ func deepCopy(n *yaml.Node) *yaml.Node {
 		}
 	}
 	return &c
-}
-
-// equal compares two values as JSON does: numbers by value, maps without
-// regard to key order.
-func equal(a, b *yaml.Node) bool {
-	if a.Kind != b.Kind {
-		return false
-	}
-	switch a.Kind {
-	case yaml.ScalarNode:
-		at, bt := a.ShortTag(), b.ShortTag()
-		if isNumber(at) && isNumber(bt) {
-			af, err1 := strconv.ParseFloat(a.Value, 64)
-			bf, err2 := strconv.ParseFloat(b.Value, 64)
-			return err1 == nil && err2 == nil && af == bf
-		}
-		return at == bt && a.Value == b.Value
-	case yaml.SequenceNode:
-		if len(a.Content) != len(b.Content) {
-			return false
-		}
-		for i := range a.Content {
-			if !equal(a.Content[i], b.Content[i]) {
-				return false
-			}
-		}
-		return true
-	case yaml.MappingNode:
-		if len(a.Content) != len(b.Content) {
-			return false
-		}
-		for i := 0; i+1 < len(a.Content); i += 2 {
-			bv := field(b, a.Content[i].Value)
-			if bv == nil || !equal(a.Content[i+1], bv) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-func isNumber(tag string) bool {
-	return tag == yaml.NodeTagInt || tag == yaml.NodeTagFloat
 }

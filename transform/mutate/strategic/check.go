@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/preadmit/preadmit/transform/anchor"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/anchor"
 )
 
 const directiveKey = "$patch"

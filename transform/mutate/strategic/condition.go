@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/preadmit/preadmit/transform/anchor"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/anchor"
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // matchPattern checks resource value r against the value of a condition
@@ -70,7 +72,7 @@ func (pp *preprocessor) matchMapAnchors(r, p *yaml.Node, path *fpath) error {
 		if a.Type != anchor.Condition && a.Type != anchor.Global {
 			continue
 		}
-		_, rv := lookup(r, a.Key)
+		_, rv := yamlnode.Lookup(r, a.Key)
 		if rv == nil {
 			continue
 		}
@@ -82,7 +84,7 @@ func (pp *preprocessor) matchMapAnchors(r, p *yaml.Node, path *fpath) error {
 		a, _ := anchor.Parse(p.Content[i].Value)
 		pv := p.Content[i+1]
 		childPath := pp.paths.field(path, a.Key)
-		_, rv := lookup(r, a.Key)
+		_, rv := yamlnode.Lookup(r, a.Key)
 		switch a.Type {
 		case anchor.None:
 			if err := pp.matchPattern(rv, pv, childPath); err != nil {

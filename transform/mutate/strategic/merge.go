@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // merger merges a resolved patch into a resource in place with the rules of
@@ -30,7 +32,7 @@ func (m *merger) mapping(p, d *yaml.Node, s *schema, path *fpath) (bool, error) 
 		return true, nil
 	case "replace":
 		c := clean(p)
-		if !equalNodes(c, d) {
+		if !yamlnode.Equal(c, d) {
 			d.Content = c.Content
 			m.changed = true
 		}
@@ -43,7 +45,7 @@ func (m *merger) mapping(p, d *yaml.Node, s *schema, path *fpath) (bool, error) 
 			continue
 		}
 		childPath := m.paths.field(path, k.Value)
-		dk, dv := lookup(d, k.Value)
+		dk, dv := yamlnode.Lookup(d, k.Value)
 		switch {
 		case isNull(v):
 			if dk != nil {
@@ -146,7 +148,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 	assoc, keys := listStrategy(s)
 	if directive == "replace" || !assoc {
 		c := cleanList(rest)
-		if !equalNodes(&yaml.Node{Kind: yaml.SequenceNode, Content: c}, &yaml.Node{Kind: yaml.SequenceNode, Content: d.Content}) {
+		if !yamlnode.Equal(&yaml.Node{Kind: yaml.SequenceNode, Content: c}, &yaml.Node{Kind: yaml.SequenceNode, Content: d.Content}) {
 			d.Content = c
 			m.changed = true
 		}
@@ -226,7 +228,7 @@ func directiveOf(n *yaml.Node) string {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return ""
 	}
-	if _, v := lookup(n, directiveKey); v != nil {
+	if _, v := yamlnode.Lookup(n, directiveKey); v != nil {
 		return v.Value
 	}
 	return ""
@@ -302,19 +304,16 @@ func adoptStyle(d, p *yaml.Node) {
 }
 
 func setValue(m *yaml.Node, key string, v *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			v.LineComment = m.Content[i+1].LineComment
-			m.Content[i+1] = v
-			return
-		}
+	if i := yamlnode.Index(m, key); i >= 0 {
+		v.LineComment = m.Content[i+1].LineComment
+		m.Content[i+1] = v
 	}
 }
 
 func keyValues(e *yaml.Node, keys []string) []string {
 	ids := make([]string, len(keys))
 	for i, k := range keys {
-		if _, v := lookup(e, k); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
+		if _, v := yamlnode.Lookup(e, k); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
 			ids[i] = v.Value
 		}
 	}
@@ -359,7 +358,7 @@ func findByKeys(elems []*yaml.Node, keys, ids []string) *yaml.Node {
 
 func containsEqual(elems []*yaml.Node, n *yaml.Node) bool {
 	for _, e := range elems {
-		if equalNodes(e, n) {
+		if yamlnode.Equal(e, n) {
 			return true
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // copyNode returns a deep copy of n. Callers reject aliases first, so the
@@ -37,26 +39,10 @@ func stripComments(n *yaml.Node) {
 	}
 }
 
-// lookup returns the key and value nodes of field name in mapping m, or nils.
-func lookup(m *yaml.Node, name string) (key, value *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == name {
-			return m.Content[i], m.Content[i+1]
-		}
-	}
-	return nil, nil
-}
-
 // removeField deletes field name from mapping m.
 func removeField(m *yaml.Node, name string) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == name {
-			m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
-			return
-		}
+	if i := yamlnode.Index(m, name); i >= 0 {
+		m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
 	}
 }
 
@@ -84,43 +70,6 @@ func kindName(n *yaml.Node) string {
 		return "document"
 	}
 	return fmt.Sprintf("kind %d", n.Kind)
-}
-
-// equalNodes reports whether two trees hold the same data, ignoring style,
-// comments and map key order.
-func equalNodes(a, b *yaml.Node) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	if a.Kind != b.Kind {
-		return false
-	}
-	switch a.Kind {
-	case yaml.ScalarNode:
-		return a.Value == b.Value && a.ShortTag() == b.ShortTag()
-	case yaml.SequenceNode:
-		if len(a.Content) != len(b.Content) {
-			return false
-		}
-		for i := range a.Content {
-			if !equalNodes(a.Content[i], b.Content[i]) {
-				return false
-			}
-		}
-		return true
-	case yaml.MappingNode:
-		if len(a.Content) != len(b.Content) {
-			return false
-		}
-		for i := 0; i+1 < len(a.Content); i += 2 {
-			_, bv := lookup(b, a.Content[i].Value)
-			if bv == nil || !equalNodes(a.Content[i+1], bv) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }
 
 // checkNoAlias rejects alias nodes, which would make a tree a graph. It

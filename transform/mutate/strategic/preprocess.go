@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/preadmit/preadmit/transform/anchor"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/anchor"
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // conditionError is a condition anchor that did not hold. A failed global
@@ -109,14 +111,14 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path *fpath) (*yaml.
 			continue
 		case anchor.AddIfNotPresent:
 			hadAnchors = true
-			if fk, _ := lookup(rm, a.Key); fk != nil {
+			if fk, _ := yamlnode.Lookup(rm, a.Key); fk != nil {
 				diverge(i)
 				continue // the resource has the field: never override it
 			}
 			k = renamed(k, a.Key)
 		case anchor.None:
 		}
-		_, rv := lookup(rm, k.Value)
+		_, rv := yamlnode.Lookup(rm, k.Value)
 		childPath := pp.paths.field(path, k.Value)
 		var drop bool
 		var err error
@@ -263,7 +265,7 @@ func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path *fpath) (*yaml.Nod
 
 // checkAnchor evaluates one condition-like anchor on resource map rm.
 func (pp *preprocessor) checkAnchor(a anchor.Anchor, pattern, rm *yaml.Node, path *fpath) error {
-	_, rv := lookup(rm, a.Key)
+	_, rv := yamlnode.Lookup(rm, a.Key)
 	present := rv != nil
 	switch a.Type {
 	case anchor.Condition, anchor.Global:
@@ -348,7 +350,7 @@ func findAnchor(n *yaml.Node, want func(anchor.Type) bool) bool {
 func plainKeys(e *yaml.Node, keys []string) map[string]string {
 	ids := map[string]string{}
 	for _, k := range keys {
-		if _, v := lookup(e, k); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
+		if _, v := yamlnode.Lookup(e, k); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
 			ids[k] = v.Value
 		}
 	}
@@ -357,7 +359,7 @@ func plainKeys(e *yaml.Node, keys []string) map[string]string {
 
 func sameKeys(ids map[string]string, re *yaml.Node) bool {
 	for k, want := range ids {
-		_, v := lookup(re, k)
+		_, v := yamlnode.Lookup(re, k)
 		if v == nil || v.Kind != yaml.ScalarNode || v.Value != want {
 			return false
 		}

@@ -6,6 +6,8 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // schema is a node of kyaml's built-in OpenAPI schema with its lookups
@@ -35,8 +37,8 @@ var (
 // Kyverno's merge (kustomize's merge2) uses the same schema, so lists merge by
 // the same keys: containers by name, ports by containerPort and protocol...
 func schemaFor(resource *yaml.Node) *schema {
-	_, av := lookup(resource, "apiVersion")
-	_, k := lookup(resource, "kind")
+	_, av := yamlnode.Lookup(resource, "apiVersion")
+	_, k := yamlnode.Lookup(resource, "kind")
 	if av == nil || k == nil || av.Kind != yaml.ScalarNode || k.Kind != yaml.ScalarNode || av.Value == "" || k.Value == "" {
 		return nil
 	}
