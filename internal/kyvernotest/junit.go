@@ -1,82 +1,37 @@
 package kyvernotest
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
+
+	"github.com/preadmit/preadmit/transform/report"
 )
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	File     string      `xml:"file,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
-}
-
-// WriteJUnit writes one testsuite per test file and one testcase per row.
-// Unsupported rows are failures (they fail the run), skipped rows skipped.
+// WriteJUnit writes one testsuite per test file and one testcase per row,
+// in report's JUnit model. Unsupported rows are failures (they fail the
+// run), skipped rows skipped.
 func WriteJUnit(w io.Writer, suites []*Suite) error {
-	doc := junitSuites{Name: "preadmit test"}
+	doc := report.JUnitTestSuites{Name: "preadmit test", Time: "0"}
 	for _, s := range suites {
-		js := junitSuite{Name: s.Name, File: s.Path}
+		js := report.JUnitTestSuite{Name: s.Name, File: s.Path, Time: "0"}
 		for _, r := range s.Rows {
-			c := junitCase{Name: fmt.Sprintf("%s/%s/%s", r.Policy, r.Rule, r.Resource), Classname: s.Name}
+			c := report.JUnitTestCase{Name: fmt.Sprintf("%s/%s/%s", r.Policy, r.Rule, r.Resource), Classname: s.Name, Time: "0"}
 			text := r.Message
 			if r.Diff != "" {
 				text += "\n" + r.Diff
 			}
 			switch r.Outcome {
 			case OutcomeFail:
-				c.Failure = &junitMessage{Message: r.Reason, Type: "fail", Text: text}
-				js.Failures++
+				c.Failure = &report.JUnitMessage{Message: r.Reason, Type: "fail", Text: text}
 			case OutcomeUnsupported:
-				c.Failure = &junitMessage{Message: r.Reason, Type: "unsupported", Text: text}
-				js.Failures++
+				c.Failure = &report.JUnitMessage{Message: r.Reason, Type: "unsupported", Text: text}
 			case OutcomeSkip:
-				c.Skipped = &junitMessage{Message: r.Reason + ": " + r.Message}
-				js.Skipped++
+				c.Skipped = &report.JUnitMessage{Message: r.Reason + ": " + r.Message}
 			case OutcomePass:
 			}
-			js.Cases = append(js.Cases, c)
-			js.Tests++
+			js.Add(c)
 		}
-		doc.Tests += js.Tests
-		doc.Failures += js.Failures
-		doc.Skipped += js.Skipped
-		doc.Suites = append(doc.Suites, js)
+		doc.Add(js)
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return report.WriteJUnit(w, doc)
 }

@@ -27,7 +27,9 @@ func NewJUnit(w io.Writer, opts Options) *JUnit {
 	return &JUnit{w: w, opts: opts}
 }
 
-// JUnitTestSuites is the document root.
+// JUnitTestSuites is the document root. It is the one JUnit model: the
+// report writer and `preadmit test --junit` both fill it, with Add, and
+// write it with WriteJUnit.
 type JUnitTestSuites struct {
 	XMLName  xml.Name         `xml:"testsuites"`
 	Name     string           `xml:"name,attr"`
@@ -39,15 +41,17 @@ type JUnitTestSuites struct {
 	Suites   []JUnitTestSuite `xml:"testsuite"`
 }
 
-// JUnitTestSuite holds the test cases of one policy.
+// JUnitTestSuite holds the test cases of one policy (of one test file, for
+// `preadmit test`, which names the file).
 type JUnitTestSuite struct {
 	Name       string          `xml:"name,attr"`
+	File       string          `xml:"file,attr,omitempty"`
 	Tests      int             `xml:"tests,attr"`
 	Failures   int             `xml:"failures,attr"`
 	Errors     int             `xml:"errors,attr"`
 	Skipped    int             `xml:"skipped,attr"`
 	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
 	Properties []JUnitProperty `xml:"properties>property,omitempty"`
 	Cases      []JUnitTestCase `xml:"testcase"`
 }
@@ -82,6 +86,39 @@ type JUnitOutput struct {
 	Text string `xml:",cdata"`
 }
 
+// Add appends a test case and counts it as a failure, an error or a skip.
+func (s *JUnitTestSuite) Add(tc JUnitTestCase) {
+	s.Tests++
+	switch {
+	case tc.Failure != nil:
+		s.Failures++
+	case tc.Error != nil:
+		s.Errors++
+	case tc.Skipped != nil:
+		s.Skipped++
+	}
+	s.Cases = append(s.Cases, tc)
+}
+
+// Add appends a suite and adds its counts to the document's.
+func (d *JUnitTestSuites) Add(s JUnitTestSuite) {
+	d.Tests += s.Tests
+	d.Failures += s.Failures
+	d.Errors += s.Errors
+	d.Skipped += s.Skipped
+	d.Suites = append(d.Suites, s)
+}
+
+// WriteJUnit writes doc as an indented XML document with its header.
+func WriteJUnit(w io.Writer, doc JUnitTestSuites) error {
+	out, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s%s\n", xml.Header, out)
+	return err
+}
+
 // Flush writes the buffered results as one JUnit document.
 func (j *JUnit) Flush() error {
 	results := j.take()
@@ -91,41 +128,25 @@ func (j *JUnit) Flush() error {
 	})
 	stamp := j.opts.now().UTC().Format(time.RFC3339)
 	doc := JUnitTestSuites{Name: ToolName, Time: "0"}
+	var suite *JUnitTestSuite
 	for _, r := range results {
-		n := len(doc.Suites)
-		if n == 0 || doc.Suites[n-1].Name != r.PolicyKey() {
-			doc.Suites = append(doc.Suites, JUnitTestSuite{
+		if suite == nil || suite.Name != r.PolicyKey() {
+			if suite != nil {
+				doc.Add(*suite)
+			}
+			suite = &JUnitTestSuite{
 				Name:       r.PolicyKey(),
 				Time:       "0",
 				Timestamp:  stamp,
 				Properties: []JUnitProperty{{Name: "preadmit.version", Value: j.opts.toolVersion()}},
-			})
-			n++
+			}
 		}
-		suite := &doc.Suites[n-1]
-		tc := junitCase(r)
-		suite.Tests++
-		switch {
-		case tc.Failure != nil:
-			suite.Failures++
-		case tc.Error != nil:
-			suite.Errors++
-		case tc.Skipped != nil:
-			suite.Skipped++
-		}
-		suite.Cases = append(suite.Cases, tc)
+		suite.Add(junitCase(r))
 	}
-	for _, s := range doc.Suites {
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
+	if suite != nil {
+		doc.Add(*suite)
 	}
-	out, err := xml.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write %s report: %w", FormatJUnit, err)
-	}
-	if _, err := fmt.Fprintf(j.w, "%s%s\n", xml.Header, out); err != nil {
+	if err := WriteJUnit(j.w, doc); err != nil {
 		return fmt.Errorf("write %s report: %w", FormatJUnit, err)
 	}
 	return nil
