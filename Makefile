@@ -15,7 +15,7 @@ REVISION        ?= $(shell git rev-parse HEAD 2>/dev/null)
 
 include hack/tools.mk
 
-.PHONY: all build test unit vet fuzz kyverno-test parity bench demo generate image clean
+.PHONY: all build test unit vet lint fuzz kyverno-test parity bench demo generate image clean
 
 all: build
 
@@ -27,6 +27,9 @@ build: ## Build bin/preadmit and bin/preadmit-helm (the Helm SDK half, run by "p
 vet:
 	@test -z "$$(gofmt -l cmd internal transform policies postrender hack)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies postrender hack; exit 1; }
 	$(GO) vet ./...
+
+lint: $(GOLANGCI) ## golangci-lint with .golangci.yml (errcheck, staticcheck, govet, ineffassign, unused, revive's doc rules, gocyclo 30)
+	$(GOLANGCI) run ./...
 
 # unit needs the Kyverno CLI too, so that everything make parity runs
 # (TestKyvernoParity, the TestKyvernoDifferential tests and Kyverno's own
@@ -50,7 +53,7 @@ parity: build $(HELM) $(KYVERNO) ## The real Kyverno CLI against preadmit: the l
 fuzz: ## A short run of every fuzz target
 	FUZZTIME=$(FUZZTIME) hack/fuzz.sh
 
-test: vet unit kyverno-test fuzz ## Everything CI runs
+test: vet lint unit kyverno-test fuzz ## Everything CI runs
 
 bench: build ## Benchmarks: the 10,000-document stream against the go-yaml floor, then the binary's time and peak memory, its start-up and its size
 	$(GO) test -run='^$$' -bench='^Benchmark(Render|RenderRegistry|Floor|FloorDecode)$$' -benchmem -benchtime=2x -count=5 ./transform/ | $(GO) run ./hack/benchratio

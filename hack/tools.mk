@@ -7,8 +7,8 @@
 # built once and reused until bin/ is removed (`make tools-clean`).
 #
 # Versions are pinned because they build with the project's Go toolchain (see
-# go.mod): helm v3.16.4, kustomize v5.7.1 and helm v4.3.1 were verified with
-# Go 1.26. kpt is not part of `tools`: take it from your system's packages
+# go.mod): helm v3.16.4, kustomize v5.7.1, helm v4.3.1 and golangci-lint
+# v2.15.0 were verified with Go 1.26. kpt is not part of `tools`: take it from your system's packages
 # (Debian and Ubuntu ship `kpt`) or from its releases. The kpt tests
 # (cmd/preadmit/kpt_test.go) use KPT_BIN, bin/kpt or a kpt on PATH and are
 # skipped without one. The $(KPT) target builds it with `go install`, where
@@ -21,17 +21,19 @@ HELM_VERSION      ?= v3.16.4
 HELM4_VERSION     ?= v4.3.1
 KUSTOMIZE_VERSION ?= v5.7.1
 KPT_VERSION       ?= v1.0.0-beta.49
+GOLANGCI_VERSION  ?= v2.15.0
 
 HELM      ?= $(TOOLS_BIN)/helm
 HELM4     ?= $(TOOLS_BIN)/helm4
 KUSTOMIZE ?= $(TOOLS_BIN)/kustomize
 KPT       ?= $(TOOLS_BIN)/kpt
+GOLANGCI  ?= $(TOOLS_BIN)/golangci-lint
 
 .PHONY: tools tools-clean kyverno-cli
-tools: $(HELM) $(KUSTOMIZE) $(HELM4) ## Install the pinned tools into bin/
+tools: $(HELM) $(KUSTOMIZE) $(HELM4) $(GOLANGCI) ## Install the pinned tools into bin/
 
 tools-clean: ## Remove the installed tools
-	rm -rf $(HELM) $(HELM4) $(KUSTOMIZE) $(KPT) $(TOOLS_BIN)/.helm4 $(KYVERNO) $(KYVERNO_SRC)
+	rm -rf $(HELM) $(HELM4) $(KUSTOMIZE) $(KPT) $(GOLANGCI) $(TOOLS_BIN)/.helm4 $(KYVERNO) $(KYVERNO_SRC)
 
 $(TOOLS_BIN):
 	mkdir -p $@
@@ -55,6 +57,10 @@ $(HELM4): | $(TOOLS_BIN)
 		helm.sh/helm/v4/cmd/helm@$(HELM4_VERSION)
 	mv $(TOOLS_BIN)/.helm4/helm $@
 	rm -rf $(TOOLS_BIN)/.helm4
+
+# golangci-lint, for make lint (the linters are configured in .golangci.yml).
+$(GOLANGCI): | $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
 
 $(KPT): | $(TOOLS_BIN)
 	GOBIN=$(TOOLS_BIN) $(GO) install github.com/GoogleContainerTools/kpt@$(KPT_VERSION)

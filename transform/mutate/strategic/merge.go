@@ -109,8 +109,42 @@ func (m *merger) mapping(p, d *yaml.Node, s *schema, path *fpath) (bool, error) 
 // list merges patch list p into resource list d. It reports whether p asks
 // for d to be deleted.
 func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
-	directive := ""
-	var elems []*yaml.Node
+	directive, elems := splitDirective(p)
+	if directive == "delete" {
+		return true, nil
+	}
+	adoptStyle(d, p)
+	es := elementSchema(s)
+
+	rest, err := m.boundElements(elems, d, es, path)
+	if err != nil {
+		return false, err
+	}
+	if len(elems) > 0 && len(rest) == 0 {
+		return false, nil
+	}
+
+	assoc, keys := listStrategy(s)
+	switch {
+	case directive == "replace" || !assoc:
+		c := cleanList(rest)
+		if !yamlnode.Equal(&yaml.Node{Kind: yaml.SequenceNode, Content: c}, &yaml.Node{Kind: yaml.SequenceNode, Content: d.Content}) {
+			d.Content = c
+			m.changed = true
+		}
+	case len(keys) == 0:
+		if mergeSet(d, rest) {
+			m.changed = true
+		}
+	default:
+		return false, m.keyedList(rest, d, keys, es, path)
+	}
+	return false, nil
+}
+
+// splitDirective separates a patch list's "$patch" directive element from
+// the elements to merge.
+func splitDirective(p *yaml.Node) (directive string, elems []*yaml.Node) {
 	for _, e := range p.Content {
 		if e.Kind == yaml.MappingNode && len(e.Content) == 2 && e.Content[0].Value == directiveKey {
 			directive = e.Content[1].Value
@@ -118,13 +152,12 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 		}
 		elems = append(elems, e)
 	}
-	if directive == "delete" {
-		return true, nil
-	}
-	adoptStyle(d, p)
-	es := elementSchema(s)
+	return directive, elems
+}
 
-	// Elements expanded from anchors merge into the element they were bound to.
+// boundElements merges the elements expanded from anchors into the element
+// of d they were bound to, and returns the other elements.
+func (m *merger) boundElements(elems []*yaml.Node, d *yaml.Node, es *schema, path *fpath) ([]*yaml.Node, error) {
 	var rest []*yaml.Node
 	for _, e := range elems {
 		t := m.targets[e]
@@ -134,40 +167,27 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 		}
 		del, err := m.mapping(e, t, es, m.paths.at(path, indexOf(d, t)))
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if del {
 			removeElement(d, t)
 			m.changed = true
 		}
 	}
-	if len(elems) > 0 && len(rest) == 0 {
-		return false, nil
-	}
+	return rest, nil
+}
 
-	assoc, keys := listStrategy(s)
-	if directive == "replace" || !assoc {
-		c := cleanList(rest)
-		if !yamlnode.Equal(&yaml.Node{Kind: yaml.SequenceNode, Content: c}, &yaml.Node{Kind: yaml.SequenceNode, Content: d.Content}) {
-			d.Content = c
-			m.changed = true
-		}
-		return false, nil
-	}
-	if len(keys) == 0 {
-		if mergeSet(d, rest) {
-			m.changed = true
-		}
-		return false, nil
-	}
-
+// keyedList merges the patch elements into a list the schema merges by
+// keys (containers by name): an element whose keys match one of d merges
+// into it, a new one goes before the existing elements.
+func (m *merger) keyedList(rest []*yaml.Node, d *yaml.Node, keys []string, es *schema, path *fpath) error {
 	if err := checkMapElements(d.Content, keys, path); err != nil {
-		return false, err
+		return err
 	}
 	var added []*yaml.Node
 	for i, e := range rest {
 		if e.Kind != yaml.MappingNode {
-			return false, &MergeError{Path: path.at(i).String(), Err: fmt.Errorf("list merged by %v needs map elements, patch has a %s", keys, kindName(e))}
+			return &MergeError{Path: path.at(i).String(), Err: fmt.Errorf("list merged by %v needs map elements, patch has a %s", keys, kindName(e))}
 		}
 		ids := keyValues(e, keys)
 		if allEmpty(ids) {
@@ -183,7 +203,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 			}
 			if prev := findByKeys(added, keys, ids); prev != nil {
 				if _, err := m.mapping(e, prev, es, m.paths.at(path, i)); err != nil {
-					return false, err
+					return err
 				}
 				continue
 			}
@@ -192,7 +212,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 		}
 		del, err := m.mapping(e, target, es, m.paths.at(path, indexOf(d, target)))
 		if err != nil {
-			return false, err
+			return err
 		}
 		if del {
 			removeElement(d, target)
@@ -205,7 +225,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 		d.Content = append(added, d.Content...)
 		m.changed = true
 	}
-	return false, nil
+	return nil
 }
 
 // mergeSet merges a list of scalars that the schema marks as associative

@@ -74,7 +74,8 @@ const (
 
 func matchOne(value, pattern string) bool {
 	if lo, hi, ok := cutRange(pattern, "!-"); ok {
-		return !(compare(value, lo, opMoreEqual) && compare(value, hi, opLessEqual))
+		in := compare(value, lo, opMoreEqual) && compare(value, hi, opLessEqual)
+		return !in
 	}
 	if lo, hi, ok := cutRange(pattern, "-"); ok {
 		return compare(value, lo, opMoreEqual) && compare(value, hi, opLessEqual)

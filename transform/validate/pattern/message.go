@@ -142,13 +142,11 @@ func plainKey(k string) bool {
 	if k == "" {
 		return false
 	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '$') {
-			return false
-		}
-	}
-	return true
+	return strings.IndexFunc(k, func(c rune) bool { return !isKeyChar(c) }) < 0
+}
+
+func isKeyChar(c rune) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '$'
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
