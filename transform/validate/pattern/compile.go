@@ -244,30 +244,21 @@ func sortFields(fs []field) {
 // mapPairs lists the key/value pairs of a mapping, explicit keys first and
 // then those pulled in by merge keys ("<<").
 func mapPairs(m *yaml.Node) [][2]*yaml.Node {
-	var out, merged [][2]*yaml.Node
+	var out [][2]*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i]
-		if !isMergeKey(k) {
+		if k := m.Content[i]; !isMergeKey(k) {
 			out = append(out, [2]*yaml.Node{k, m.Content[i+1]})
+		}
+	}
+	for _, s := range mergeSources(m) {
+		if s == m {
 			continue
 		}
-		src := deref(m.Content[i+1])
-		if src == nil {
-			continue
-		}
-		srcs := []*yaml.Node{src}
-		if src.Kind == yaml.SequenceNode {
-			srcs = src.Content
-		}
-		for _, s := range srcs {
-			if s = deref(s); s != nil && s.Kind == yaml.MappingNode && s != m {
-				for j := 0; j+1 < len(s.Content); j += 2 {
-					if !isMergeKey(s.Content[j]) {
-						merged = append(merged, [2]*yaml.Node{s.Content[j], s.Content[j+1]})
-					}
-				}
+		for j := 0; j+1 < len(s.Content); j += 2 {
+			if !isMergeKey(s.Content[j]) {
+				out = append(out, [2]*yaml.Node{s.Content[j], s.Content[j+1]})
 			}
 		}
 	}
-	return append(out, merged...)
+	return out
 }

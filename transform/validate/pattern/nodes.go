@@ -143,6 +143,18 @@ func lookupDepth(m *yaml.Node, key string, depth int) (*yaml.Node, bool) {
 	if !hasMerge || depth >= maxAliasHops {
 		return nil, false
 	}
+	for _, src := range mergeSources(m) {
+		if v, ok := lookupDepth(src, key, depth+1); ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// mergeSources returns the mappings m's merge keys ("<<: *a" or
+// "<<: [*a, *b]") pull in, aliases followed, in the order they are given.
+func mergeSources(m *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if !isMergeKey(m.Content[i]) {
 			continue
@@ -151,22 +163,17 @@ func lookupDepth(m *yaml.Node, key string, depth int) (*yaml.Node, bool) {
 		if src == nil {
 			continue
 		}
-		switch src.Kind {
-		case yaml.MappingNode:
-			if v, ok := lookupDepth(src, key, depth+1); ok {
-				return v, true
-			}
-		case yaml.SequenceNode:
-			for _, e := range src.Content {
-				if e = deref(e); e != nil && e.Kind == yaml.MappingNode {
-					if v, ok := lookupDepth(e, key, depth+1); ok {
-						return v, true
-					}
-				}
+		srcs := []*yaml.Node{src}
+		if src.Kind == yaml.SequenceNode {
+			srcs = src.Content
+		}
+		for _, s := range srcs {
+			if s = deref(s); s != nil && s.Kind == yaml.MappingNode {
+				out = append(out, s)
 			}
 		}
 	}
-	return nil, false
+	return out
 }
 
 // firstKeyMatching returns the first key of a mapping (merge sources
@@ -185,24 +192,9 @@ func firstKeyDepth(m *yaml.Node, p string, depth int) (string, bool) {
 	if depth >= maxAliasHops {
 		return "", false
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if !isMergeKey(m.Content[i]) {
-			continue
-		}
-		src := deref(m.Content[i+1])
-		if src == nil {
-			continue
-		}
-		srcs := []*yaml.Node{src}
-		if src.Kind == yaml.SequenceNode {
-			srcs = src.Content
-		}
-		for _, s := range srcs {
-			if s = deref(s); s != nil && s.Kind == yaml.MappingNode {
-				if k, ok := firstKeyDepth(s, p, depth+1); ok {
-					return k, true
-				}
-			}
+	for _, s := range mergeSources(m) {
+		if k, ok := firstKeyDepth(s, p, depth+1); ok {
+			return k, true
 		}
 	}
 	return "", false
