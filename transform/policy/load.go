@@ -385,12 +385,13 @@ func decodeStrict(f *yaml.MapNode, out any) error {
 	return dec.Decode(out)
 }
 
+// scalar is the text of the scalar at path ("null" for a null), or "".
 func scalar(n *yaml.RNode, path ...string) string {
-	v, err := n.Pipe(yaml.Lookup(path...))
-	if err != nil || v == nil || v.YNode().Kind != yaml.ScalarNode {
+	v := yamlnode.Path(n.YNode(), path...)
+	if v == nil || v.Kind != yaml.ScalarNode {
 		return ""
 	}
-	return v.YNode().Value
+	return v.Value
 }
 
 func checkDuplicates(ps []*Policy) Errors {

@@ -46,7 +46,7 @@ func ruleAt(n *yaml.RNode, path string) string {
 	if err != nil {
 		return ""
 	}
-	rules := yamlnode.Field(yamlnode.Field(n.YNode(), "spec"), "rules")
+	rules := yamlnode.Path(n.YNode(), "spec", "rules")
 	if rules == nil || rules.Kind != yaml.SequenceNode || i >= len(rules.Content) {
 		return ""
 	}
