@@ -122,31 +122,31 @@ func ParseValue(s string) (*Value, error) {
 	return v, nil
 }
 
+// parseBounds parses the two bounds a range pattern's submatches m hold,
+// with the operators that compare a value with each.
+func parseBounds(m []string, loOp, hiOp op) ([]cond, error) {
+	lo, err := parseCond(loOp, m[1])
+	if err != nil {
+		return nil, err
+	}
+	hi, err := parseCond(hiOp, m[2])
+	if err != nil {
+		return nil, err
+	}
+	return []cond{lo, hi}, nil
+}
+
 func parseTerm(c string) (term, error) {
 	o := operatorOf(c)
 	switch {
 	case o == opEqual && notInRange.MatchString(c):
-		m := notInRange.FindStringSubmatch(c)
-		lo, err := parseCond(opLess, m[1])
-		if err != nil {
-			return term{}, err
-		}
-		hi, err := parseCond(opMore, m[2])
-		if err != nil {
-			return term{}, err
-		}
-		return term{conds: []cond{lo, hi}, anyOf: true}, nil
+		// "a!-b": below a or above b.
+		conds, err := parseBounds(notInRange.FindStringSubmatch(c), opLess, opMore)
+		return term{conds: conds, anyOf: true}, err
 	case o == opEqual && inRange.MatchString(c):
-		m := inRange.FindStringSubmatch(c)
-		lo, err := parseCond(opMoreEqual, m[1])
-		if err != nil {
-			return term{}, err
-		}
-		hi, err := parseCond(opLessEqual, m[2])
-		if err != nil {
-			return term{}, err
-		}
-		return term{conds: []cond{lo, hi}}, nil
+		// "a-b": from a to b.
+		conds, err := parseBounds(inRange.FindStringSubmatch(c), opMoreEqual, opLessEqual)
+		return term{conds: conds}, err
 	}
 	cd, err := parseCond(o, strings.TrimSpace(c[len(o.String()):]))
 	if err != nil {
