@@ -240,7 +240,7 @@ func mayReadAsNonString(s string) bool {
 	if s == "" {
 		return false
 	}
-	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_') {
+	if !startsPlain(s[0]) {
 		return true
 	}
 	for i := 0; i < len(s); i++ {
@@ -257,4 +257,10 @@ func mayReadAsNonString(s string) bool {
 		return true
 	}
 	return false
+}
+
+// startsPlain reports whether c, first in a scalar, leaves it a string
+// whatever follows: a letter, "/" or "_".
+func startsPlain(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_'
 }

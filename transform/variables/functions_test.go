@@ -193,7 +193,7 @@ func TestRandomIsDeterministic(t *testing.T) {
 		t.Fatalf("random gave %v then %v", a, b)
 	}
 	for _, r := range a.(string) {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
 			t.Fatalf("random %q does not match its pattern", a)
 		}
 	}

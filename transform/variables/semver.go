@@ -72,8 +72,7 @@ func validIdents(s string, pre bool) bool {
 			return false
 		}
 		for i := 0; i < len(id); i++ {
-			c := id[i]
-			if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			if !identChar(id[i]) {
 				return false
 			}
 		}
@@ -311,3 +310,9 @@ func ParseSemver(s string) (Version, error) {
 
 // Compare returns -1, 0 or 1 as v sorts before, with or after o.
 func (v Version) Compare(o Version) int { return v.v.compare(o.v) }
+
+// identChar reports whether c may stand in a pre-release or build
+// identifier: [0-9A-Za-z-].
+func identChar(c byte) bool {
+	return c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
