@@ -10,7 +10,7 @@ import (
 // collectConfigMaps indexes the ConfigMaps of the stream, so that a
 // configMap context entry resolves offline against the chart's own
 // ConfigMaps, after those given in Options.
-func (e *Engine) collectConfigMaps(docs []*stream.Document) {
+func (e *run) collectConfigMaps(docs []*stream.Document) {
 	e.configMaps = make(map[string]interface{}, len(e.opts.ConfigMaps))
 	for k, v := range e.opts.ConfigMaps {
 		e.configMaps[k] = v

@@ -31,7 +31,7 @@ type outcome struct {
 // env is what a mechanism runs with: the engine, the resource and, for
 // rules that use variables, the context (nil otherwise).
 type env struct {
-	e   *Engine
+	e   *run
 	u   *unit
 	ctx *variables.Context
 	// pss are the podSecurity controls exceptions excuse on this resource.
@@ -215,7 +215,7 @@ func (e *Engine) values(r *rule, u *unit) map[string]interface{} {
 
 // prepare builds the rule's context and evaluates its preconditions. A nil
 // outcome means: run the rule with the returned env.
-func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
+func (r *rule) prepare(e *run, u *unit) (env, *outcome) {
 	en := env{e: e, u: u}
 	if !r.needsVars {
 		return en, nil
