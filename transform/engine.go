@@ -56,7 +56,7 @@ func New(opts Options) (*Engine, error) {
 	for _, p := range opts.Policies {
 		failed := map[string]bool{}
 		for _, r := range p.Rules {
-			cr, err := compileRule(p, r, opts.Mode)
+			cr, err := compileRule(p, r, opts.Mode, p.Checked)
 			if err != nil {
 				// An autogen rule repeats its source rule's defect at a
 				// longer path: report the rule the author wrote, once.
@@ -315,7 +315,8 @@ func joinMessage(ruleMsg, detail string) string {
 }
 
 // rulesFor returns the rules whose match block could select the unit's
-// kind, computed once per kind.
+// kind, computed once per kind. The rules of checked policies are compiled
+// here, on the first kind they could select.
 func (e *Engine) rulesFor(u *unit) []*rule {
 	key := u.res.APIVersion + "/" + u.res.Kind
 	e.kindMu.Lock()
@@ -326,6 +327,7 @@ func (e *Engine) rulesFor(u *unit) []*rule {
 	var rs []*rule
 	for _, r := range e.rules {
 		if r.match.MatchesKind(u.res.Group, u.res.Version, u.res.Kind) {
+			r.compilePending()
 			rs = append(rs, r)
 		}
 	}
