@@ -11,6 +11,11 @@
 // inert, and each policy carries a preadmit.io/remediation annotation with
 // the fix a runbook would show. See README.md for the catalogue.
 //
+// The library is also embedded pre-parsed (library.bin, written by go
+// generate from the files): Library loads it through transform/policy
+// without parsing YAML at every start, and its tests fail when library.bin
+// is stale or loads differently from the files.
+//
 // This package holds data and the tests that keep it honest; it must not
 // parse or apply policies itself (that is transform/policy's job).
 package policies

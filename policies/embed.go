@@ -1,6 +1,10 @@
 package policies
 
-import "embed"
+import (
+	"embed"
+
+	"github.com/preadmit/preadmit/transform/policy"
+)
 
 // FS holds the built-in policy library: every file under the group
 // directories (best-practices/, mutate/, registry/, pod-security/, ...),
@@ -10,3 +14,17 @@ import "embed"
 //
 //go:embed */*
 var FS embed.FS
+
+// preparsed is the library's documents as policy.Preparse encodes them,
+// written by go generate (TestLibraryUpToDate fails when it is stale).
+//
+//go:generate go run ../hack/genlibrary -dir .
+//go:embed library.bin
+var preparsed string
+
+// Library returns the built-in library as policy.LoadFS reads it from FS,
+// without parsing its YAML: the documents were parsed at build time. Each
+// call returns a Set of its own.
+func Library() (*policy.Set, error) {
+	return policy.LoadPreparsed(preparsed)
+}

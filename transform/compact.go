@@ -15,17 +15,27 @@ import (
 // render must still be known before the first one renders: its
 // PolicyExceptions, and the ConfigMaps and Namespaces rules read. A byte
 // search finds the documents that can be those (their kind is in their
-// text), and only they are parsed ahead. Anything out of the way falls back
-// to the whole-stream path, which reports it as always: such a document the
-// search missed (a kind spelled with escapes or an alias), a parse error,
-// or an unusable PolicyException among those parsed ahead.
+// text), and only they are parsed ahead.
+//
+// A document that does not parse, ahead or in its batch, ends the compact
+// render with errReparse: Render reads the stream the whole-stream way for
+// nothing but the error, which it reports as always (its line counted in
+// the whole stream, the first such document in stream order), and renders
+// nothing again. Only what would change every document's render falls back
+// to rendering the whole stream again (errFallback): a document the byte
+// search missed that is input to the render after all (a kind spelled with
+// escapes or an alias), or an unusable PolicyException among those parsed
+// ahead, which the whole-stream path reports after any parse error.
 
 // errFallback makes Render start again on the whole-stream path.
 var errFallback = errors.New("compact render: fall back to the whole stream")
 
-func (e *Engine) renderCompact(in []byte) (*Output, error) {
+// errReparse makes Render read the stream again for its parse error.
+var errReparse = errors.New("compact render: a document does not parse")
+
+func (e *run) renderCompact(in []byte) (*Output, error) {
 	if len(bytes.TrimSpace(in)) == 0 {
-		return nil, errFallback // stream.Read reports it
+		return nil, errReparse // stream.Read reports it
 	}
 	docs := stream.Split(in)
 	var ahead []*stream.Document
@@ -34,7 +44,7 @@ func (e *Engine) renderCompact(in []byte) (*Output, error) {
 			continue
 		}
 		if err := d.Parse(e.opts.Limits); err != nil {
-			return nil, errFallback
+			return nil, errReparse
 		}
 		ahead = append(ahead, d)
 	}
@@ -70,13 +80,12 @@ func (e *Engine) maybeStreamInput(raw []byte) bool {
 }
 
 // parseLate parses a document of a compact render in its batch. One the
-// byte search passed over must not be input to the render after all. A
-// document that does not parse falls back too: the whole-stream path
-// reports it as always, its line counted in the whole stream.
-func (e *Engine) parseLate(d *stream.Document) error {
+// byte search passed over must not be input to the render after all
+// (errFallback); one that does not parse ends the render (errReparse).
+func (e *run) parseLate(d *stream.Document) error {
 	ahead := d.Parsed()
 	if err := d.Parse(e.opts.Limits); err != nil {
-		return errFallback
+		return errReparse
 	}
 	if d.Node == nil || ahead {
 		return nil

@@ -223,7 +223,7 @@ func compileContext(n *yaml.RNode) ([]contextEntry, error) {
 }
 
 // load evaluates the entries in order into ctx (each may use the previous).
-func (e *Engine) load(entries []contextEntry, ctx *variables.Context) (*variables.Context, error) {
+func (e *run) load(entries []contextEntry, ctx *variables.Context) (*variables.Context, error) {
 	if len(entries) == 0 {
 		return ctx, nil
 	}
@@ -274,7 +274,7 @@ func (e *Engine) mocked(ce contextEntry, ctx *variables.Context) (v interface{},
 	return nil, false, nil
 }
 
-func (e *Engine) evalEntry(ce contextEntry, ctx *variables.Context) (interface{}, error) {
+func (e *run) evalEntry(ce contextEntry, ctx *variables.Context) (interface{}, error) {
 	if ce.cmName != nil {
 		name, err := ce.cmName.Value(ctx)
 		if err != nil {

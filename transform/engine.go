@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
@@ -14,8 +13,11 @@ import (
 	"github.com/preadmit/preadmit/transform/variables"
 )
 
-// Engine applies a compiled set of policies to streams. It is safe to reuse
-// for many streams; it is not safe for concurrent use.
+// Engine is a compiled set of policies: compiled once by New and not
+// changed by a render, so one Engine serves many renders, at once or one
+// after another. What a render learns from its stream (its ConfigMaps,
+// Namespaces and PolicyExceptions) lives in that render's own value (run).
+// The caches it fills as kinds are met are safe for concurrent use.
 type Engine struct {
 	opts   Options
 	rules  []*rule
@@ -24,17 +26,6 @@ type Engine struct {
 	// base is the context every resource's context starts from: the
 	// values given on the command line.
 	base *variables.Context
-	// configMaps are the ConfigMaps a context entry can read, by
-	// "namespace/name": from Options and from the stream being rendered.
-	configMaps map[string]interface{}
-	// nsLabels are the labels of the namespaces known for this render,
-	// for namespaceSelector: from Options and from the stream.
-	nsLabels map[string]map[string]string
-	// covering lists, per rule, the exceptions that name it, and now is
-	// the time their expiry is judged at: both set at the start of each
-	// render.
-	covering map[*rule][]*exception.Exception
-	now      time.Time
 	// readsConfigMaps and readsNamespaces are set, once, when a rule reads
 	// the stream's ConfigMaps (a configMap context entry) or Namespaces (a
 	// namespaceSelector, by namespace labels).
@@ -65,7 +56,7 @@ func New(opts Options) (*Engine, error) {
 	for _, p := range opts.Policies {
 		failed := map[string]bool{}
 		for _, r := range p.Rules {
-			cr, err := compileRule(p, r, opts.Mode)
+			cr, err := compileRule(p, r, opts.Mode, p.Checked)
 			if err != nil {
 				// An autogen rule repeats its source rule's defect at a
 				// longer path: report the rule the author wrote, once.
@@ -130,10 +121,19 @@ func (o *Output) Violations() []report.Result {
 // *exception.Error. The stream's PolicyExceptions apply to this render and,
 // unless Options.KeepExceptions, are consumed: left out of Output.Docs.
 // With Options.Compact the documents come back as bytes (see renderCompact).
+// Renders of one Engine may run concurrently: each keeps its own state.
 func (e *Engine) Render(in []byte) (*Output, error) {
 	if e.opts.Compact {
-		out, err := e.renderCompact(in)
-		if !errors.Is(err, errFallback) {
+		out, err := e.newRun().renderCompact(in)
+		switch {
+		case errors.Is(err, errReparse):
+			// A document of the stream does not parse: the whole-stream
+			// reading reports it as always (its line in the whole
+			// stream, the first such document), without a second render.
+			if _, rerr := stream.Read(in, e.opts.Limits); rerr != nil {
+				return nil, rerr
+			}
+		case !errors.Is(err, errFallback):
 			return out, err
 		}
 	}
@@ -154,114 +154,133 @@ func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.startExceptions(inStream)
-	e.collectConfigMaps(keep)
-	e.collectNamespaces(keep)
-	return e.renderAll(keep, false)
+	r := e.newRun()
+	r.startExceptions(inStream)
+	r.collectConfigMaps(keep)
+	r.collectNamespaces(keep)
+	return r.renderAll(keep, false)
 }
 
-func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
-	units := unitsOf(d, e.opts.Namespace)
-	if len(units) == 0 {
-		return nil
-	}
-	// mutated is set when a mutate rule ran on a unit; changed when one
-	// edited the document (the mechanisms report real edits, errors after
-	// a partial edit included), which is what makes it encoded again.
+func (e *run) renderDoc(d *stream.Document, out *Output) error {
+	// mutated is set once a mutate rule ran on a unit of the document;
+	// changed when one edited the document (the mechanisms report real
+	// edits, errors after a partial edit included), which is what makes
+	// it encoded again.
 	mutated, changed := false, false
-	for _, u := range units {
-		e.asSubresource(&u.res)
-		u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
-		out.Resources++
-		rules := e.rulesFor(u)
-		if len(rules) == 0 {
-			continue
-		}
-		for _, r := range rules {
-			if r.mutate == nil || !e.selects(r, u) {
-				continue
-			}
-			mutated = true
-			if _, skipped := e.applyExceptions(r, u, out); skipped {
-				continue
-			}
-			if r.unsupported != "" {
-				out.log.add(r.result(u, r.unsupportedOutcome()))
-				continue
-			}
-			en, skip := r.prepare(e, u)
-			if skip != nil {
-				out.log.add(r.result(u, *skip))
-				continue
-			}
-			// applied reports a real change: the mechanisms tell a patch
-			// the resource already satisfied from one that edited it.
-			applied, err := r.mutate.apply(en)
-			if applied {
-				u.dirty, changed = true, true
-			}
-			switch {
-			case err != nil:
-				out.log.add(r.result(u, outcome{status: report.StatusError, message: err.Error()}))
-			case applied:
-				out.log.add(r.result(u, outcome{status: report.StatusPass, message: "mutated"}))
-			default:
-				// As Kyverno: a rule that matched but changed nothing (its
-				// anchors did not hold, or the resource already had the
-				// values) is skipped with "no patches applied".
-				out.log.add(r.result(u, outcome{status: report.StatusSkip, message: "no patches applied"}))
-			}
-		}
-		if mutated {
-			// Mutations may change labels or names: match validation
-			// rules against the mutated resource, as Kyverno does.
-			u.identify(e.opts.Namespace)
-			e.asSubresource(&u.res)
-			u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
-			u.dirty = true
-		}
-		for _, r := range rules {
-			if r.mutate != nil || !e.selects(r, u) || (r.validate == nil && r.unsupported == "") {
-				continue
-			}
-			pss, skipped := e.applyExceptions(r, u, out)
-			if skipped {
-				continue
-			}
-			if r.unsupported != "" {
-				out.log.add(r.result(u, r.unsupportedOutcome()))
-				continue
-			}
-			deleting := e.operation(r, u) == "DELETE"
-			if _, ok := r.validate.(podSecurityCheck); ok && deleting {
-				continue // Kyverno skips PSS on a deleted resource: no response
-			}
-			en, skip := r.prepare(e, u)
-			if skip != nil {
-				out.log.add(r.result(u, *skip))
-				continue
-			}
-			if deleting && validatesResource(r.validate) {
-				continue // as Kyverno's validateResourceWithRule: no response
-			}
-			en.pss = pss
-			for _, o := range r.validate.validate(en) {
-				if o.status == report.StatusFail {
-					men := en
-					if o.ctx != nil {
-						men.ctx = o.ctx
-					}
-					o.message = joinMessage(r.ruleMessage(men), o.message)
-				}
-				out.log.add(r.result(u, o))
-			}
-		}
+	for _, u := range unitsOf(d, e.opts.Namespace) {
+		m, c := e.renderUnit(u, mutated, out)
+		mutated, changed = mutated || m, changed || c
 	}
 	if changed {
 		d.Changed = true
 		out.Mutated++
 	}
 	return nil
+}
+
+// renderUnit runs the mutate rules that select a unit, then the validate
+// rules on the result. mutated says a mutate rule ran on an earlier unit of
+// the document, after which every unit is matched again as it now is.
+func (e *run) renderUnit(u *unit, mutated bool, out *Output) (ran, changed bool) {
+	e.asSubresource(&u.res)
+	u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
+	out.Resources++
+	rules := e.rulesFor(u)
+	if len(rules) == 0 {
+		return false, false
+	}
+	for _, r := range rules {
+		if r.mutate == nil || !e.selects(r, u) {
+			continue
+		}
+		ran = true
+		if e.mutateUnit(r, u, out) {
+			u.dirty, changed = true, true
+		}
+	}
+	if mutated || ran {
+		// Mutations may change labels or names: match validation
+		// rules against the mutated resource, as Kyverno does.
+		u.identify(e.opts.Namespace)
+		e.asSubresource(&u.res)
+		u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
+		u.dirty = true
+	}
+	for _, r := range rules {
+		if r.mutate != nil || !e.selects(r, u) || (r.validate == nil && r.unsupported == "") {
+			continue
+		}
+		e.validateUnit(r, u, out)
+	}
+	return ran, changed
+}
+
+// mutateUnit runs a mutate rule that selects the unit and reports whether
+// it edited the resource.
+func (e *run) mutateUnit(r *rule, u *unit, out *Output) (applied bool) {
+	if _, skipped := e.applyExceptions(r, u, out); skipped {
+		return false
+	}
+	if r.unsupported != "" {
+		out.log.add(r.result(u, r.unsupportedOutcome()))
+		return false
+	}
+	en, skip := r.prepare(e, u)
+	if skip != nil {
+		out.log.add(r.result(u, *skip))
+		return false
+	}
+	// applied reports a real change: the mechanisms tell a patch the
+	// resource already satisfied from one that edited it.
+	applied, err := r.mutate.apply(en)
+	switch {
+	case err != nil:
+		out.log.add(r.result(u, outcome{status: report.StatusError, message: err.Error()}))
+	case applied:
+		out.log.add(r.result(u, outcome{status: report.StatusPass, message: "mutated"}))
+	default:
+		// As Kyverno: a rule that matched but changed nothing (its
+		// anchors did not hold, or the resource already had the values)
+		// is skipped with "no patches applied".
+		out.log.add(r.result(u, outcome{status: report.StatusSkip, message: "no patches applied"}))
+	}
+	return applied
+}
+
+// validateUnit runs a validate rule (or one that cannot run) that selects
+// the unit.
+func (e *run) validateUnit(r *rule, u *unit, out *Output) {
+	pss, skipped := e.applyExceptions(r, u, out)
+	if skipped {
+		return
+	}
+	if r.unsupported != "" {
+		out.log.add(r.result(u, r.unsupportedOutcome()))
+		return
+	}
+	deleting := e.operation(r, u) == "DELETE"
+	if _, ok := r.validate.(podSecurityCheck); ok && deleting {
+		return // Kyverno skips PSS on a deleted resource: no response
+	}
+	en, skip := r.prepare(e, u)
+	if skip != nil {
+		out.log.add(r.result(u, *skip))
+		return
+	}
+	if deleting && validatesResource(r.validate) {
+		return // as Kyverno's validateResourceWithRule: no response
+	}
+	en.pss = pss
+	for _, o := range r.validate.validate(en) {
+		if o.status == report.StatusFail {
+			men := en
+			if o.ctx != nil {
+				men.ctx = o.ctx
+			}
+			o.message = joinMessage(r.ruleMessage(men), o.message)
+		}
+		out.log.add(r.result(u, o))
+	}
 }
 
 // ruleMessage is validate.message with its variables substituted.
@@ -296,7 +315,8 @@ func joinMessage(ruleMsg, detail string) string {
 }
 
 // rulesFor returns the rules whose match block could select the unit's
-// kind, computed once per kind.
+// kind, computed once per kind. The rules of checked policies are compiled
+// here, on the first kind they could select.
 func (e *Engine) rulesFor(u *unit) []*rule {
 	key := u.res.APIVersion + "/" + u.res.Kind
 	e.kindMu.Lock()
@@ -307,6 +327,7 @@ func (e *Engine) rulesFor(u *unit) []*rule {
 	var rs []*rule
 	for _, r := range e.rules {
 		if r.match.MatchesKind(u.res.Group, u.res.Version, u.res.Kind) {
+			r.compilePending()
 			rs = append(rs, r)
 		}
 	}

@@ -29,7 +29,7 @@ type pssExemption struct {
 
 // startExceptions decides, once per render, which exceptions name each rule
 // and the time expiry is judged at.
-func (e *Engine) startExceptions(inStream []*exception.Exception) {
+func (e *run) startExceptions(inStream []*exception.Exception) {
 	e.now = time.Now()
 	if e.opts.Now != nil {
 		e.now = e.opts.Now()
@@ -91,7 +91,7 @@ func (e *Engine) streamExceptions(docs []*stream.Document) ([]*exception.Excepti
 // warning for each exception that would have applied but cannot (expired,
 // CEL matchConditions, failing conditions), and returns the podSecurity
 // exclusions to run a podSecurity rule with.
-func (e *Engine) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, bool) {
+func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, bool) {
 	xs := e.covering[r]
 	if len(xs) == 0 {
 		return nil, false

@@ -12,7 +12,7 @@ const metadataNameLabel = "kubernetes.io/metadata.name"
 
 // collectNamespaces indexes the labels of the Namespaces in the stream,
 // after those given in Options, for namespaceSelector.
-func (e *Engine) collectNamespaces(docs []*stream.Document) {
+func (e *run) collectNamespaces(docs []*stream.Document) {
 	e.nsLabels = make(map[string]map[string]string, len(e.opts.NamespaceLabels))
 	for k, v := range e.opts.NamespaceLabels {
 		e.nsLabels[k] = v
@@ -37,7 +37,7 @@ func (e *Engine) collectNamespaces(docs []*stream.Document) {
 
 // namespaceLabels returns the labels of namespace ns: those known, and
 // kubernetes.io/metadata.name. Cluster-scoped resources have none.
-func (e *Engine) namespaceLabels(ns string) map[string]string {
+func (e *run) namespaceLabels(ns string) map[string]string {
 	if ns == "" || !e.readsNamespaces {
 		return nil
 	}

@@ -16,7 +16,7 @@ const batchDocs = 16
 //
 // With compact, each document is parsed first and encoded after, and its
 // tree let go (see renderCompact).
-func (e *Engine) renderAll(docs []*stream.Document, compact bool) (*Output, error) {
+func (e *run) renderAll(docs []*stream.Document, compact bool) (*Output, error) {
 	out := &Output{Docs: docs}
 	out.log.findingsOnly = e.opts.FindingsOnly
 	batches := (len(docs) + batchDocs - 1) / batchDocs

@@ -31,7 +31,7 @@ type outcome struct {
 // env is what a mechanism runs with: the engine, the resource and, for
 // rules that use variables, the context (nil otherwise).
 type env struct {
-	e   *Engine
+	e   *run
 	u   *unit
 	ctx *variables.Context
 	// pss are the podSecurity controls exceptions excuse on this resource.
@@ -79,9 +79,16 @@ type rule struct {
 	// validation in Enforce, or a mutation unless the mode is audit or
 	// warn, in a policy whose failurePolicy is not Ignore.
 	failClosed bool
+	// pending is set on a rule of a policy checked at build time while
+	// everything past its match and exclude blocks is not compiled yet:
+	// the engine compiles it when a resource of a kind it matches first
+	// comes (Engine.rulesFor).
+	pending bool
 }
 
-func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
+// compileRule compiles a rule's match and exclude blocks and what follows
+// from the policy; the rest now, or, when lazy, on first use (compileRest).
+func compileRule(p *policy.Policy, r *policy.Rule, mode Mode, lazy bool) (*rule, error) {
 	m, err := match.Compile(&r.Match)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
@@ -94,9 +101,6 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	if a := mode.action(); a != "" {
 		cr.action = a
 	}
-	if cr.typ == "Validation" {
-		cr.remedy = remediation.Parse(p.Remediation())
-	}
 	if p.FailurePolicy != "Ignore" {
 		switch cr.typ {
 		case "Validation", "ImageVerification":
@@ -104,6 +108,24 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 		case "Mutation":
 			cr.failClosed = mode.action() == "" || mode.action() == report.ActionEnforce
 		}
+	}
+	if lazy {
+		cr.pending = true
+		return cr, nil
+	}
+	if err := cr.compileRest(); err != nil {
+		return nil, err
+	}
+	return cr, nil
+}
+
+// compileRest compiles the rule past its match and exclude blocks: its
+// context, preconditions, mechanism, message and remediation. A rule valid
+// in Kyverno that cannot run offline is marked unsupported, not an error.
+func (cr *rule) compileRest() error {
+	r := cr.src
+	if cr.typ == "Validation" {
+		cr.remedy = remediation.Parse(cr.policy.Remediation())
 	}
 	cr.needsVars = variables.HasVariables(r.Node) || r.Field("context") != nil ||
 		r.Field("preconditions") != nil || r.Field("mutate", "foreach") != nil ||
@@ -115,11 +137,27 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 		var u *unsupportedError
 		if errors.As(err, &u) {
 			cr.unsupported = u.reason
-			return cr, nil
+			return nil
 		}
-		return nil, err
+		return err
 	}
-	return cr, nil
+	return nil
+}
+
+// compilePending compiles a pending rule. Its policy was checked when the
+// binary was built (TestLibraryCompiles), so an error here is a defect of
+// the build: the rule then reports it as an error result whenever it
+// matches, and blocks as any failing rule does.
+func (cr *rule) compilePending() {
+	if !cr.pending {
+		return
+	}
+	cr.pending = false
+	if err := cr.compileRest(); err != nil {
+		cr.mutate, cr.validate = nil, nil
+		cr.unsupported = fmt.Sprintf("rule does not compile: %v", err)
+		cr.failClosed = true
+	}
 }
 
 func (cr *rule) compileBody(r *policy.Rule) error {
@@ -215,7 +253,7 @@ func (e *Engine) values(r *rule, u *unit) map[string]interface{} {
 
 // prepare builds the rule's context and evaluates its preconditions. A nil
 // outcome means: run the rule with the returned env.
-func (r *rule) prepare(e *Engine, u *unit) (env, *outcome) {
+func (r *rule) prepare(e *run, u *unit) (env, *outcome) {
 	en := env{e: e, u: u}
 	if !r.needsVars {
 		return en, nil

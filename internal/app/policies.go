@@ -102,7 +102,7 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 		go schema.Prepare("kyverno.io/v1", "ClusterPolicy")
 	}
 	if !o.NoBuiltin || len(o.Enable) > 0 {
-		b, err := policy.LoadFS(policies.FS, ".", "embedded:policies")
+		b, err := policies.Library()
 		if err != nil {
 			return nil, fmt.Errorf("built-in library: %w", err)
 		}

@@ -373,13 +373,23 @@ func matchCompile(r *Rule) (bool, error) {
 }
 
 func decodeStrict(f *yaml.MapNode, out any) error {
-	if f == nil || f.Value == nil {
-		return nil
-	}
-	b, err := f.Value.MarshalJSON()
-	if err != nil {
+	b, err := blockJSON(f)
+	if err != nil || b == nil {
 		return err
 	}
+	return decodeJSON(b, out)
+}
+
+// blockJSON is a rule's match or exclude block as the JSON decodeStrict
+// decodes; nil when the rule has none.
+func blockJSON(f *yaml.MapNode) ([]byte, error) {
+	if f == nil || f.Value == nil {
+		return nil, nil
+	}
+	return f.Value.MarshalJSON()
+}
+
+func decodeJSON(b []byte, out any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	return dec.Decode(out)

@@ -39,6 +39,12 @@ type Policy struct {
 	Rules []*Rule
 	// Node is the whole policy document.
 	Node *yaml.RNode
+	// Checked is set on the policies of a library checked when the
+	// binary was built (LoadPreparsed): an engine compiles their rules
+	// when it first meets a kind they match, not up front. A user's
+	// policies are never Checked, so their defects stop a render before
+	// it starts.
+	Checked bool
 }
 
 // Rule is one rule of a policy.

@@ -1,0 +1,290 @@
+package policy
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/match"
+)
+
+// The embedded library is read at every start. Parsing its YAML (tests and
+// resources included), decoding its match blocks and generating its
+// autogen rules were most of a one-document render's time, so it is loaded
+// once, at build time (go generate ./policies): Preparse encodes the Set
+// LoadFS returns — each policy's fields, its rules (autogen ones included)
+// with their match and exclude blocks as the JSON they are decoded from,
+// and every tree as go-yaml built it (styles, comments, lines and columns,
+// and which nodes the trees share) — in a compact binary form, and
+// LoadPreparsed rebuilds that Set without a YAML parser. The library's
+// tests hold the two to the same Set.
+
+// preparsedMagic starts the form; a new layout changes it.
+const preparsedMagic = "preadmit-preparsed-v2\n"
+
+// Preparse loads the policies under root in fsys with LoadFS and encodes
+// the Set for LoadPreparsed. It fails on anything LoadFS reports, so that a
+// defect of the library stops the build rather than a render.
+func Preparse(fsys fs.FS, root, prefix string) ([]byte, error) {
+	set, err := LoadFS(fsys, root, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if len(set.NotApplied) > 0 {
+		return nil, errors.New("preparsed policies: a Set with NotApplied entries")
+	}
+	w := &nodeWriter{buf: []byte(preparsedMagic)}
+	w.uint(uint64(len(set.Policies)))
+	for _, p := range set.Policies {
+		if err := w.policy(p); err != nil {
+			return nil, fmt.Errorf("%s: policy %s: %w", p.File, p.Name, err)
+		}
+	}
+	w.uint(uint64(len(set.Others)))
+	for _, d := range set.Others {
+		w.string(d.File)
+		w.ids = map[*yaml.Node]uint64{}
+		if err := w.node(d.Node.YNode()); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.File, err)
+		}
+	}
+	return w.buf, nil
+}
+
+func (w *nodeWriter) policy(p *Policy) error {
+	for _, s := range []string{p.File, p.Kind, p.Name, p.Namespace, p.ValidationFailureAction, p.FailurePolicy} {
+		w.string(s)
+	}
+	if p.Annotations == nil {
+		w.uint(0)
+	} else {
+		w.uint(uint64(len(p.Annotations)) + 1)
+		keys := make([]string, 0, len(p.Annotations))
+		for k := range p.Annotations {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			w.string(k)
+			w.string(p.Annotations[k])
+		}
+	}
+	// One numbering for the policy's tree and its rules': a rule as
+	// written is a node of the policy's tree, and stays one.
+	w.ids = map[*yaml.Node]uint64{}
+	if err := w.node(p.Node.YNode()); err != nil {
+		return err
+	}
+	w.uint(uint64(len(p.Rules)))
+	for _, r := range p.Rules {
+		w.string(r.Name)
+		w.string(r.AutogenOf)
+		for _, block := range []string{"match", "exclude"} {
+			b, err := blockJSON(r.Node.Field(block))
+			if err != nil {
+				return fmt.Errorf("rule %s: %s: %w", r.Name, block, err)
+			}
+			w.string(string(b))
+		}
+		if err := w.node(r.Node.YNode()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadPreparsed returns the Set Preparse encoded, as LoadFS returned it:
+// trusted, without the schema check.
+func LoadPreparsed(data string) (*Set, error) {
+	if !strings.HasPrefix(data, preparsedMagic) {
+		return nil, errors.New("preparsed policies: not in the form of this build (go generate ./policies)")
+	}
+	r := &nodeReader{data: data, pos: len(preparsedMagic)}
+	set := &Set{trusted: true}
+	for n := r.count(); n > 0 && r.err == nil; n-- {
+		if p := r.policy(); r.err == nil {
+			set.Policies = append(set.Policies, p)
+		}
+	}
+	for n := r.count(); n > 0 && r.err == nil; n-- {
+		file := r.string()
+		r.nodes = r.nodes[:0]
+		if n := r.node(); r.err == nil {
+			set.Others = append(set.Others, &Document{File: file, Node: yaml.NewRNode(n)})
+		}
+	}
+	if r.err == nil && r.pos != len(r.data) {
+		r.err = errors.New("bytes after the last document")
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("preparsed policies: %w", r.err)
+	}
+	return set, finish(set, nil)
+}
+
+func (r *nodeReader) policy() *Policy {
+	p := &Policy{File: r.string(), Kind: r.string(), Name: r.string(), Namespace: r.string(), Checked: true}
+	p.ValidationFailureAction, p.FailurePolicy = r.string(), r.string()
+	if n := r.count(); n > 0 {
+		p.Annotations = make(map[string]string, n-1)
+		for i := uint64(1); i < n && r.err == nil; i++ {
+			k := r.string()
+			p.Annotations[k] = r.string()
+		}
+	}
+	r.nodes = r.nodes[:0]
+	p.Node = yaml.NewRNode(r.node())
+	for n := r.count(); n > 0 && r.err == nil; n-- {
+		rule := &Rule{Name: r.string(), AutogenOf: r.string()}
+		for _, spec := range []*match.Spec{&rule.Match, &rule.Exclude} {
+			if b := r.string(); b != "" && r.err == nil {
+				if err := decodeJSON([]byte(b), spec); err != nil {
+					r.err = err
+				}
+			}
+		}
+		rule.Node = yaml.NewRNode(r.node())
+		p.Rules = append(p.Rules, rule)
+	}
+	return p
+}
+
+// The form is preparsedMagic, the number of policies, each policy, the
+// number of other documents and each of them (its file and tree).
+//
+// nodeWriter encodes yaml.Node trees: each node as its kind, style, tag,
+// value, anchor, comments, line, column, alias (the number of the node it
+// points to, in the order written, plus one; 0 for none) and children. A
+// node written before in the same numbering is written as kind 0 and its
+// number, so that trees that share nodes still share them when read.
+type nodeWriter struct {
+	buf []byte
+	ids map[*yaml.Node]uint64
+}
+
+func (w *nodeWriter) uint(v uint64) { w.buf = binary.AppendUvarint(w.buf, v) }
+
+func (w *nodeWriter) string(s string) {
+	w.uint(uint64(len(s)))
+	w.buf = append(w.buf, s...)
+}
+
+func (w *nodeWriter) node(n *yaml.Node) error {
+	if id, ok := w.ids[n]; ok {
+		w.uint(0)
+		w.uint(id)
+		return nil
+	}
+	w.ids[n] = uint64(len(w.ids))
+	w.uint(uint64(n.Kind))
+	w.uint(uint64(n.Style))
+	for _, s := range []string{n.Tag, n.Value, n.Anchor, n.HeadComment, n.LineComment, n.FootComment} {
+		w.string(s)
+	}
+	w.uint(uint64(n.Line))
+	w.uint(uint64(n.Column))
+	if n.Alias != nil {
+		id, ok := w.ids[n.Alias]
+		if !ok {
+			return errors.New("an alias to a node that is not before it")
+		}
+		w.uint(id + 1)
+	} else {
+		w.uint(0)
+	}
+	w.uint(uint64(len(n.Content)))
+	for _, c := range n.Content {
+		if err := w.node(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nodeReader decodes what nodeWriter wrote. Strings are slices of data,
+// which the embedded library keeps for the life of the process.
+type nodeReader struct {
+	data  string
+	pos   int
+	err   error
+	nodes []*yaml.Node // of the current document, in the order read
+}
+
+func (r *nodeReader) uint() uint64 {
+	var v uint64
+	for shift := uint(0); r.err == nil; shift += 7 {
+		if r.pos >= len(r.data) || shift > 63 {
+			r.err = errors.New("truncated")
+			break
+		}
+		b := r.data[r.pos]
+		r.pos++
+		v |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			return v
+		}
+	}
+	return 0
+}
+
+// count reads a number of things that follow, each at least a byte long.
+func (r *nodeReader) count() uint64 {
+	n := r.uint()
+	if n > uint64(len(r.data)-r.pos) {
+		r.err = errors.New("truncated")
+		return 0
+	}
+	return n
+}
+
+func (r *nodeReader) string() string {
+	n := r.uint()
+	if r.err != nil {
+		return ""
+	}
+	if n > uint64(len(r.data)-r.pos) {
+		r.err = errors.New("truncated")
+		return ""
+	}
+	s := r.data[r.pos : r.pos+int(n)]
+	r.pos += int(n)
+	return s
+}
+
+func (r *nodeReader) node() *yaml.Node {
+	kind := r.uint()
+	if kind == 0 {
+		id := r.uint()
+		if id >= uint64(len(r.nodes)) {
+			r.err = errors.New("a reference to a node not read yet")
+			return nil
+		}
+		return r.nodes[id]
+	}
+	n := &yaml.Node{Kind: yaml.Kind(kind), Style: yaml.Style(r.uint())}
+	r.nodes = append(r.nodes, n)
+	n.Tag, n.Value, n.Anchor = r.string(), r.string(), r.string()
+	n.HeadComment, n.LineComment, n.FootComment = r.string(), r.string(), r.string()
+	n.Line, n.Column = int(r.uint()), int(r.uint())
+	if alias := r.uint(); alias > 0 {
+		if alias > uint64(len(r.nodes)) {
+			r.err = errors.New("an alias to a node not read yet")
+			return nil
+		}
+		n.Alias = r.nodes[alias-1]
+	}
+	if count := r.count(); count > 0 {
+		n.Content = make([]*yaml.Node, count)
+		for i := range n.Content {
+			if n.Content[i] = r.node(); r.err != nil {
+				return nil
+			}
+		}
+	}
+	return n
+}
