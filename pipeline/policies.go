@@ -32,7 +32,7 @@ func inProfile(p *policy.Policy, profile Profile, enable []string) bool {
 
 func hasMutation(p *policy.Policy) bool {
 	for _, r := range p.Rules {
-		if r.Type() == "Mutation" {
+		if r.RuleType() == policy.RuleMutation {
 			return true
 		}
 	}

@@ -50,7 +50,7 @@ func listPolicies(w io.Writer, ps []*policy.Policy) error {
 	for _, p := range ps {
 		for _, r := range p.Rules {
 			action := "-"
-			if r.Type() == "Validation" {
+			if r.RuleType() == policy.RuleValidation {
 				action = string(p.Action(r))
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, r.Name, r.Type(), action, p.Category(), p.File)

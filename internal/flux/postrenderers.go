@@ -162,7 +162,7 @@ func fluxNotes(ex *Export, policies []*policy.Policy, results []report.Result) [
 	var validate []string
 	for _, p := range policies {
 		for _, r := range p.Rules {
-			if r.Type() == "Validation" && !slices.Contains(validate, p.Name) {
+			if r.RuleType() == policy.RuleValidation && !slices.Contains(validate, p.Name) {
 				validate = append(validate, p.Name)
 			}
 		}
@@ -173,7 +173,7 @@ func fluxNotes(ex *Export, policies []*policy.Policy, results []report.Result) [
 	}
 	var mutated []string
 	for _, r := range results {
-		if r.Type == "Mutation" && r.Status == report.StatusPass && !slices.Contains(mutated, r.RuleKey()) {
+		if r.Type == string(policy.RuleMutation) && r.Status == report.StatusPass && !slices.Contains(mutated, r.RuleKey()) {
 			mutated = append(mutated, r.RuleKey())
 		}
 	}
