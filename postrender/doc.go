@@ -19,6 +19,12 @@
 // nohooks, Run never sees the hooks, which Helm installs unchanged. The
 // policies are compiled once, in New, not per call.
 //
+// It is a thin adapter over package pipeline: Options is pipeline.Options,
+// the one options type of every way preadmit runs, and New compiles one
+// pipeline.Pipeline. It links the pipeline and Helm's PostRenderer
+// interface, nothing of the Flux export, the KRM function, the
+// kyverno-test runner or the CLI (TestLinksOnlyPipelineAndHelmInterface).
+//
 // The package only renders: it writes nothing to stdout, stderr or the
 // terminal, and leaves reporting to the caller (Results, ViolationError).
 package postrender

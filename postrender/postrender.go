@@ -7,38 +7,24 @@ import (
 
 	helmpostrender "helm.sh/helm/v3/pkg/postrender"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/report"
 )
 
-// Options say which policies run and how; the zero value runs the embedded
-// library with each rule's own failure action, as "preadmit render" does.
-type Options struct {
-	// Policies are Kyverno policy files and directories (render's -p).
-	Policies []string
-	// NoBuiltin leaves the embedded library out.
-	NoBuiltin bool
-	// Disable names policies to leave out; Enable names opt-in built-ins.
-	Disable, Enable []string
-	// Profile is the built-in Pod Security Standards profile: restricted
-	// (default), baseline, none, podsecurity-baseline, podsecurity-restricted.
-	Profile string
-	// Mode overrides every validate rule's failure action: audit, warn or
-	// enforce; "" keeps each rule's own.
-	Mode string
-	// Namespace is given to namespaced resources that name none, as the
-	// release namespace is by Helm. Default "default".
-	Namespace string
-	// Variables are set in every rule's context, by dotted path, e.g.
-	// {"preadmit": {"registry": "mirror.corp.example"}}.
-	Variables map[string]interface{}
-}
+// Options say which policies run and how: the pipeline's one options type.
+// The zero value runs the embedded library with each rule's own failure
+// action, as "preadmit render" does. Mode, Profile and Report.Format are
+// typed (transform.ModeEnforce, pipeline.ProfileBaseline); New reads them
+// case-insensitively, as the command line does. The post-renderer writes
+// no report (Report.File, Quiet and Diff are not used: the caller reports
+// from Results and ViolationError).
+type Options = pipeline.Options
 
 // PostRenderer applies the policies to Helm's rendered manifests. It is not
 // safe for concurrent use: Results belongs to the last Run.
 type PostRenderer struct {
-	pipeline *app.Pipeline
+	pipeline *pipeline.Pipeline
 	last     *transform.Output
 }
 
@@ -47,15 +33,13 @@ var _ helmpostrender.PostRenderer = (*PostRenderer)(nil)
 // New loads and compiles the policies once; the PostRenderer can then run
 // on any number of releases.
 func New(o Options) (*PostRenderer, error) {
-	p, err := app.NewPipeline(app.RenderOptions{AllResults: true,
-		Policies: app.PolicyOptions{
-			Paths: o.Policies, NoBuiltin: o.NoBuiltin, Disable: o.Disable, Enable: o.Enable,
-			Profile: app.Profile(o.Profile),
-		},
-		Mode:      o.Mode,
-		Namespace: o.Namespace,
-		Variables: o.Variables,
-	})
+	o, err := parse(o)
+	if err != nil {
+		return nil, fmt.Errorf("preadmit: %w", err)
+	}
+	o.Report = pipeline.ReportOptions{AllResults: true}
+	o.Diff, o.KeepTrees, o.BoundMemory = false, false, false
+	p, err := pipeline.New(o)
 	if err != nil {
 		return nil, fmt.Errorf("preadmit: %w", err)
 	}
@@ -72,7 +56,7 @@ func (r *PostRenderer) Run(rendered *bytes.Buffer) (*bytes.Buffer, error) {
 	}
 	r.last = res
 	if v := res.Violations(); len(v) > 0 {
-		return nil, &ViolationError{Violations: v, Report: app.FailureReport(res)}
+		return nil, &ViolationError{Violations: v, Report: pipeline.FailureReport(res)}
 	}
 	b, err := res.Bytes()
 	if err != nil {
@@ -102,4 +86,19 @@ type ViolationError struct {
 
 func (e *ViolationError) Error() string {
 	return fmt.Sprintf("preadmit: %d violation(s) of policies in Enforce:\n%s", len(e.Violations), e.Report)
+}
+
+// parse reads the Go caller's mode and profile as the command line reads
+// its flags: the edge of the Go API.
+func parse(o Options) (Options, error) {
+	var err error
+	if o.Mode, err = pipeline.ParseMode(string(o.Mode)); err != nil {
+		return o, err
+	}
+	if o.Profile != "" {
+		if o.Profile, err = pipeline.ParseProfile(string(o.Profile)); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
 }

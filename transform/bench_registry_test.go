@@ -5,8 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/benchstream"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
@@ -57,7 +57,7 @@ spec:
 // without --report-file).
 func registryEngine(tb testing.TB, findingsOnly bool) *transform.Engine {
 	tb.Helper()
-	set, err := app.LoadPolicies(app.PolicyOptions{})
+	set, err := pipeline.LoadPolicies(pipeline.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -16,8 +16,8 @@ import (
 
 	yamlv3 "go.yaml.in/yaml/v3"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/benchstream"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -28,7 +28,7 @@ func embeddedEngine(tb testing.TB, vars map[string]interface{}) *transform.Engin
 	// The policies a render with no flags runs: the embedded library with
 	// the default profile (opt-in policies left out), rendered as
 	// "preadmit render" does without --diff and --report-file.
-	set, err := app.LoadPolicies(app.PolicyOptions{})
+	set, err := pipeline.LoadPolicies(pipeline.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -60,9 +60,9 @@ func benchRender(b *testing.B, eng *transform.Engine) {
 			b.Fatal(err)
 		}
 	}
-	// As the preadmit process does (app.BoundMemory): the Go runtime's
+	// As the preadmit process does (pipeline.BoundMemory): the Go runtime's
 	// soft memory limit at the budget for this stream.
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(app.MemoryLimit(len(in))))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(pipeline.MemoryLimit(len(in))))
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -224,7 +224,7 @@ func TestBenchStream(t *testing.T) {
 // under -race (make test) the engine's shared state is checked.
 func TestParallelRenderIsDeterministic(t *testing.T) {
 	in := benchstream.Stream(benchstream.Kinds() * 40)
-	set, err := app.LoadPolicies(app.PolicyOptions{Enable: []string{"podsecurity-restricted"}})
+	set, err := pipeline.LoadPolicies(pipeline.Options{Enable: []string{"podsecurity-restricted"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,11 +26,19 @@ const (
 
 // ParseMode reads a --mode value.
 func ParseMode(s string) (Mode, error) {
-	switch m := Mode(strings.ToLower(s)); m {
-	case ModePolicy, ModeAudit, ModeWarn, ModeEnforce:
+	if m := Mode(strings.ToLower(s)); m.Valid() {
 		return m, nil
 	}
 	return "", fmt.Errorf("unknown mode %q: expected audit, warn or enforce", s)
+}
+
+// Valid reports whether m is one of the modes.
+func (m Mode) Valid() bool {
+	switch m {
+	case ModePolicy, ModeAudit, ModeWarn, ModeEnforce:
+		return true
+	}
+	return false
 }
 
 func (m Mode) action() report.Action {

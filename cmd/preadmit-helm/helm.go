@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/cliflags"
 	"github.com/preadmit/preadmit/internal/helmrun"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 // newHelm is "preadmit helm template|install|upgrade": Helm 3 through its Go
@@ -39,13 +39,17 @@ func newHelmCommand(c helmrun.Command, stdout, stderr io.Writer) *cobra.Command 
 			map[helmrun.Command]string{helmrun.Template: " --kube-version 1.31.0", helmrun.Install: " --dry-run", helmrun.Upgrade: " --install"}[c],
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.O.Diff {
-				return &app.ExitErr{Code: app.ExitError, Err: errors.New("--diff is not supported by preadmit helm: use helm template ... | preadmit render --diff")}
+			if f.Diff() {
+				return &pipeline.UsageError{Err: errors.New("--diff is not supported by preadmit helm: use helm template ... | preadmit render --diff")}
 			}
-			ch := app.OpenChannels(stderr, app.TTYMode(f.TTY))
+			ro, err := f.Options()
+			if err != nil {
+				return err
+			}
+			ro.Report.ToolVersion = cliflags.Version(version)
+			ch := pipeline.OpenChannels(stderr, pipeline.TTYMode(f.TTY))
 			defer ch.Close()
-			f.O.TTY, f.O.Version = app.TTYMode(f.TTY), cliflags.Version(version)
-			o.Command, o.Release, o.Chart, o.Render = c, args[0], args[1], f.O
+			o.Command, o.Release, o.Chart, o.Render = c, args[0], args[1], ro
 			return helmrun.Run(cmd.Context(), o, nil, stdout, ch)
 		},
 	}

@@ -13,8 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/cliflags"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -28,7 +28,7 @@ func main() {
 	root.SetOut(os.Stderr)
 	root.SetErr(os.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &app.ExitErr{Code: app.ExitError, Err: err}
+		return &pipeline.UsageError{Err: err}
 	})
 	root.AddCommand(newHelm(os.Stdout, os.Stderr))
 	code := cliflags.Execute(ctx, root, append([]string{"helm"}, os.Args[1:]...), os.Stderr)

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/corpus"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 var updateDifferential = flag.Bool("update-differential", false, "rewrite the expected differences under testdata/differential")
@@ -171,7 +171,7 @@ func libraryRuns(t *testing.T, name string, input []byte) []differentialRun {
 // same library.
 func libraryFiles(t *testing.T) []string {
 	t.Helper()
-	set, err := app.LoadPolicies(app.PolicyOptions{})
+	set, err := pipeline.LoadPolicies(pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/cliflags"
+	"github.com/preadmit/preadmit/internal/exceptions"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 // newExceptions is "preadmit exceptions", with its "list" sub-command.
@@ -21,7 +22,8 @@ func newExceptions(stdin io.Reader, stdout io.Writer) *cobra.Command {
 }
 
 func newExceptionsList(stdin io.Reader, stdout io.Writer) *cobra.Command {
-	var o app.ListExceptionsOptions
+	var o exceptions.ListOptions
+	var format, at string
 	cmd := &cobra.Command{
 		Use:   "list [PATH...] [-]",
 		Short: "List every PolicyException with owner, reason, expiry and days left",
@@ -32,6 +34,13 @@ func newExceptionsList(stdin io.Reader, stdout io.Writer) *cobra.Command {
 			if err := cliflags.ApplyEnv(cmd); err != nil {
 				return err
 			}
+			var err error
+			if o.At, err = pipeline.ParseAt(at); err != nil {
+				return err
+			}
+			if o.Format, err = exceptions.ParseFormat(format); err != nil {
+				return err
+			}
 			for _, a := range args {
 				if a == "-" {
 					o.Stdin = true
@@ -39,14 +48,14 @@ func newExceptionsList(stdin io.Reader, stdout io.Writer) *cobra.Command {
 				}
 				o.Paths = append(o.Paths, a)
 			}
-			return app.ListExceptions(o, stdin, stdout)
+			return exceptions.List(o, stdin, stdout)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringArrayVar(&o.Paths, "exceptions", nil, "Kyverno PolicyException file or directory (repeatable)")
 	fs.StringArrayVarP(&o.Policies, "policy", "p", nil, "policy file or directory that may hold PolicyExceptions too (repeatable)")
 	fs.StringVarP(&o.Namespace, "namespace", "n", "default", "namespace of exceptions that name none")
-	fs.StringVarP(&o.Format, "output", "o", "table", "output format: table or json")
-	fs.StringVar(&o.At, "at", "", "count days left from this RFC 3339 date or date-time instead of now")
+	fs.StringVarP(&format, "output", "o", "table", "output format: table or json")
+	fs.StringVar(&at, "at", "", "count days left from this RFC 3339 date or date-time instead of now")
 	return cmd
 }

@@ -5,9 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
-
 	"github.com/preadmit/preadmit/internal/cliflags"
+	"github.com/preadmit/preadmit/internal/flux"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 // newFlux is "preadmit flux": helpers for Flux, whose helm-controller runs
@@ -23,8 +23,8 @@ func newFlux(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 }
 
 func newFluxPostRenderers(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	var o app.FluxOptions
-	var tty string
+	var o flux.Options
+	var tty, mode, profile string
 	cmd := &cobra.Command{
 		Use:   "postrenderers [RENDERED.yaml|-]",
 		Short: "Write HelmRelease spec.postRenderers and spec.commonMetadata that reproduce the mutations",
@@ -40,30 +40,31 @@ expressed; the output says so in comments, and on stderr.`,
 			return cliflags.ApplyEnv(cmd)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.Render.Mode, err = pipeline.ParseMode(mode); err != nil {
+				return err
+			}
+			if o.Render.Profile, err = pipeline.ParseProfile(profile); err != nil {
+				return err
+			}
 			if len(args) == 1 {
 				o.Input = args[0]
 			}
-			ch := app.OpenChannels(stderr, app.TTYMode(tty))
+			ch := pipeline.OpenChannels(stderr, pipeline.TTYMode(tty))
 			defer ch.Close()
-			return app.FluxPostRenderers(cmd.Context(), o, stdin, stdout, ch)
+			return flux.PostRenderers(cmd.Context(), o, stdin, stdout, ch)
 		},
 	}
-	registerEngineFlags(cmd, &o.Engine)
-	cmd.Flags().StringVar(&o.HelmRelease, "helmrelease", "", "patch this HelmRelease file in place instead of printing")
-	cmd.Flags().StringVar(&tty, "tty", string(app.TTYNever), "copy the report to the controlling terminal: auto, always or never")
-	return cmd
-}
-
-// registerEngineFlags adds the flags that choose and tune the policies, as
-// render has them, and --registry.
-func registerEngineFlags(cmd *cobra.Command, o *app.EngineOptions) {
 	fs := cmd.Flags()
-	fs.StringArrayVarP(&o.Policies.Paths, "policy", "p", nil, "Kyverno policy file or directory (repeatable)")
-	fs.BoolVar(&o.Policies.NoBuiltin, "no-builtin", false, "do not load the embedded policy library")
-	fs.StringSliceVar(&o.Policies.Disable, "disable", nil, "policy names to leave out (repeatable, comma-separated)")
-	fs.StringSliceVar(&o.Policies.Enable, "enable", nil, "opt-in built-in policies to load (repeatable)")
-	fs.StringVar((*string)(&o.Policies.Profile), "profile", "restricted", "built-in Pod Security Standards profile")
-	fs.StringVarP(&o.Mode, "mode", "m", "", "override every rule's failure action: audit, warn or enforce")
-	fs.StringVarP(&o.Namespace, "namespace", "n", "default", "namespace of resources that name none (the HelmRelease's targetNamespace)")
-	fs.StringVar(&o.Registry.Registry, "registry", "", "mirror registry for the image rewrite (variable preadmit.registry)")
+	fs.StringArrayVarP(&o.Render.Policies, "policy", "p", nil, "Kyverno policy file or directory (repeatable)")
+	fs.BoolVar(&o.Render.NoBuiltin, "no-builtin", false, "do not load the embedded policy library")
+	fs.StringSliceVar(&o.Render.Disable, "disable", nil, "policy names to leave out (repeatable, comma-separated)")
+	fs.StringSliceVar(&o.Render.Enable, "enable", nil, "opt-in built-in policies to load (repeatable)")
+	fs.StringVar(&profile, "profile", "restricted", "built-in Pod Security Standards profile")
+	fs.StringVarP(&mode, "mode", "m", "", "override every rule's failure action: audit, warn or enforce")
+	fs.StringVarP(&o.Render.Namespace, "namespace", "n", "default", "namespace of resources that name none (the HelmRelease's targetNamespace)")
+	fs.StringVar(&o.Render.Registry.Registry, "registry", "", "mirror registry for the image rewrite (variable preadmit.registry)")
+	fs.StringVar(&o.HelmRelease, "helmrelease", "", "patch this HelmRelease file in place instead of printing")
+	fs.StringVar(&tty, "tty", string(pipeline.TTYNever), "copy the report to the controlling terminal: auto, always or never")
+	return cmd
 }

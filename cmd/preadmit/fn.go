@@ -6,13 +6,13 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/internal/krm"
 )
 
 // newFn is "preadmit fn": the KRM function. Its settings come from the
 // ResourceList's functionConfig (docs/krm-function.md), not from flags.
 func newFn(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	cmd := command.Build(&app.Function{Stderr: stderr, Version: preadmitVersion()}, command.StandaloneDisabled, true)
+	cmd := command.Build(&krm.Function{Stderr: stderr, Version: preadmitVersion()}, command.StandaloneDisabled, true)
 	cmd.Use = "fn"
 	cmd.Short = "Run as a KRM function (kustomize, kpt): a ResourceList on stdin to stdout"
 	cmd.Long = `Run as a KRM function: read a config.kubernetes.io/v1 ResourceList on stdin, apply the

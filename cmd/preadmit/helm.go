@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 // helmBinary is the program "preadmit helm" runs: Helm's SDK lives in a
@@ -40,11 +40,11 @@ func newHelm(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 }
 
 // runHelm runs preadmit-helm; its exit code, when not 0, comes back as a
-// Silent *app.ExitErr: its stderr has said why.
+// *pipeline.ExitStatusError: its stderr has said why.
 func runHelm(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	bin, err := findHelmBinary()
 	if err != nil {
-		return &app.ExitErr{Code: app.ExitError, Err: err}
+		return err
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -56,9 +56,9 @@ func runHelm(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee) && ee.ExitCode() >= 0:
-		return &app.ExitErr{Code: ee.ExitCode(), Err: err, Silent: true}
+		return &pipeline.ExitStatusError{Code: ee.ExitCode(), Err: err}
 	case err != nil:
-		return &app.ExitErr{Code: app.ExitError, Err: fmt.Errorf("run %s: %w", bin, err)}
+		return fmt.Errorf("run %s: %w", bin, err)
 	}
 	return nil
 }

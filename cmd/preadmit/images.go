@@ -5,14 +5,17 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/internal/images"
+	"github.com/preadmit/preadmit/internal/imagescmd"
 
 	"github.com/preadmit/preadmit/internal/cliflags"
 )
 
 // newImages is "preadmit images": the images a stream pulls.
 func newImages(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	var o app.ImagesOptions
+	var o imagescmd.Options
+	var format string
+	var paths []string
 	cmd := &cobra.Command{
 		Use:   "images [FILE...]",
 		Short: "List the images a manifest stream pulls (and their mirror names)",
@@ -26,13 +29,20 @@ of every pod template kind, sorted, one per line. With --registry each line is
   preadmit images --image-path Prometheus:spec.image rendered.yaml`,
 		PreRunE: func(cmd *cobra.Command, _ []string) error { return cliflags.ApplyEnv(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.Format, err = images.ParseFormat(format); err != nil {
+				return err
+			}
+			if o.Paths, err = images.ParsePaths(paths); err != nil {
+				return err
+			}
 			o.Files = args
-			return app.Images(cmd.Context(), o, stdin, stdout, stderr)
+			return imagescmd.Images(cmd.Context(), o, stdin, stdout, stderr)
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&o.Format, "output", "o", "lines", "output format: lines, json, skopeo or crane")
-	fs.StringArrayVar(&o.ImagePaths, "image-path", nil, "image fields of a custom resource kind, Kind:field.path, e.g. Prometheus:spec.image or Workflow:spec.templates[].container.image (repeatable)")
+	fs.StringVarP(&format, "output", "o", "lines", "output format: lines, json, skopeo or crane")
+	fs.StringArrayVar(&paths, "image-path", nil, "image fields of a custom resource kind, Kind:field.path, e.g. Prometheus:spec.image or Workflow:spec.templates[].container.image (repeatable)")
 	cliflags.Registry(fs, &o.Registry)
 	cliflags.Values(fs, &o.Values, false)
 	return cmd

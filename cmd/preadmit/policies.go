@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform/policy"
 
 	"github.com/preadmit/preadmit/internal/cliflags"
@@ -15,7 +15,8 @@ import (
 
 // newPolicies is "preadmit policies": list the policies a render would run.
 func newPolicies(stdout io.Writer) *cobra.Command {
-	var o app.PolicyOptions
+	var o pipeline.Options
+	var profile string
 	cmd := &cobra.Command{
 		Use:   "policies",
 		Short: "List the policies and rules a render would apply",
@@ -24,18 +25,22 @@ func newPolicies(stdout io.Writer) *cobra.Command {
 			if err := cliflags.ApplyEnv(cmd); err != nil {
 				return err
 			}
-			set, err := app.LoadPolicies(o)
+			var err error
+			if o.Profile, err = pipeline.ParseProfile(profile); err != nil {
+				return err
+			}
+			set, err := pipeline.LoadPolicies(o)
 			if err != nil {
-				return &app.ExitErr{Code: app.ExitError, Err: err}
+				return err
 			}
 			return listPolicies(stdout, set.Policies)
 		},
 	}
-	cmd.Flags().StringArrayVarP(&o.Paths, "policy", "p", nil, "Kyverno policy file or directory (repeatable)")
+	cmd.Flags().StringArrayVarP(&o.Policies, "policy", "p", nil, "Kyverno policy file or directory (repeatable)")
 	cmd.Flags().BoolVar(&o.NoBuiltin, "no-builtin", false, "do not load the embedded policy library")
 	cmd.Flags().StringSliceVar(&o.Disable, "disable", nil, "policy names to leave out")
 	cmd.Flags().StringSliceVar(&o.Enable, "enable", nil, "opt-in built-in policies to load")
-	cmd.Flags().StringVar((*string)(&o.Profile), "profile", "restricted", "built-in Pod Security Standards profile")
+	cmd.Flags().StringVar(&profile, "profile", "restricted", "built-in Pod Security Standards profile")
 	return cmd
 }
 
@@ -45,7 +50,7 @@ func listPolicies(w io.Writer, ps []*policy.Policy) error {
 	for _, p := range ps {
 		for _, r := range p.Rules {
 			action := "-"
-			if r.Type() == "Validation" {
+			if r.RuleType() == policy.RuleValidation {
 				action = string(p.Action(r))
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, r.Name, r.Type(), action, p.Category(), p.File)

@@ -5,23 +5,25 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/cliflags"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
-// boundMemory is set by main: see app.RenderOptions.BoundMemory.
+// boundMemory is set by main: see pipeline.Options.BoundMemory.
 var boundMemory bool
 
 // renderFlags are the flags of render, shared with the root command.
 type renderFlags struct{ cliflags.Render }
 
 func (f *renderFlags) run(cmd *cobra.Command, stdin io.Reader, stdout, stderr io.Writer) error {
-	ch := app.OpenChannels(stderr, app.TTYMode(f.TTY))
+	o, err := f.Options()
+	if err != nil {
+		return err
+	}
+	o.Report.ToolVersion, o.BoundMemory = preadmitVersion(), boundMemory
+	ch := pipeline.OpenChannels(stderr, pipeline.TTYMode(f.TTY))
 	defer ch.Close()
-	f.O.TTY = app.TTYMode(f.TTY)
-	f.O.Version = preadmitVersion()
-	f.O.BoundMemory = boundMemory
-	return app.Render(cmd.Context(), f.O, stdin, stdout, ch)
+	return pipeline.Render(cmd.Context(), o, stdin, stdout, ch)
 }
 
 func newRender(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/cliflags"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 // run builds the command tree, runs it and returns the exit code.
@@ -41,7 +41,7 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	root.SetOut(stderr)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &app.ExitErr{Code: app.ExitError, Err: err}
+		return &pipeline.UsageError{Err: err}
 	})
 	ro.Register(root)
 	root.AddCommand(newRender(stdin, stdout, stderr))

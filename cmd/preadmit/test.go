@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/kyvernotest"
 
 	"github.com/preadmit/preadmit/internal/cliflags"
@@ -14,7 +13,8 @@ import (
 // newTest is "preadmit test": run Kyverno CLI test files (kyverno-test.yaml)
 // with preadmit's engine.
 func newTest(stdout, stderr io.Writer) *cobra.Command {
-	var o app.TestOptions
+	var o kyvernotest.CommandOptions
+	var output string
 	cmd := &cobra.Command{
 		Use:   "test DIR...",
 		Short: "Run Kyverno CLI tests (kyverno-test.yaml) with preadmit's engine",
@@ -24,10 +24,14 @@ func newTest(stdout, stderr io.Writer) *cobra.Command {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cliflags.ApplyEnv(cmd); err != nil {
-				return &app.ExitErr{Code: app.ExitError, Err: err}
+				return err
+			}
+			var err error
+			if o.Output, err = kyvernotest.ParseOutput(output); err != nil {
+				return err
 			}
 			o.Paths = args
-			return app.Test(cmd.Context(), o, stdout, stderr)
+			return kyvernotest.Command(cmd.Context(), o, stdout, stderr)
 		},
 	}
 	fs := cmd.Flags()
@@ -36,7 +40,7 @@ func newTest(stdout, stderr io.Writer) *cobra.Command {
 	fs.BoolVar(&o.FailOnly, "fail-only", false, "print only the failed results")
 	fs.BoolVar(&o.RequireTests, "require-tests", false, "fail (exit 1) when no test file is found")
 	fs.BoolVar(&o.AllowUnchecked, "allow-unchecked", false, "accept expected results preadmit does not check (generate rules); without it they fail the run")
-	fs.StringVarP(&o.Output, "output", "o", "table", "output format on stdout: table, json or junit")
+	fs.StringVarP(&output, "output", "o", "table", "output format on stdout: table, json or junit")
 	fs.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report to this file")
 	return cmd
 }

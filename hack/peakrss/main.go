@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 func main() {
@@ -69,7 +69,7 @@ func main() {
 		fail(err)
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	budget := app.MemoryBudget(int(fi.Size()))
+	budget := pipeline.MemoryBudget(int(fi.Size()))
 	verdict := "within"
 	if anon*1024 > budget {
 		verdict = "over"

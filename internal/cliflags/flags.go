@@ -3,11 +3,21 @@ package cliflags
 import (
 	"github.com/spf13/pflag"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
+// Policies adds the flags that choose the policies: -p, --no-builtin,
+// --disable, --enable and --profile (into profile, for ParseProfile).
+func Policies(fs *pflag.FlagSet, o *pipeline.Options, profile *string) {
+	fs.StringArrayVarP(&o.Policies, "policy", "p", nil, "Kyverno policy file or directory (repeatable)")
+	fs.BoolVar(&o.NoBuiltin, "no-builtin", false, "do not load the embedded policy library")
+	fs.StringSliceVar(&o.Disable, "disable", nil, "policy names to leave out (repeatable, comma-separated)")
+	fs.StringSliceVar(&o.Enable, "enable", nil, "opt-in built-in policies to load (repeatable)")
+	fs.StringVar(profile, "profile", "restricted", "built-in Pod Security Standards: restricted, baseline, none, podsecurity-baseline, podsecurity-restricted")
+}
+
 // Registry adds the air-gapped mirror flags of render and images.
-func Registry(fs *pflag.FlagSet, o *app.RegistryOptions) {
+func Registry(fs *pflag.FlagSet, o *pipeline.RegistryOptions) {
 	fs.StringVar(&o.Registry, "registry", "", "mirror registry HOST[:PORT][/PATH]: prefix every image with it (sets preadmit.registry)")
 	fs.StringArrayVar(&o.Exclude, "registry-exclude", nil, "image pattern to leave alone, Kyverno wildcards, e.g. 'registry.corp.example/*' (repeatable)")
 	fs.BoolVar(&o.Normalize, "registry-normalize", false, "mirror the normalised reference (registry.local/docker.io/library/nginx:1.25) instead of the one written")
@@ -16,7 +26,7 @@ func Registry(fs *pflag.FlagSet, o *app.RegistryOptions) {
 // Values adds the Kyverno CLI's variable flags. Under "preadmit helm",
 // where -f and --set are Helm's own, they are --policy-values-file and
 // --policy-set.
-func Values(fs *pflag.FlagSet, o *app.ValuesOptions, helm bool) {
+func Values(fs *pflag.FlagSet, o *pipeline.ValuesOptions, helm bool) {
 	file, set, fShort, sShort := "values-file", "set", "f", "s"
 	if helm {
 		file, set, fShort, sShort = "policy-values-file", "policy-set", "", ""
@@ -25,10 +35,11 @@ func Values(fs *pflag.FlagSet, o *app.ValuesOptions, helm bool) {
 	fs.StringArrayVarP(&o.Set, set, sShort, nil, "policy variable key=value, as kyverno apply --set (repeatable, comma-separated)")
 }
 
-// Exceptions adds render's PolicyException flags.
-func Exceptions(fs *pflag.FlagSet, o *app.ExceptionOptions) {
+// Exceptions adds render's PolicyException flags; --at goes to at, for
+// pipeline.ParseAt.
+func Exceptions(fs *pflag.FlagSet, o *pipeline.ExceptionOptions, at *string) {
 	fs.StringArrayVar(&o.Paths, "exceptions", nil, "Kyverno PolicyException file or directory (repeatable)")
 	fs.BoolVar(&o.Keep, "keep-exceptions", false, "write the input's PolicyExceptions to stdout instead of consuming them")
 	fs.BoolVar(&o.RequireMetadata, "require-exception-metadata", false, "reject exceptions without preadmit.io/owner, preadmit.io/reason and an expiry")
-	fs.StringVar(&o.At, "at", "", "judge exception expiry at this RFC 3339 date or date-time instead of now")
+	fs.StringVar(at, "at", "", "judge exception expiry at this RFC 3339 date or date-time instead of now")
 }

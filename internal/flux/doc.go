@@ -11,7 +11,9 @@
 // applies the result with kustomize's own Go API, as helm-controller does,
 // and reports every document the post-renderers would not reproduce.
 //
-// The package knows no policy: the defaults come from the diff, never from
-// Go code. It must not run the engine, read files or print; internal/app
-// does that.
+// PostRenderers is "preadmit flux postrenderers", an adapter over package
+// pipeline, which loads and runs the policies; the rest of the package
+// knows no policy: the defaults come from the diff, never from Go code.
+// Only cmd/preadmit may import it (the public postrender package must not
+// link Flux).
 package flux

@@ -6,7 +6,7 @@ import (
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform"
 )
 
@@ -19,11 +19,13 @@ import (
 // before the cluster is touched.
 type gate struct {
 	ctx       context.Context
-	pipeline  *app.Pipeline
+	pipeline  *pipeline.Pipeline
 	manifests *collector
-	ch        *app.Channels
-	// res is the merged render, set once the gate has run.
+	ch        *pipeline.Channels
+	// res is the merged render, set once the gate has run; err is the
+	// error it returned, which Helm wraps.
 	res *transform.Output
+	err error
 }
 
 func (g *gate) check(rel *release.Release) error {
@@ -34,10 +36,12 @@ func (g *gate) check(rel *release.Release) error {
 	}
 	hooks, err := renderHooks(g.ctx, g.pipeline, rel.Hooks)
 	if err != nil {
+		g.err = err
 		return err
 	}
 	g.res = merge(g.manifests.out, hooks)
-	return g.pipeline.Conclude(g.res, g.ch)
+	g.err = g.pipeline.Conclude(g.res, g.ch)
+	return g.err
 }
 
 // gateDriver runs the gate before a release is first stored.

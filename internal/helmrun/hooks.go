@@ -8,7 +8,7 @@ import (
 
 	"helm.sh/helm/v3/pkg/release"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/stream"
 )
@@ -17,7 +17,7 @@ import (
 // hook as Helm splits them, each with its "# Source:" comment so reports
 // name the template. Mutated hooks are written back into the release, so
 // what Helm stores and applies is what was validated.
-func renderHooks(ctx context.Context, p *app.Pipeline, hooks []*release.Hook) (*transform.Output, error) {
+func renderHooks(ctx context.Context, p *pipeline.Pipeline, hooks []*release.Hook) (*transform.Output, error) {
 	if len(hooks) == 0 {
 		return &transform.Output{}, nil
 	}

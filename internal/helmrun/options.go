@@ -3,7 +3,7 @@ package helmrun
 import (
 	"time"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 // Command is the Helm command a wrapper runs.
@@ -44,7 +44,7 @@ type Options struct {
 	CreateNamespace, Atomic bool
 	// Render says which policies run, in which mode, and where reports go.
 	// Render.Namespace is the release namespace (-n).
-	Render app.RenderOptions
+	Render pipeline.Options
 }
 
 func (o Options) clientOnly() bool { return o.Command == Template || o.DryRun }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform"
 )
 
@@ -13,8 +13,10 @@ import (
 // violation, because the decision waits for the hooks (see gate).
 type collector struct {
 	ctx      context.Context
-	pipeline *app.Pipeline
+	pipeline *pipeline.Pipeline
 	out      *transform.Output
+	// err is the error Run returned, which Helm wraps.
+	err error
 }
 
 func (c *collector) Run(rendered *bytes.Buffer) (*bytes.Buffer, error) {
@@ -24,10 +26,12 @@ func (c *collector) Run(rendered *bytes.Buffer) (*bytes.Buffer, error) {
 	}
 	res, err := c.pipeline.Render(c.ctx, rendered.Bytes())
 	if err != nil {
+		c.err = err
 		return nil, err
 	}
 	b, err := res.Bytes()
 	if err != nil {
+		c.err = err
 		return nil, err
 	}
 	c.out = res

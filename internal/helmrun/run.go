@@ -18,18 +18,18 @@ import (
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
 )
 
 // Run runs one wrapper. cfg is Helm's configuration for a release against a
 // cluster; nil means from the environment as helm does (KUBECONFIG,
 // HELM_DRIVER, ...). A client-side render ignores cfg. Manifests go to
 // stdout; reports to ch.
-func Run(ctx context.Context, o Options, cfg *action.Configuration, stdout io.Writer, ch *app.Channels) error {
+func Run(ctx context.Context, o Options, cfg *action.Configuration, stdout io.Writer, ch *pipeline.Channels) error {
 	if o.Render.Namespace == "" {
 		o.Render.Namespace = "default"
 	}
-	p, err := app.NewPipeline(o.Render)
+	p, err := pipeline.New(o.Render)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func Run(ctx context.Context, o Options, cfg *action.Configuration, stdout io.Wr
 	settings.SetNamespace(o.Render.Namespace)
 	chrt, vals, err := loadChart(o, settings)
 	if err != nil {
-		return &app.ExitErr{Code: app.ExitError, Err: err}
+		return err
 	}
 	pr := &collector{ctx: ctx, pipeline: p}
 	if o.clientOnly() {
@@ -46,14 +46,14 @@ func Run(ctx context.Context, o Options, cfg *action.Configuration, stdout io.Wr
 	if cfg == nil {
 		cfg = new(action.Configuration)
 		if err := cfg.Init(settings.RESTClientGetter(), o.Render.Namespace, os.Getenv("HELM_DRIVER"), func(string, ...interface{}) {}); err != nil {
-			return &app.ExitErr{Code: app.ExitError, Err: fmt.Errorf("helm: %w", err)}
+			return fmt.Errorf("helm: %w", err)
 		}
 	}
 	g := &gate{ctx: ctx, pipeline: p, manifests: pr, ch: ch}
 	cfg.Releases.Driver = &gateDriver{Driver: cfg.Releases.Driver, gate: g}
 	rel, err := runRelease(ctx, o, cfg, pr, chrt, vals)
 	if err != nil {
-		return helmError(o.Command, err)
+		return helmError(o.Command, err, pr.err, g.err)
 	}
 	printRelease(stdout, rel)
 	if g.res != nil {
@@ -65,7 +65,7 @@ func Run(ctx context.Context, o Options, cfg *action.Configuration, stdout io.Wr
 // renderClientSide is "helm template", and "install|upgrade --dry-run"
 // without a cluster: render, apply the policies to manifests and hooks,
 // decide, then print the stream as "helm template" does.
-func renderClientSide(ctx context.Context, o Options, p *app.Pipeline, pr *collector, chrt *chart.Chart, vals map[string]interface{}, stdout io.Writer, ch *app.Channels) error {
+func renderClientSide(ctx context.Context, o Options, p *pipeline.Pipeline, pr *collector, chrt *chart.Chart, vals map[string]interface{}, stdout io.Writer, ch *pipeline.Channels) error {
 	install := action.NewInstall(&action.Configuration{Log: func(string, ...interface{}) {}})
 	install.ReleaseName = o.Release
 	install.Namespace = o.Render.Namespace
@@ -75,13 +75,13 @@ func renderClientSide(ctx context.Context, o Options, p *app.Pipeline, pr *colle
 	if o.KubeVersion != "" {
 		kv, err := chartutil.ParseKubeVersion(o.KubeVersion)
 		if err != nil {
-			return &app.ExitErr{Code: app.ExitError, Err: fmt.Errorf("--kube-version: %w", err)}
+			return pipeline.Usagef("--kube-version: %w", err)
 		}
 		install.KubeVersion = kv
 	}
 	rel, err := install.RunWithContext(ctx, chrt, vals)
 	if err != nil {
-		return helmError(o.Command, err)
+		return helmError(o.Command, err, pr.err)
 	}
 	hooks, err := renderHooks(ctx, p, rel.Hooks)
 	if err != nil {
@@ -97,7 +97,7 @@ func renderClientSide(ctx context.Context, o Options, p *app.Pipeline, pr *colle
 		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
 	}
 	if _, err := io.WriteString(stdout, b.String()); err != nil {
-		return &app.ExitErr{Code: app.ExitError, Err: fmt.Errorf("writing output: %w", err)}
+		return fmt.Errorf("writing output: %w", err)
 	}
 	p.Succeed(res, ch)
 	return nil
@@ -151,15 +151,16 @@ func loadChart(o Options, settings *cli.EnvSettings) (*chart.Chart, map[string]i
 	return chrt, vals, nil
 }
 
-// helmError keeps preadmit's own exit errors (a violation found at the
-// gate, an input or policy error in the post-renderer) and turns every
-// other Helm error into a usage/input error, exit 2.
-func helmError(c Command, err error) error {
-	var ee *app.ExitErr
-	if errors.As(err, &ee) {
-		return ee
+// helmError keeps preadmit's own errors, which Helm wraps (own: a
+// violation found at the gate, an input or policy error in the
+// post-renderer), as they are, and names every other error as Helm's.
+func helmError(c Command, err error, own ...error) error {
+	for _, e := range own {
+		if e != nil && errors.Is(err, e) {
+			return e
+		}
 	}
-	return &app.ExitErr{Code: app.ExitError, Err: fmt.Errorf("helm %s: %w", c, err)}
+	return fmt.Errorf("helm %s: %w", c, err)
 }
 
 func printRelease(w io.Writer, rel *release.Release) {

@@ -17,7 +17,8 @@ import (
 	"helm.sh/helm/v3/pkg/storage"
 	"helm.sh/helm/v3/pkg/storage/driver"
 
-	"github.com/preadmit/preadmit/internal/app"
+	"github.com/preadmit/preadmit/pipeline"
+	"github.com/preadmit/preadmit/transform"
 )
 
 // recordingKube stands in for the cluster: Helm's own PrintingKubeClient
@@ -55,17 +56,17 @@ func newCluster() (*action.Configuration, *recordingKube) {
 	}, k
 }
 
-func demoOptions(c Command, mode string) Options {
+func demoOptions(c Command, mode transform.Mode) Options {
 	return Options{
 		Command: c, Release: "demo", Chart: "../../charts/demo-app", Timeout: time.Minute,
-		Render: app.RenderOptions{Mode: mode, Namespace: "shop", Quiet: true, TTY: app.TTYNever},
+		Render: pipeline.Options{Mode: mode, Namespace: "shop", Report: pipeline.ReportOptions{Quiet: true}},
 	}
 }
 
 func run(t *testing.T, o Options, cfg *action.Configuration) (string, string, error) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	err := Run(context.Background(), o, cfg, &stdout, &app.Channels{Stderr: &stderr})
+	err := Run(context.Background(), o, cfg, &stdout, &pipeline.Channels{Stderr: &stderr})
 	return stdout.String(), stderr.String(), err
 }
 
@@ -110,9 +111,9 @@ func TestInstallMutatesAppliedHooks(t *testing.T) {
 func TestInstallEnforceTouchesNothing(t *testing.T) {
 	cfg, k := newCluster()
 	_, stderr, err := run(t, demoOptions(Install, "enforce"), cfg)
-	var ee *app.ExitErr
-	if !errors.As(err, &ee) || ee.Code != app.ExitViolation {
-		t.Fatalf("want an exit error with code %d, got %v", app.ExitViolation, err)
+	var ve *pipeline.ViolationError
+	if !errors.As(err, &ve) || pipeline.ExitCode(err) != pipeline.ExitViolation {
+		t.Fatalf("want a *pipeline.ViolationError, exit code %d, got %v", pipeline.ExitViolation, err)
 	}
 	if !strings.Contains(stderr, "Job shop/demo-demo-app-migrate (hook pre-install,pre-upgrade, source: demo-app/templates/hook-migration.yaml): disallow-latest-tag/") {
 		t.Errorf("the hook's violation is not reported:\n%s", stderr)

@@ -11,6 +11,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform/schema"
 	"github.com/preadmit/preadmit/transform/stream"
 )
@@ -60,6 +61,45 @@ type Config struct {
 	Spec
 	// Policies are the inline policies, as nodes for policy.Parse.
 	Policies []*yaml.RNode
+	// Options are the render settings of Spec, typed: mode, profile and
+	// report format parsed here, once.
+	Options pipeline.Options
+}
+
+// finish types the settings (see typed): the config, or its error.
+func (c *Config) finish(kind, prefix string) (*Config, error) {
+	if err := c.typed(kind, prefix); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// typed parses the settings of the Spec into c.Options; kind and prefix
+// ("spec." or "data.") name the field an error is in.
+func (c *Config) typed(kind, prefix string) error {
+	mode, err := pipeline.ParseMode(c.Mode)
+	if err != nil {
+		return &ConfigError{Kind: kind, Field: prefix + "mode", Err: err}
+	}
+	var profile pipeline.Profile
+	if c.Profile != "" {
+		if profile, err = pipeline.ParseProfile(c.Profile); err != nil {
+			return &ConfigError{Kind: kind, Field: prefix + "profile", Err: err}
+		}
+	}
+	format, err := pipeline.ParseFormat(c.ReportFormat)
+	if err != nil {
+		return &ConfigError{Kind: kind, Field: prefix + "reportFormat", Err: err}
+	}
+	c.Options = pipeline.Options{
+		// PolicyExceptions are read from the policy paths too.
+		Policies:  append(append([]string{}, c.PolicyPaths...), c.ExceptionPaths...),
+		NoBuiltin: c.NoBuiltin, Disable: c.Disable, Enable: c.Enable, Profile: profile,
+		Mode: mode, Namespace: c.Namespace, Variables: c.Variables,
+		Registry: pipeline.RegistryOptions{Registry: c.Registry},
+		Report:   pipeline.ReportOptions{File: c.ReportFile, Format: format, Quiet: c.Quiet},
+	}
+	return nil
 }
 
 // ConfigError is a functionConfig that cannot be read. Field names the key.
@@ -84,7 +124,8 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // render" without flags).
 func ParseConfig(fc *yaml.RNode) (*Config, error) {
 	if fc.IsNilOrEmpty() {
-		return &Config{}, nil
+		c := &Config{}
+		return c.finish("", "")
 	}
 	meta, err := fc.GetMeta()
 	if err != nil {
@@ -104,7 +145,7 @@ func parseObject(fc *yaml.RNode) (*Config, error) {
 	c := &Config{}
 	spec := fc.Field("spec")
 	if spec == nil || yaml.IsMissingOrNull(spec.Value) {
-		return c, nil
+		return c.finish(Kind, "spec.")
 	}
 	b, err := spec.Value.MarshalJSON()
 	if err != nil {
@@ -124,7 +165,7 @@ func parseObject(fc *yaml.RNode) (*Config, error) {
 		}
 	}
 	c.Spec.Policies = nil
-	return c, nil
+	return c.finish(Kind, "spec.")
 }
 
 // unknownFields returns a ConfigError for each field of spec (as JSON) that
@@ -195,7 +236,7 @@ func parseConfigMap(fc *yaml.RNode) (*Config, error) {
 			return nil, &ConfigError{Kind: "ConfigMap", Field: field, Err: err}
 		}
 	}
-	return c, nil
+	return c.finish("ConfigMap", "data.")
 }
 
 func list(s string) []string {

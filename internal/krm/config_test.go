@@ -25,6 +25,10 @@ func TestParseConfig(t *testing.T) {
 		{name: "unknown key", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  moed: x\n", wantErr: "data.moed"},
 		{name: "bad bool", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  quiet: maybe\n", wantErr: "data.quiet"},
 		{name: "other kind", in: "apiVersion: v1\nkind: Secret\n", wantErr: ""},
+		// Typed settings are parsed here, once, and named by their field.
+		{name: "bad mode", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  mode: block\n", wantErr: "spec.mode"},
+		{name: "bad profile", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  profile: strict\n", wantErr: "data.profile"},
+		{name: "bad report format", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  reportFormat: xml\n", wantErr: "spec.reportFormat"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,6 +49,9 @@ func TestParseConfig(t *testing.T) {
 			}
 			if !reflect.DeepEqual(c.Spec, tt.want) || len(c.Policies) != tt.inline {
 				t.Errorf("got %+v (%d inline), want %+v (%d)", c.Spec, len(c.Policies), tt.want, tt.inline)
+			}
+			if string(c.Options.Mode) != tt.want.Mode || c.Options.Registry.Registry != tt.want.Registry || c.Options.NoBuiltin != tt.want.NoBuiltin {
+				t.Errorf("typed options %+v do not carry the spec %+v", c.Options, tt.want)
 			}
 		})
 	}

@@ -12,7 +12,7 @@ import (
 // The two phases of a policy's rule responses, in the order "kyverno test"
 // lists them: each policy with mutate rules answers once for them, then
 // each policy with validate rules once for those.
-var phases = []string{"Mutation", "Validation"}
+var phases = []policy.RuleType{policy.RuleMutation, policy.RuleValidation}
 
 // target is a resource an expected result is checked on, with the
 // RESOURCE column to show for it.
@@ -72,11 +72,11 @@ func (r *runner) checkNames(i int, res *Result) error {
 	if len(rules) == 0 {
 		r.note("results[%d]: policy %s has no rule %s: kyverno test reports each resource as Excluded (a pass)", i, res.Policy, res.Rule)
 	} else {
-		switch rules[0].Type() {
-		case "Generation":
+		switch rules[0].RuleType() {
+		case policy.RuleGeneration:
 			each(OutcomeSkip, ReasonNotChecked, "generate rules create resources in the cluster and are out of preadmit's scope")
 			return nil
-		case "ImageVerification":
+		case policy.RuleImageVerification:
 			each(OutcomeUnsupported, ReasonUnsupported, "verifyImages rules need registry access and are not supported by preadmit")
 			return nil
 		}
@@ -125,7 +125,7 @@ func (r *runner) compare(res *Result, row Row, p *policy.Policy, idx int, rules 
 			continue
 		}
 		for _, ru := range rules {
-			if ru.Type() != phase {
+			if ru.RuleType() != phase {
 				continue
 			}
 			got := ruleResults(x, p, ru, u)
@@ -164,7 +164,7 @@ func (r *runner) compare(res *Result, row Row, p *policy.Policy, idx int, rules 
 // compareResponse is the row of one rule response. skip is set when the
 // patched resources file does not hold the resource and the result does
 // not ask to fail on it: "kyverno test" then shows no row.
-func (r *runner) compareResponse(res *Result, row Row, g response, x *rendered, idx int, phase string, u resource) (Row, bool, error) {
+func (r *runner) compareResponse(res *Result, row Row, g response, x *rendered, idx int, phase policy.RuleType, u resource) (Row, bool, error) {
 	out := row
 	out.Actual = string(g.status)
 	out.Message = g.message
@@ -212,9 +212,9 @@ func ruleResults(x *rendered, p *policy.Policy, ru *policy.Rule, u resource) []r
 
 // hasType reports whether a policy has a rule of a type (Mutation,
 // Validation, ...).
-func hasType(p *policy.Policy, typ string) bool {
+func hasType(p *policy.Policy, typ policy.RuleType) bool {
 	for _, ru := range p.Rules {
-		if ru.Type() == typ {
+		if ru.RuleType() == typ {
 			return true
 		}
 	}

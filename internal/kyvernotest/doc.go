@@ -16,4 +16,9 @@
 // ...) as unsupported. It must not contain policy logic: every result comes
 // from transform.Engine. Problems with a test file (unreadable, invalid YAML,
 // unknown fields, a policy that does not load) are *FileError values.
+//
+// Command is "preadmit test": tests that do not pass come back as a
+// *pipeline.FailedError, which pipeline.ExitCode makes exit 1; it decides
+// no exit code itself. The package is linked by cmd/preadmit only, never
+// by the public postrender package.
 package kyvernotest

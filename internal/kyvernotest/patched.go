@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/stream"
 	"github.com/preadmit/preadmit/transform/variables"
 )
@@ -37,7 +38,7 @@ func (e *notInFileError) Error() string {
 // left it. The objects, with empty values dropped, must be equal;
 // formatting, key order and comments do not matter. It returns a
 // description of the differences, or "".
-func (r *runner) comparePatched(file string, x *rendered, idx int, phase string, u resource) (string, error) {
+func (r *runner) comparePatched(file string, x *rendered, idx int, phase policy.RuleType, u resource) (string, error) {
 	path := resolve(r.dir, file)
 	docs, err := r.loadPatched(path)
 	if err != nil {
@@ -55,7 +56,7 @@ func (r *runner) comparePatched(file string, x *rendered, idx int, phase string,
 		return "", &notInFileError{file: file, res: u}
 	}
 	out := x.out
-	if phase == "Mutation" {
+	if phase == policy.RuleMutation {
 		if out, err = r.outputAfter(x, idx); err != nil {
 			return "", err
 		}

@@ -111,7 +111,7 @@ func rulesOf(p *policy.Policy, rule string) []*policy.Rule {
 func hasMutation(ps []*policy.Policy) bool {
 	for _, p := range ps {
 		for _, r := range p.Rules {
-			if r.Type() == "Mutation" {
+			if r.RuleType() == policy.RuleMutation {
 				return true
 			}
 		}

@@ -15,8 +15,8 @@ import (
 	"helm.sh/helm/v3/pkg/engine"
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"github.com/preadmit/preadmit/internal/app"
 	"github.com/preadmit/preadmit/internal/policychart"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/policies"
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/policy"
@@ -50,7 +50,7 @@ func TestGeneratedChartUpToDate(t *testing.T) {
 type chartSettings struct {
 	name   string
 	values map[string]interface{}
-	opts   app.PolicyOptions
+	opts   pipeline.Options
 	// mode is --mode for failureAction; vars the preadmit.* variables.
 	failureAction string
 	vars          map[string]string
@@ -58,19 +58,19 @@ type chartSettings struct {
 }
 
 var settings = []chartSettings{
-	{name: "defaults", values: map[string]interface{}{}, opts: app.PolicyOptions{Profile: app.ProfileRestricted}},
+	{name: "defaults", values: map[string]interface{}{}, opts: pipeline.Options{Profile: pipeline.ProfileRestricted}},
 	{name: "baseline-mirror-enforce",
 		values:        map[string]interface{}{"profile": "baseline", "registry": "mirror.corp.example", "failureAction": "Enforce", "excludedNamespaces": []interface{}{"kube-system", "kyverno"}},
-		opts:          app.PolicyOptions{Profile: app.ProfileBaseline},
+		opts:          pipeline.Options{Profile: pipeline.ProfileBaseline},
 		failureAction: "Enforce", vars: map[string]string{"registry": "mirror.corp.example"}, excluded: []string{"kube-system", "kyverno"}},
 	{name: "none-disable-audit",
 		values:        map[string]interface{}{"profile": "none", "disable": []interface{}{"mirror-images", "require-labels"}, "failureAction": "Audit", "managedBy": "Helm"},
-		opts:          app.PolicyOptions{Profile: app.ProfileNone, Disable: []string{"mirror-images", "require-labels"}},
+		opts:          pipeline.Options{Profile: pipeline.ProfileNone, Disable: []string{"mirror-images", "require-labels"}},
 		failureAction: "Audit", vars: map[string]string{"managedBy": "Helm"}},
 	{name: "podsecurity-restricted", values: map[string]interface{}{"profile": "podsecurity-restricted"},
-		opts: app.PolicyOptions{Profile: app.ProfilePodSecurityRestricted}},
+		opts: pipeline.Options{Profile: pipeline.ProfilePodSecurityRestricted}},
 	{name: "enable-opt-in", values: map[string]interface{}{"profile": "none", "enable": []interface{}{"podsecurity-baseline"}},
-		opts: app.PolicyOptions{Profile: app.ProfileNone, Enable: []string{"podsecurity-baseline"}}},
+		opts: pipeline.Options{Profile: pipeline.ProfileNone, Enable: []string{"podsecurity-baseline"}}},
 }
 
 // renderChart renders the chart with values, as helm template would, and
@@ -168,7 +168,7 @@ func TestChartMatchesLibrary(t *testing.T) {
 	for _, s := range settings {
 		t.Run(s.name, func(t *testing.T) {
 			got, _ := renderChart(t, s.values)
-			set, err := app.LoadPolicies(s.opts)
+			set, err := pipeline.LoadPolicies(s.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,7 +210,7 @@ func TestChartRendersLikePreadmit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := app.LoadPolicies(app.PolicyOptions{Profile: app.ProfileBaseline})
+	lib, err := pipeline.LoadPolicies(pipeline.Options{Profile: pipeline.ProfileBaseline})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package app
+package pipeline
 
 import (
 	"errors"
@@ -10,47 +10,6 @@ import (
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/schema"
 )
-
-// PolicyOptions say which policies a command runs.
-type PolicyOptions struct {
-	// Paths are files and directories of Kyverno policies (-p).
-	Paths []string
-	// NoBuiltin leaves the embedded library out.
-	NoBuiltin bool
-	// Disable names policies to leave out, built-in or not.
-	Disable []string
-	// Enable names opt-in built-in policies to load.
-	Enable []string
-	// Profile selects the built-in Pod Security Standards validations.
-	Profile Profile
-	// Inline are user policies (and PolicyExceptions, in Others) given as
-	// objects rather than files: a KRM function's config and items.
-	Inline *policy.Set
-}
-
-// Profile is a Pod Security Standards level for the built-in library.
-type Profile string
-
-// The --profile values. The podsecurity-* profiles use Kyverno's single
-// validate.podSecurity rule instead of one policy per control.
-const (
-	ProfileRestricted            Profile = "restricted"
-	ProfileBaseline              Profile = "baseline"
-	ProfileNone                  Profile = "none"
-	ProfilePodSecurityBaseline   Profile = "podsecurity-baseline"
-	ProfilePodSecurityRestricted Profile = "podsecurity-restricted"
-)
-
-// ParseProfile reads a --profile value; "" is restricted.
-func ParseProfile(s string) (Profile, error) {
-	switch p := Profile(strings.ToLower(s)); p {
-	case "":
-		return ProfileRestricted, nil
-	case ProfileRestricted, ProfileBaseline, ProfileNone, ProfilePodSecurityBaseline, ProfilePodSecurityRestricted:
-		return p, nil
-	}
-	return "", fmt.Errorf("unknown profile %q: expected restricted, baseline, none, podsecurity-baseline or podsecurity-restricted", s)
-}
 
 // inProfile decides whether a built-in policy is loaded: the PSS
 // validations by the level their category names, opt-in policies only when
@@ -73,29 +32,31 @@ func inProfile(p *policy.Policy, profile Profile, enable []string) bool {
 
 func hasMutation(p *policy.Policy) bool {
 	for _, r := range p.Rules {
-		if r.Type() == "Mutation" {
+		if r.RuleType() == policy.RuleMutation {
 			return true
 		}
 	}
 	return false
 }
 
-// LoadPolicies returns the embedded library (unless NoBuiltin) followed by
+// LoadPolicies returns, for the policy settings of o (Policies, NoBuiltin,
+// Disable, Enable, Profile, Inline), the embedded library (unless NoBuiltin) followed by
 // the user's policies, less the disabled ones. A user policy with the name
 // of a built-in replaces it, so teams can tune a built-in by copying it.
 // On policy errors it also returns the policies that did load, so that
 // NewEngine can report every defect at once.
-func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
+func LoadPolicies(o Options) (*policy.Set, error) {
 	set := &policy.Set{}
-	profile, err := ParseProfile(string(o.Profile))
-	if err != nil {
-		return nil, err
+	if o.Profile == "" {
+		o.Profile = ProfileRestricted
 	}
-	o.Profile = profile
+	if !o.Profile.Valid() {
+		return nil, Usagef("unknown profile %q: expected restricted, baseline, none, podsecurity-baseline or podsecurity-restricted", o.Profile)
+	}
 	// known are the names --enable may give: the library's, whatever the
 	// profile and --no-builtin, and the user's.
 	known := map[string]bool{}
-	if len(o.Paths) > 0 {
+	if len(o.Policies) > 0 {
 		// The user's files are checked against Kyverno's CRD schemas;
 		// decoding the ClusterPolicy and Policy one overlaps the library's
 		// load instead of following it.
@@ -119,7 +80,7 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 		}
 	}
 	var loadErr error
-	if len(o.Paths) > 0 || o.Inline != nil {
+	if len(o.Policies) > 0 || o.Inline != nil {
 		u, err := userPolicies(o)
 		if err != nil && !policy.IsPolicyError(err) {
 			return nil, err
@@ -154,15 +115,15 @@ func LoadPolicies(o PolicyOptions) (*policy.Set, error) {
 	return set, loadErr
 }
 
-// userPolicies are the policies of Paths followed by the inline ones. Two
+// userPolicies are the policies of Policies followed by the inline ones. Two
 // user policies of the same kind and name are an error, as within Paths.
 // With policy errors it still returns what loaded.
-func userPolicies(o PolicyOptions) (*policy.Set, error) {
+func userPolicies(o Options) (*policy.Set, error) {
 	u := &policy.Set{}
 	var errs policy.Errors
-	if len(o.Paths) > 0 {
+	if len(o.Policies) > 0 {
 		var err error
-		if u, err = policy.LoadPaths(o.Paths); err != nil {
+		if u, err = policy.LoadPaths(o.Policies); err != nil {
 			var es policy.Errors
 			if !errors.As(err, &es) {
 				return nil, err

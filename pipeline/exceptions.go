@@ -1,59 +1,19 @@
-package app
+package pipeline
 
 import (
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/stream"
 )
 
-// ExceptionOptions say where a render's PolicyExceptions come from and how
-// strictly they are held.
-type ExceptionOptions struct {
-	// Paths are files and directories of PolicyExceptions (--exceptions).
-	Paths []string
-	// Keep writes the input's PolicyException documents to stdout
-	// (--keep-exceptions); by default they are consumed.
-	Keep bool
-	// RequireMetadata rejects exceptions without owner, reason and expiry
-	// (--require-exception-metadata).
-	RequireMetadata bool
-	// At is the time expiry is judged at (--at, an RFC 3339 date or
-	// date-time); "" is now.
-	At string
-}
-
-// ParseAt reads an --at value: an RFC 3339 date-time, or a date (its
-// midnight, UTC). "" is the zero time, meaning now.
-func ParseAt(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--at %q: expected an RFC 3339 date (2025-12-31) or date-time (2025-12-31T12:00:00Z)", s)
-}
-
-// clock returns the engine clock for an --at value: nil (time.Now) when unset.
-func clock(at time.Time) func() time.Time {
-	if at.IsZero() {
-		return nil
-	}
-	return func() time.Time { return at }
-}
-
-// loadExceptions reads the PolicyExceptions of --exceptions paths and those
+// LoadExceptions reads the PolicyExceptions of --exceptions paths and those
 // found among the policy files (policy.Set.Others).
-func loadExceptions(paths []string, others []*policy.Document, namespace string) ([]*exception.Exception, error) {
+func LoadExceptions(paths []string, others []*policy.Document, namespace string) ([]*exception.Exception, error) {
 	var xs []*exception.Exception
 	var errs exception.Errors
 	for _, d := range others {
@@ -80,9 +40,9 @@ func loadExceptions(paths []string, others []*policy.Document, namespace string)
 	return xs, nil
 }
 
-// streamExceptions reads the PolicyExceptions of a manifest stream, for
+// StreamExceptions reads the PolicyExceptions of a manifest stream, for
 // "exceptions list -".
-func streamExceptions(in io.Reader, namespace string) ([]*exception.Exception, error) {
+func StreamExceptions(in io.Reader, namespace string) ([]*exception.Exception, error) {
 	b, err := io.ReadAll(in)
 	if err != nil {
 		return nil, fmt.Errorf("reading input: %w", err)

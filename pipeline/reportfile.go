@@ -1,4 +1,4 @@
-package app
+package pipeline
 
 import (
 	"bytes"
@@ -12,14 +12,14 @@ import (
 // StderrReportFile is the --report-file value that means stderr.
 const StderrReportFile = "-"
 
-// writeReportFile writes the full report to path. "-", and a path that is
+// WriteReportFile writes the full report to path. "-", and a path that is
 // this process's own stderr (/dev/stderr, /dev/fd/2, or the file stderr is
 // redirected to), go to the stderr stream already open: opening the path
 // again would truncate a log that stderr is redirected to, or write over
 // it from its start. A path that is this process's stdout, when that is a
 // file or a pipe, is refused: the report would be mixed into the
 // manifests.
-func writeReportFile(path string, stderr io.Writer, format report.Format, results []report.Result, opts report.Options) error {
+func WriteReportFile(path string, stderr io.Writer, format report.Format, results []report.Result, opts report.Options) error {
 	var buf bytes.Buffer
 	w, err := report.New(format, &buf, opts)
 	if err != nil {

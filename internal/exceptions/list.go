@@ -1,4 +1,4 @@
-package app
+package exceptions
 
 import (
 	"cmp"
@@ -11,12 +11,33 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 )
 
-// ListExceptionsOptions are the settings of "preadmit exceptions list".
-type ListExceptionsOptions struct {
+// Format is the output format of "exceptions list".
+type Format string
+
+// The -o values.
+const (
+	FormatTable Format = "table"
+	FormatJSON  Format = "json"
+)
+
+// ParseFormat reads a -o value; "" is table.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case "":
+		return FormatTable, nil
+	case FormatTable, FormatJSON:
+		return f, nil
+	}
+	return "", pipeline.Usagef("-o %q: expected table or json", s)
+}
+
+// ListOptions are the settings of "preadmit exceptions list".
+type ListOptions struct {
 	// Paths are files and directories of PolicyExceptions.
 	Paths []string
 	// Policies are policy files and directories (-p), which may hold
@@ -26,55 +47,45 @@ type ListExceptionsOptions struct {
 	Stdin bool
 	// Namespace of exceptions that name none.
 	Namespace string
-	// Format is "table" (default) or "json".
-	Format string
-	// At is the time days left are counted from (an RFC 3339 date or
-	// date-time); "" is now.
-	At string
+	// Format is the output format.
+	Format Format
+	// At is the time days left are counted from; zero is now.
+	At time.Time
 }
 
-// ListExceptions writes every PolicyException found, with owner, reason,
-// expiry and days left, soonest expiry first.
-func ListExceptions(o ListExceptionsOptions, stdin io.Reader, out io.Writer) error {
-	at, err := ParseAt(o.At)
-	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
-	}
+// List writes every PolicyException found, with owner, reason, expiry and
+// days left, soonest expiry first.
+func List(o ListOptions, stdin io.Reader, out io.Writer) error {
+	at := o.At
 	if at.IsZero() {
 		at = time.Now()
 	}
 	if o.Namespace == "" {
 		o.Namespace = "default"
 	}
-	if o.Format == "" {
-		o.Format = "table"
-	}
-	if o.Format != "table" && o.Format != "json" {
-		return &ExitErr{Code: ExitError, Err: fmt.Errorf("-o %q: expected table or json", o.Format)}
-	}
 	var others []*policy.Document
 	if len(o.Policies) > 0 {
 		set, err := policy.LoadPaths(o.Policies)
 		if err != nil {
-			return classify(err)
+			return err
 		}
 		others = set.Others
 	}
-	xs, err := loadExceptions(o.Paths, others, o.Namespace)
+	xs, err := pipeline.LoadExceptions(o.Paths, others, o.Namespace)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	if o.Stdin {
-		sx, err := streamExceptions(stdin, o.Namespace)
+		sx, err := pipeline.StreamExceptions(stdin, o.Namespace)
 		if err != nil {
-			return classify(err)
+			return err
 		}
 		xs = append(xs, sx...)
 	}
 	slices.SortStableFunc(xs, func(a, b *exception.Exception) int {
 		return cmp.Or(compareExpiry(a, b), cmp.Compare(a.Key(), b.Key()), cmp.Compare(a.File, b.File))
 	})
-	if o.Format == "json" {
+	if o.Format == FormatJSON {
 		return writeExceptionsJSON(out, xs, at)
 	}
 	return writeExceptionsTable(out, xs, at)
@@ -107,7 +118,7 @@ func writeExceptionsTable(w io.Writer, xs []*exception.Exception, at time.Time) 
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.Key(), targets(x), orDash(x.Owner), orDash(oneLine(x.Reason)), expires, days, x.File)
 	}
 	if err := tw.Flush(); err != nil {
-		return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
+		return fmt.Errorf("writing output: %w", err)
 	}
 	return nil
 }
@@ -197,10 +208,10 @@ func writeExceptionsJSON(w io.Writer, xs []*exception.Exception, at time.Time) e
 	}
 	b, err := json.MarshalIndent(list, "", "  ")
 	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+		return err
 	}
 	if _, err := w.Write(append(b, '\n')); err != nil {
-		return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
+		return fmt.Errorf("writing output: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package app
+package flux
 
 import (
 	"context"
@@ -10,16 +10,18 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/preadmit/preadmit/internal/flux"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
 )
 
-// FluxOptions are the settings of "preadmit flux postrenderers".
-type FluxOptions struct {
-	Engine EngineOptions
+// Options are the settings of "preadmit flux postrenderers".
+type Options struct {
+	// Render are the policies and how they act; its report settings are
+	// not used.
+	Render pipeline.Options
 	// Input is the rendered chart; "" or "-" reads stdin.
 	Input string
 	// HelmRelease, when set, is a file holding a HelmRelease whose
@@ -28,53 +30,58 @@ type FluxOptions struct {
 	HelmRelease string
 }
 
-// FluxPostRenderers renders a chart with the policies and writes the
+// PostRenderers renders a chart with the policies and writes the
 // HelmRelease post-renderers that make helm-controller produce the same
 // mutations. What post-renderers cannot express is said on stderr and in
 // comments of the output.
-func FluxPostRenderers(ctx context.Context, o FluxOptions, stdin io.Reader, stdout io.Writer, ch *Channels) error {
+func PostRenderers(ctx context.Context, o Options, stdin io.Reader, stdout io.Writer, ch *pipeline.Channels) error {
 	input, err := readInput(o.Input, stdin)
 	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+		return err
 	}
-	res, set, err := renderBytes(o.Engine, input)
+	// The export reads the trees and every result.
+	o.Render.KeepTrees, o.Render.Report.AllResults = true, true
+	p, err := pipeline.New(o.Render)
 	if err != nil {
 		return err
 	}
-	if v := res.Violations(); len(v) > 0 {
-		ch.Failure(FailureReport(res))
-		return &ExitErr{Code: ExitViolation, Reported: true,
-			Err: fmt.Errorf("%d violation(s) of policies in Enforce: no post-renderers written", len(v))}
+	res, err := p.Render(ctx, input)
+	if err != nil {
+		return err
+	}
+	if v := pipeline.Violations(res, "no post-renderers written"); v != nil {
+		ch.Failure(v.Report)
+		return v
 	}
 	docs, err := fluxDocs(res)
 	if err != nil {
 		return err
 	}
-	ex, err := flux.Derive(docs)
+	ex, err := Derive(docs)
 	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+		return err
 	}
 	var src []byte
-	var have flux.Strategy
+	var have Strategy
 	if o.HelmRelease != "" {
 		if src, err = os.ReadFile(o.HelmRelease); err != nil {
-			return &ExitErr{Code: ExitError, Err: err}
+			return err
 		}
-		if have, err = flux.HelmReleaseStrategy(src); err != nil {
-			return &ExitErr{Code: ExitError, Err: fmt.Errorf("%s: %w", o.HelmRelease, err)}
+		if have, err = HelmReleaseStrategy(src); err != nil {
+			return fmt.Errorf("%s: %w", o.HelmRelease, err)
 		}
 	}
 	hookNotes, warnings := ex.Settle(have)
-	notes := append(fluxNotes(ex, set.Policies, res.Results), hookNotes...)
+	notes := append(fluxNotes(ex, p.Policies(), res.Results), hookNotes...)
 	comments := slices.Clone(notes)
 	for _, w := range warnings {
 		comments = append(comments, "warning: "+w)
 	}
 	if err := writeFlux(o, src, ex, comments, stdout); err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+		return err
 	}
 	var b strings.Builder
 	for _, n := range notes {
@@ -83,22 +90,22 @@ func FluxPostRenderers(ctx context.Context, o FluxOptions, stdin io.Reader, stdo
 	for _, w := range warnings {
 		b.WriteString("warning: " + w + "\n")
 	}
-	ch.Success(b.String() + summaryLine(res) + "\n")
+	ch.Success(b.String() + res.Totals.String() + "\n")
 	return nil
 }
 
 // writeFlux patches the HelmRelease file in place (src is what it holds),
 // or writes the spec fragment to stdout.
-func writeFlux(o FluxOptions, src []byte, ex *flux.Export, notes []string, stdout io.Writer) error {
+func writeFlux(o Options, src []byte, ex *Export, notes []string, stdout io.Writer) error {
 	if o.HelmRelease == "" {
-		b, err := flux.Spec(ex, notes)
+		b, err := Spec(ex, notes)
 		if err != nil {
 			return err
 		}
 		_, err = stdout.Write(b)
 		return err
 	}
-	out, err := flux.PatchHelmRelease(src, ex, notes)
+	out, err := PatchHelmRelease(src, ex, notes)
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.HelmRelease, err)
 	}
@@ -113,20 +120,20 @@ func readInput(path string, stdin io.Reader) ([]byte, error) {
 	var b []byte
 	var err error
 	if path == "" || path == "-" {
-		b, err = readStream(stdin)
+		b, err = pipeline.ReadStream(stdin)
 	} else {
 		b, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return nil, &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
+		return nil, fmt.Errorf("reading input: %w", err)
 	}
 	return b, nil
 }
 
 // fluxDocs pairs every resource of the render with the document the chart
 // produced: the original bytes of a changed document are parsed again.
-func fluxDocs(res *transform.Output) ([]flux.Doc, error) {
-	var docs []flux.Doc
+func fluxDocs(res *transform.Output) ([]Doc, error) {
+	var docs []Doc
 	for _, d := range res.Docs {
 		if d.Node == nil || d.Node.YNode().Kind != yaml.MappingNode || d.Node.GetKind() == "" || d.Node.GetName() == "" {
 			continue
@@ -135,17 +142,17 @@ func fluxDocs(res *transform.Output) ([]flux.Doc, error) {
 		if d.Changed {
 			orig, err := stream.Read(d.Raw, stream.DefaultLimits)
 			if err != nil || len(orig) != 1 || orig[0].Node == nil {
-				return nil, &ExitErr{Code: ExitError, Err: fmt.Errorf("document %d: reading it again: %v", d.Index, err)}
+				return nil, fmt.Errorf("document %d: reading it again: %v", d.Index, err)
 			}
 			before = orig[0].Node
 		}
-		docs = append(docs, flux.Doc{Before: before, After: d.Node, Source: d.Source})
+		docs = append(docs, Doc{Before: before, After: d.Node, Source: d.Source})
 	}
 	return docs, nil
 }
 
 // fluxNotes says what the post-renderers do not carry over.
-func fluxNotes(ex *flux.Export, policies []*policy.Policy, results []report.Result) []string {
+func fluxNotes(ex *Export, policies []*policy.Policy, results []report.Result) []string {
 	notes := []string{
 		"helm-controller renders charts with Helm 4 and applies spec.postRenderers (kustomize patches, then images) " +
 			"and then spec.commonMetadata to what spec.postRenderStrategy selects: \"combined\" (the default) post-renders " +
@@ -155,7 +162,7 @@ func fluxNotes(ex *flux.Export, policies []*policy.Policy, results []report.Resu
 	var validate []string
 	for _, p := range policies {
 		for _, r := range p.Rules {
-			if r.Type() == "Validation" && !slices.Contains(validate, p.Name) {
+			if r.RuleType() == policy.RuleValidation && !slices.Contains(validate, p.Name) {
 				validate = append(validate, p.Name)
 			}
 		}
@@ -166,7 +173,7 @@ func fluxNotes(ex *flux.Export, policies []*policy.Policy, results []report.Resu
 	}
 	var mutated []string
 	for _, r := range results {
-		if r.Type == "Mutation" && r.Status == report.StatusPass && !slices.Contains(mutated, r.RuleKey()) {
+		if r.Type == string(policy.RuleMutation) && r.Status == report.StatusPass && !slices.Contains(mutated, r.RuleKey()) {
 			mutated = append(mutated, r.RuleKey())
 		}
 	}

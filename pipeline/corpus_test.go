@@ -1,4 +1,4 @@
-package app
+package pipeline
 
 import (
 	"flag"
@@ -37,7 +37,7 @@ var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/corpus go
 // says. A failure without a field path (a deny rule) is listed as such.
 func TestCorpus(t *testing.T) {
 	renders := corpus.Renders(t)
-	set, err := LoadPolicies(PolicyOptions{})
+	set, err := LoadPolicies(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func goldenFile(t *testing.T, path, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./internal/app -run TestCorpus -update-corpus)", err)
+		t.Fatalf("%v (run go test ./pipeline -run TestCorpus -update-corpus)", err)
 	}
 	if string(want) != got {
 		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)

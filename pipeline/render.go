@@ -1,4 +1,4 @@
-package app
+package pipeline
 
 import (
 	"bytes"
@@ -13,56 +13,20 @@ import (
 	"github.com/preadmit/preadmit/transform/report"
 )
 
-// RenderOptions are the settings of "preadmit render".
-type RenderOptions struct {
-	Policies PolicyOptions
-	// Exceptions are the PolicyException sources and discipline.
-	Exceptions ExceptionOptions
-	Mode       string
-	Namespace  string
-	// Quiet silences the audit lines and the summary on success.
-	Quiet bool
-	// Diff prints a unified diff of the mutations instead of manifests.
-	Diff bool
-	// ReportFile, when set, receives the full report in ReportFormat.
-	ReportFile   string
-	ReportFormat string
-	TTY          TTYMode
-	Version      string
-	// Registry are the air-gapped mirror settings (--registry, ...).
-	Registry RegistryOptions
-	// Values are Kyverno CLI values, --set and context files.
-	Values ValuesOptions
-	// Variables are set in every rule's context (e.g. "preadmit.registry"),
-	// under --set and the registry flags: the Go post-renderer's settings.
-	Variables map[string]interface{}
-	// AllResults keeps every result in Output.Results, pass and skip
-	// included, without a report file (the Go post-renderer's Results).
-	AllResults bool
-	// BoundMemory sets the Go runtime's soft memory limit from the size of
-	// the input (see BoundMemory), for a process that only renders.
-	BoundMemory bool
-}
-
 // Render reads manifests from in, applies the policies and writes the result
 // to out. Diagnostics go to ch. On any failure nothing is written to out.
-func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, ch *Channels) error {
-	if _, err := transform.ParseMode(o.Mode); err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+func Render(ctx context.Context, o Options, in io.Reader, out io.Writer, ch *Channels) error {
+	if err := o.check(); err != nil {
+		return err
 	}
-	if o.ReportFormat != "" {
-		if _, err := report.ParseFormat(o.ReportFormat); err != nil {
-			return &ExitErr{Code: ExitError, Err: err}
-		}
-	}
-	input, err := readStream(in)
+	input, err := ReadStream(in)
 	if err != nil {
-		return &ExitErr{Code: ExitError, Err: fmt.Errorf("reading input: %w", err)}
+		return fmt.Errorf("reading input: %w", err)
 	}
 	if o.BoundMemory {
 		BoundMemory(len(input))
 	}
-	p, err := NewPipeline(o)
+	p, err := New(o)
 	if err != nil {
 		return err
 	}
@@ -73,20 +37,28 @@ func Render(ctx context.Context, o RenderOptions, in io.Reader, out io.Writer, c
 	if err := p.Conclude(res, ch); err != nil {
 		return err
 	}
-	if o.Diff {
-		var buf bytes.Buffer
-		if err := writeDiff(&buf, res); err != nil {
-			return &ExitErr{Code: ExitError, Err: err}
-		}
-		if _, err := out.Write(buf.Bytes()); err != nil {
-			return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
-		}
-	} else if _, err := res.WriteTo(out); err != nil {
-		// Every document is encoded before the first byte goes out: past
-		// that, only the output can fail (a *stream.WriteError).
-		return &ExitErr{Code: ExitError, Err: err}
+	if err := writeOutput(out, res, o.Diff); err != nil {
+		return err
 	}
 	p.Succeed(res, ch)
+	return nil
+}
+
+// writeOutput writes the rendered stream, or the diff of its mutations.
+func writeOutput(out io.Writer, res *transform.Output, diff bool) error {
+	if !diff {
+		// Every document is encoded before the first byte goes out: past
+		// that, only the output can fail (a *stream.WriteError).
+		_, err := res.WriteTo(out)
+		return err
+	}
+	var buf bytes.Buffer
+	if err := writeDiff(&buf, res); err != nil {
+		return err
+	}
+	if _, err := out.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("writing output: %w", err)
+	}
 	return nil
 }
 
@@ -110,9 +82,9 @@ func BoundMemory(size int) {
 	debug.SetMemoryLimit(MemoryLimit(size))
 }
 
-// readStream reads the whole stream: into a buffer of the file's size when
+// ReadStream reads the whole stream: into a buffer of the file's size when
 // stdin is a file, so that the stream is held once, without slack.
-func readStream(in io.Reader) ([]byte, error) {
+func ReadStream(in io.Reader) ([]byte, error) {
 	if f, ok := in.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
 			buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))

@@ -1,4 +1,4 @@
-package app
+package pipeline
 
 import (
 	"errors"
@@ -15,27 +15,27 @@ import (
 func TestLoadPoliciesNames(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opts PolicyOptions
+		opts Options
 		// loaded must be in the set, and err in the error ("" = none).
 		loaded, absent string
 		err            string
 	}{
-		{name: "enable opt-in", opts: PolicyOptions{Enable: []string{"podsecurity-restricted"}}, loaded: "podsecurity-restricted"},
-		{name: "opt-in off by default", opts: PolicyOptions{}, loaded: "disallow-latest-tag", absent: "podsecurity-restricted"},
-		{name: "enable a loaded built-in", opts: PolicyOptions{Enable: []string{"disallow-latest-tag"}}, loaded: "disallow-latest-tag"},
-		{name: "enable outside the profile", opts: PolicyOptions{Profile: ProfileNone, Enable: []string{"disallow-privileged-containers"}},
+		{name: "enable opt-in", opts: Options{Enable: []string{"podsecurity-restricted"}}, loaded: "podsecurity-restricted"},
+		{name: "opt-in off by default", opts: Options{}, loaded: "disallow-latest-tag", absent: "podsecurity-restricted"},
+		{name: "enable a loaded built-in", opts: Options{Enable: []string{"disallow-latest-tag"}}, loaded: "disallow-latest-tag"},
+		{name: "enable outside the profile", opts: Options{Profile: ProfileNone, Enable: []string{"disallow-privileged-containers"}},
 			loaded: "disallow-latest-tag", absent: "disallow-privileged-containers"},
-		{name: "enable a user policy", opts: PolicyOptions{NoBuiltin: true, Paths: []string{"../../cmd/preadmit/testdata/policies/require-team-label.yaml"},
+		{name: "enable a user policy", opts: Options{NoBuiltin: true, Policies: []string{"../cmd/preadmit/testdata/policies/require-team-label.yaml"},
 			Enable: []string{"require-team-label"}}, loaded: "require-team-label"},
-		{name: "enable a built-in without the library", opts: PolicyOptions{NoBuiltin: true, Paths: []string{"../../cmd/preadmit/testdata/policies/require-team-label.yaml"},
+		{name: "enable a built-in without the library", opts: Options{NoBuiltin: true, Policies: []string{"../cmd/preadmit/testdata/policies/require-team-label.yaml"},
 			Enable: []string{"podsecurity-baseline"}}, loaded: "require-team-label", absent: "podsecurity-baseline"},
-		{name: "enable unknown", opts: PolicyOptions{Enable: []string{"podsecurity-restricted", "no-such-policy"}},
+		{name: "enable unknown", opts: Options{Enable: []string{"podsecurity-restricted", "no-such-policy"}},
 			err: "policy no-such-policy: --enable no-such-policy: no such policy (see 'preadmit policies')"},
-		{name: "enable unknown without the library", opts: PolicyOptions{NoBuiltin: true, Enable: []string{"no-such-policy"}},
+		{name: "enable unknown without the library", opts: Options{NoBuiltin: true, Enable: []string{"no-such-policy"}},
 			err: "--enable no-such-policy: no such policy"},
-		{name: "disable unknown", opts: PolicyOptions{Disable: []string{"no-such-policy"}},
+		{name: "disable unknown", opts: Options{Disable: []string{"no-such-policy"}},
 			err: "policy no-such-policy: --disable no-such-policy: no such policy (see 'preadmit policies')"},
-		{name: "disable loaded", opts: PolicyOptions{Disable: []string{"disallow-latest-tag"}}, loaded: "require-labels", absent: "disallow-latest-tag"},
+		{name: "disable loaded", opts: Options{Disable: []string{"disallow-latest-tag"}}, loaded: "require-labels", absent: "disallow-latest-tag"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			set, err := LoadPolicies(tc.opts)
@@ -44,7 +44,7 @@ func TestLoadPoliciesNames(t *testing.T) {
 				if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("error %v, want a *policy.Error with %q", err, tc.err)
 				}
-				if code := Code(classify(err)); code != ExitError {
+				if code := ExitCode(err); code != ExitError {
 					t.Errorf("exit code %d, want %d", code, ExitError)
 				}
 				return

@@ -1,4 +1,4 @@
-package app
+package imagescmd
 
 import (
 	"bytes"
@@ -7,63 +7,57 @@ import (
 	"io"
 	"os"
 
-	"github.com/preadmit/preadmit/transform/images"
+	"github.com/preadmit/preadmit/internal/images"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform/stream"
 )
 
-// ImagesOptions are the settings of "preadmit images".
-type ImagesOptions struct {
+// Options are the settings of "preadmit images".
+type Options struct {
 	// Files are read in order; none means stdin.
-	Files    []string
-	Format   string
-	Registry RegistryOptions
-	// Values may name the mirror (preadmit.registry and friends).
-	Values ValuesOptions
-	// ImagePaths are Kind:field.path entries for custom resources.
-	ImagePaths []string
+	Files  []string
+	Format images.Format
+	// Registry and Values may name the mirror (preadmit.registry and
+	// friends), as they do for a render.
+	Registry pipeline.RegistryOptions
+	Values   pipeline.ValuesOptions
+	// Paths are the image fields of custom resource kinds.
+	Paths []images.Path
 }
 
 // Images lists the distinct images of a stream in a format. Warnings go
 // to stderr; on any failure nothing is written to out.
-func Images(ctx context.Context, o ImagesOptions, in io.Reader, out, stderr io.Writer) error {
-	format, err := images.ParseFormat(o.Format)
+func Images(ctx context.Context, o Options, in io.Reader, out, stderr io.Writer) error {
+	mirror, err := pipeline.Mirror(o.Values, o.Registry)
 	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
-	}
-	paths, err := images.ParsePaths(o.ImagePaths)
-	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
-	}
-	inputs, err := loadInputs(ValuesOptions{ValuesFile: o.Values.ValuesFile, Set: o.Values.Set}, o.Registry, nil, "default")
-	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+		return err
 	}
 	docs, err := readStreams(o.Files, in)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+		return err
 	}
-	set, err := images.Collect(docs, paths)
+	set, err := images.Collect(docs, o.Paths)
 	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+		return err
 	}
-	if format == images.FormatSkopeo {
-		mismatches, err := images.SkopeoMismatches(set, inputs.mirror)
+	if o.Format == images.FormatSkopeo {
+		mismatches, err := images.SkopeoMismatches(set, mirror)
 		if err != nil {
-			return &ExitErr{Code: ExitError, Err: err}
+			return err
 		}
 		for _, m := range mismatches {
 			fmt.Fprintf(stderr, "warning: %s\n", m)
 		}
 	}
 	var buf bytes.Buffer
-	if err := images.Write(&buf, format, set, inputs.mirror); err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+	if err := images.Write(&buf, o.Format, set, mirror); err != nil {
+		return err
 	}
 	if _, err := out.Write(buf.Bytes()); err != nil {
-		return &ExitErr{Code: ExitError, Err: fmt.Errorf("writing output: %w", err)}
+		return fmt.Errorf("writing output: %w", err)
 	}
 	return nil
 }

@@ -1,25 +1,13 @@
-package app
+package pipeline
 
 import (
 	"fmt"
 	"os"
 
+	"github.com/preadmit/preadmit/internal/images"
 	"github.com/preadmit/preadmit/transform"
-	"github.com/preadmit/preadmit/transform/images"
 	"github.com/preadmit/preadmit/transform/values"
 )
-
-// ValuesOptions give policies variables and external data the way the
-// Kyverno CLI does.
-type ValuesOptions struct {
-	// ValuesFile is a cli.kyverno.io/v1alpha1 Values file (--values-file).
-	ValuesFile string
-	// Set are key=value variables (--set), over the file's globalValues
-	// and resource values.
-	Set []string
-	// ContextFiles hold ConfigMaps for configMap context entries.
-	ContextFiles []string
-}
 
 // engineInputs are what the values and registry flags give the engine.
 type engineInputs struct {
@@ -90,4 +78,15 @@ func loadInputs(v ValuesOptions, r RegistryOptions, extra map[string]interface{}
 		return nil, err
 	}
 	return in, nil
+}
+
+// Mirror is the mirror registry the values file, --set and the registry
+// flags name ("preadmit images" prints the mirrored names): the same
+// reading a render gives the mirror-images policy.
+func Mirror(v ValuesOptions, r RegistryOptions) (images.Mirror, error) {
+	in, err := loadInputs(ValuesOptions{ValuesFile: v.ValuesFile, Set: v.Set}, r, nil, "default")
+	if err != nil {
+		return images.Mirror{}, err
+	}
+	return in.mirror, nil
 }

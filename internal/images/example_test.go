@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/preadmit/preadmit/transform/images"
+	"github.com/preadmit/preadmit/internal/images"
 	"github.com/preadmit/preadmit/transform/stream"
 )
 

@@ -1,10 +1,10 @@
-package app
+package pipeline
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/preadmit/preadmit/transform/images"
+	"github.com/preadmit/preadmit/internal/images"
 )
 
 // The variables the built-in registry policies read.
@@ -13,17 +13,6 @@ const (
 	varRegistryExclude   = "preadmit.registryExclude"
 	varRegistryNormalize = "preadmit.registryNormalize"
 )
-
-// RegistryOptions are the air-gap settings of render and images.
-type RegistryOptions struct {
-	// Registry is the mirror (--registry HOST[/PATH]); "" leaves it to the
-	// values, and to no mirror at all when they name none.
-	Registry string
-	// Exclude are wildcard patterns of images to leave alone.
-	Exclude []string
-	// Normalize mirrors the normalised reference instead of the one written.
-	Normalize bool
-}
 
 // applyRegistry writes the registry flags into the variables (flags win
 // over values and --set), checks the mirror, and returns it. What the

@@ -1,4 +1,4 @@
-package app
+package pipeline
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/preadmit/preadmit/transform"
 )
 
 type failingWriter struct{}
@@ -21,9 +23,8 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken p
 // closed pipe) is an input/output error, exit 2, named as the output.
 func TestRenderOutputFails(t *testing.T) {
 	in := strings.NewReader("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
-	err := Render(context.Background(), RenderOptions{Quiet: true, TTY: TTYNever}, in, failingWriter{}, OpenChannels(io.Discard, TTYNever))
-	var ee *ExitErr
-	if !errors.As(err, &ee) || ee.Code != ExitError || !strings.Contains(err.Error(), "writing output: broken pipe") {
+	err := Render(context.Background(), Options{Report: ReportOptions{Quiet: true}}, in, failingWriter{}, OpenChannels(io.Discard, TTYNever))
+	if ExitCode(err) != ExitError || !strings.Contains(err.Error(), "writing output: broken pipe") {
 		t.Fatalf("got %v, want exit %d writing output: broken pipe", err, ExitError)
 	}
 }
@@ -63,7 +64,7 @@ func deployments(n int) string {
 // MaxFindings Audit failures (or warnings) one line each, in stream order,
 // then how many more there are and where; the same text on the terminal.
 func TestRenderFindings(t *testing.T) {
-	const policy = "../../cmd/preadmit/testdata/policies/require-team-label.yaml"
+	const policy = "../cmd/preadmit/testdata/policies/require-team-label.yaml"
 	line := func(i int, prefix string) string {
 		return fmt.Sprintf("%sdoc %d Deployment default/web-%d: require-team-label/check-team: The label `team` is required.: expected \"?*\", got nothing (the field is missing) (metadata.labels.team)\n", prefix, i, i)
 	}
@@ -84,21 +85,21 @@ func TestRenderFindings(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		docs int
-		o    RenderOptions
+		o    Options
 		want string
 	}{
-		{"audit under the cap", 3, RenderOptions{Mode: "audit"}, lines(3, "audit: ", false) + summary(3, "audit")},
-		{"audit at the cap", 10, RenderOptions{Mode: "audit"}, lines(10, "audit: ", false) + summary(10, "audit")},
-		{"audit over the cap", 12, RenderOptions{Mode: "audit"},
+		{"audit under the cap", 3, Options{Mode: transform.ModeAudit}, lines(3, "audit: ", false) + summary(3, "audit")},
+		{"audit at the cap", 10, Options{Mode: transform.ModeAudit}, lines(10, "audit: ", false) + summary(10, "audit")},
+		{"audit over the cap", 12, Options{Mode: transform.ModeAudit},
 			lines(10, "audit: ", false) + "and 2 more — use --report-file FILE\n" + summary(12, "audit")},
-		{"audit with a report file", 12, RenderOptions{Mode: "audit", ReportFile: reportFile},
+		{"audit with a report file", 12, Options{Mode: transform.ModeAudit, Report: ReportOptions{File: reportFile}},
 			lines(10, "audit: ", false) + "and 2 more — see " + reportFile + "\n" + summary(12, "audit")},
-		{"audit quiet", 12, RenderOptions{Mode: "audit", Quiet: true}, ""},
-		{"warn over the cap", 11, RenderOptions{Mode: "warn", Quiet: true},
+		{"audit quiet", 12, Options{Mode: transform.ModeAudit, Report: ReportOptions{Quiet: true}}, ""},
+		{"warn over the cap", 11, Options{Mode: transform.ModeWarn, Report: ReportOptions{Quiet: true}},
 			lines(10, "warning: ", true) + "and 1 more — use --report-file FILE\n" + summary(11, "warn")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.o.Policies = PolicyOptions{NoBuiltin: true, Paths: []string{policy}}
+			tc.o.NoBuiltin, tc.o.Policies = true, []string{policy}
 			var stderr bytes.Buffer
 			tty := &nopCloser{}
 			ch := &Channels{Stderr: &stderr, TTY: tty}

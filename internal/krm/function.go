@@ -1,4 +1,4 @@
-package app
+package krm
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/preadmit/preadmit/internal/krm"
+	"github.com/preadmit/preadmit/pipeline"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -27,38 +27,25 @@ var _ framework.ResourceListProcessor = (*Function)(nil)
 
 // Process renders the resource items in place. Kyverno policies and
 // PolicyExceptions among the items are consumed. Every finding goes to
-// ResourceList.results; an Enforce failure returns an *ExitErr with code 1
-// (kustomize and kpt then fail and keep none of the items).
+// ResourceList.results; an Enforce failure returns a
+// *pipeline.ViolationError (kustomize and kpt then fail and keep none of
+// the items).
 func (f *Function) Process(rl *framework.ResourceList) error {
-	cfg, err := krm.ParseConfig(rl.FunctionConfig)
+	cfg, err := ParseConfig(rl.FunctionConfig)
 	if err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
+		return err
 	}
-	items := krm.SplitItems(rl.Items)
-	inline, err := inlinePolicies(cfg, items)
-	if err != nil {
-		return classify(err)
+	items := SplitItems(rl.Items)
+	if cfg.Options.Inline, err = inlinePolicies(cfg, items); err != nil {
+		return err
 	}
-	eng, _, err := newEngine(EngineOptions{
-		Policies: PolicyOptions{
-			Paths:     append(append([]string{}, cfg.PolicyPaths...), cfg.ExceptionPaths...),
-			NoBuiltin: cfg.NoBuiltin,
-			Disable:   cfg.Disable,
-			Enable:    cfg.Enable,
-			Profile:   Profile(cfg.Profile),
-			Inline:    inline,
-		},
-		Mode:      cfg.Mode,
-		Namespace: cfg.Namespace,
-		Registry:  RegistryOptions{Registry: cfg.Registry},
-		Variables: cfg.Variables,
-	})
+	eng, _, err := pipeline.Engine(cfg.Options)
 	if err != nil {
 		return err
 	}
 	docs, err := stream.FromNodes(items.Resources, stream.DefaultLimits)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	originals := make([]*yaml.RNode, len(docs))
 	for i, d := range docs {
@@ -66,7 +53,7 @@ func (f *Function) Process(rl *framework.ResourceList) error {
 	}
 	res, err := eng.RenderDocuments(docs)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	// A rule may rewrite a node with an equal value (an add-if-absent anchor
 	// that found the field): as render writes such documents back byte for
@@ -78,47 +65,28 @@ func (f *Function) Process(rl *framework.ResourceList) error {
 	}
 	report.Sort(res.Results)
 	if cfg.ReportFile != "" {
-		if err := f.writeReport(cfg, res.Results, res.Resources); err != nil {
+		ropts := report.Options{Resources: res.Resources, ToolVersion: f.Version}
+		if err := pipeline.WriteReportFile(cfg.ReportFile, f.Stderr, cfg.Options.Report.Format, res.Results, ropts); err != nil {
 			return err
 		}
 	}
-	rl.Results = append(rl.Results, krm.Results(res.Results, items.Resources)...)
-	if v := res.Violations(); len(v) > 0 {
-		_, _ = io.WriteString(f.Stderr, FailureReport(res))
-		return &ExitErr{Code: ExitViolation, Reported: true,
-			Err: fmt.Errorf("%d violation(s) of policies in Enforce", len(v))}
+	rl.Results = append(rl.Results, Results(res.Results, items.Resources)...)
+	if v := pipeline.Violations(res, ""); v != nil {
+		_, _ = io.WriteString(f.Stderr, v.Report)
+		return v
 	}
 	rl.Items = items.Resources
 	more := "set reportFile in the functionConfig"
 	if cfg.ReportFile != "" {
 		more = "see " + cfg.ReportFile
 	}
-	text := findings(res.Results, false, cfg.Quiet, more)
-	if !cfg.Quiet || text != "" {
-		text += summaryLine(res) + "\n"
-	}
-	_, _ = io.WriteString(f.Stderr, text)
-	return nil
-}
-
-func (f *Function) writeReport(cfg *krm.Config, results []report.Result, resources int) error {
-	format := report.FormatLines
-	if cfg.ReportFormat != "" {
-		var err error
-		if format, err = report.ParseFormat(cfg.ReportFormat); err != nil {
-			return &ExitErr{Code: ExitError, Err: fmt.Errorf("functionConfig reportFormat: %w", err)}
-		}
-	}
-	ropts := report.Options{Resources: resources, ToolVersion: f.Version}
-	if err := writeReportFile(cfg.ReportFile, f.Stderr, format, results, ropts); err != nil {
-		return &ExitErr{Code: ExitError, Err: err}
-	}
+	_, _ = io.WriteString(f.Stderr, pipeline.SuccessReport(res, "", cfg.Quiet, more))
 	return nil
 }
 
 // inlinePolicies parses the policies of the functionConfig and those that
 // came as items; the exceptions among the items go to Others.
-func inlinePolicies(cfg *krm.Config, items krm.Items) (*policy.Set, error) {
+func inlinePolicies(cfg *Config, items Items) (*policy.Set, error) {
 	set := &policy.Set{}
 	var errs policy.Errors
 	add := func(file string, n *yaml.RNode) {
