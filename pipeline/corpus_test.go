@@ -167,10 +167,10 @@ func inputNode(docs []*stream.Document, r report.Resource) *yaml.Node {
 // and returns the value found, as flow YAML.
 func lookupPath(n *yaml.Node, path string) (string, bool) {
 	for path != "" && n != nil {
-		switch {
-		case path[0] == '.':
+		switch path[0] {
+		case '.':
 			path = path[1:]
-		case path[0] == '[':
+		case '[':
 			end := strings.IndexByte(path, ']')
 			if end < 0 {
 				return "", false

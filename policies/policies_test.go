@@ -26,10 +26,6 @@ var requiredAnnotations = []string{
 	"preadmit.io/remediation",
 }
 
-// podControllers are the kinds Kyverno's auto-generation covers; a rule
-// written for Pod must not list them itself.
-var podControllers = []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
-
 // libraryPolicy is one <group>/<name>/ directory of the library.
 type libraryPolicy struct {
 	group, name, dir string

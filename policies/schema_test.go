@@ -18,7 +18,7 @@ import (
 func TestLibrarySchema(t *testing.T) {
 	checked := 0
 	err := fs.WalkDir(FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") && !strings.HasSuffix(p, ".yml") {
 			return err
 		}
 		b, err := fs.ReadFile(FS, p)

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	fluxkustomize "github.com/fluxcd/pkg/apis/kustomize"
-	"sigs.k8s.io/kustomize/api/builtins"
+	"sigs.k8s.io/kustomize/api/builtins" //nolint:staticcheck // kustomize-controller applies commonMetadata with this plugin; kustomize API v1, which drops it, is not out
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/provider"
 	"sigs.k8s.io/kustomize/api/resmap"

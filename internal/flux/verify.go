@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/kustomize/api/builtins"
+	"sigs.k8s.io/kustomize/api/builtins" //nolint:staticcheck // kustomize-controller applies commonMetadata with this plugin; kustomize API v1, which drops it, is not out
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/provider"
 	"sigs.k8s.io/kustomize/api/resmap"
