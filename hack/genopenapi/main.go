@@ -53,16 +53,20 @@ import "k8s.io/kube-openapi/pkg/validation/spec"
 // kyamlVersion is the kyaml schema the definitions were generated from.
 const kyamlVersion = %q
 
-// definitions returns the definitions of kyaml's built-in schema, one
-// function per definition so that no function is too large to compile
-// quickly.
-func definitions() spec.Definitions {
-	return spec.Definitions{
+// names are the definitions of kyaml's built-in schema, and
+// schemas the functions that build them, one function per definition so
+// that no function is too large to compile quickly.
+var (
+	names = [...]string{
 `, openapi.GetSchemaVersion(), openapi.GetSchemaVersion())
-	for i, n := range names {
-		fmt.Fprintf(&b, "%q: def%d(),\n", n, i)
+	for _, n := range names {
+		fmt.Fprintf(&b, "%q,\n", n)
 	}
-	b.WriteString("}\n}\n")
+	b.WriteString("}\nschemas = [...]func() spec.Schema{\n")
+	for i := range names {
+		fmt.Fprintf(&b, "def%d,\n", i)
+	}
+	b.WriteString("}\n)\n")
 	for i, n := range names {
 		fmt.Fprintf(&b, "\nfunc def%d() spec.Schema {\nreturn ", i)
 		if err := literal(&b, reflect.ValueOf(defs[n])); err != nil {
