@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/variables"
@@ -60,25 +59,13 @@ func (e *ImageError) Unwrap() error { return e.Err }
 var podGroups = []string{"initContainers", "containers", "ephemeralContainers"}
 
 // Filter reports the image fields of resources: those of pod templates and
-// those named by Paths. It implements kio.Filter and returns its input
-// unchanged; Visit receives each field, in document order. Documents
-// without apiVersion and kind, and empty image fields, are skipped.
+// those named by Paths. Visit receives each field, in document order.
+// Documents without apiVersion and kind, and empty image fields, are
+// skipped.
 type Filter struct {
 	Paths []Path
 	// Visit is called for each image field; an error stops the walk.
 	Visit func(Occurrence) error
-}
-
-var _ kio.Filter = Filter{}
-
-// Filter visits every node; Occurrence.Document is the node's index.
-func (f Filter) Filter(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
-	for i, n := range nodes {
-		if err := f.Document(n, i, ""); err != nil {
-			return nil, err
-		}
-	}
-	return nodes, nil
 }
 
 // Document visits one document of a stream: the resource, or the items of

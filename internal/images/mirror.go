@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/variables"
+	"github.com/preadmit/preadmit/transform/wildcard"
 )
 
 // Mirror says how images are renamed into a mirror registry. It predicts
@@ -60,7 +61,7 @@ func ParseRegistry(s string) (string, error) {
 // Excluded reports whether an image matches an exclude pattern.
 func (m Mirror) Excluded(image string) bool {
 	for _, p := range m.Exclude {
-		if variables.WildcardMatch(p, image) {
+		if wildcard.Match(p, image) {
 			return true
 		}
 	}

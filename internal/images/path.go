@@ -75,6 +75,3 @@ func ParsePaths(entries []string) ([]Path, error) {
 	}
 	return out, nil
 }
-
-// String returns the entry as Kind:path.
-func (p Path) String() string { return p.text }
