@@ -79,9 +79,15 @@ type rule struct {
 	// validation in Enforce, or a mutation unless the mode is audit or
 	// warn, in a policy whose failurePolicy is not Ignore.
 	failClosed bool
+	// admission, for the rule of a CEL policy kind, selects resources in
+	// place of match and exclude.
+	admission *admissionSelector
 }
 
 func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
+	if p.IsCEL() {
+		return compileCELRule(p, r, mode)
+	}
 	m, err := match.Compile(&r.Match)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
@@ -173,6 +179,9 @@ func unsupported(format string, args ...any) error {
 func (e *Engine) selects(r *rule, u *unit) bool {
 	if r.policy.Namespace != "" && u.res.Namespace != r.policy.Namespace {
 		return false
+	}
+	if r.admission != nil {
+		return r.admission.matches(e, r, u)
 	}
 	res := &u.res
 	op := e.operation(r, u)

@@ -41,8 +41,6 @@ var kindSupport = map[string]map[string]struct {
 		"NamespacedDeletingPolicy":        {SupportNotApplied, "deletes objects in the cluster on a schedule; no render-time meaning"},
 		"ValidatingPolicy":                {SupportRefused, "CEL policies are not supported yet"},
 		"NamespacedValidatingPolicy":      {SupportRefused, "CEL policies are not supported yet"},
-		"MutatingPolicy":                  {SupportRefused, "CEL policies are not supported yet"},
-		"NamespacedMutatingPolicy":        {SupportRefused, "CEL policies are not supported yet"},
 		"ImageValidatingPolicy":           {SupportRefused, "image verification needs registry access and is not applied at render time"},
 		"NamespacedImageValidatingPolicy": {SupportRefused, "image verification needs registry access and is not applied at render time"},
 	},

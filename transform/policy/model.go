@@ -48,8 +48,12 @@ type Rule struct {
 	AutogenOf string
 	Match     match.Spec
 	Exclude   match.Spec
-	// Node is the rule as written, or as autogen generated it.
+	// Node is the rule as written, or as autogen generated it; for a CEL
+	// policy, the policy document.
 	Node *yaml.RNode
+	// CELType is the rule type of a CEL policy's rule ("Mutation"), ""
+	// for a ClusterPolicy's.
+	CELType string
 }
 
 // Field returns a field of the rule node, or nil.
@@ -65,6 +69,8 @@ func (r *Rule) Field(path ...string) *yaml.RNode {
 // does not apply at render time.
 func (r *Rule) Type() string {
 	switch {
+	case r.CELType != "":
+		return r.CELType
 	case r.Field("mutate") != nil:
 		return "Mutation"
 	case r.Field("validate") != nil:
