@@ -48,7 +48,8 @@ func (r *runner) loadPolicies() error {
 			}
 			api, kind, name := d.Node.GetApiVersion(), d.Node.GetKind(), d.Node.GetName()
 			switch {
-			case strings.HasPrefix(api, "kyverno.io/") && (kind == "ClusterPolicy" || kind == "Policy"):
+			case strings.HasPrefix(api, "kyverno.io/") && (kind == "ClusterPolicy" || kind == "Policy"),
+				strings.HasPrefix(api, "policies.kyverno.io/") && appliedKinds[strings.TrimPrefix(kind, "Namespaced")]:
 				kyverno = true
 			case isPolicyAPI(api):
 				set.others[name] = kind
@@ -98,6 +99,9 @@ func (s *policySet) find(name string) (*policy.Policy, int) {
 // rulesOf returns the rules of p a result's rule name stands for: the rule
 // and the rules autogen derived from it, as "kyverno test" looks them up.
 func rulesOf(p *policy.Policy, rule string) []*policy.Rule {
+	if p.IsCEL() {
+		return p.Rules // a CEL policy's one rule is the policy
+	}
 	var out []*policy.Rule
 	for _, r := range p.Rules {
 		if r.Name == rule || r.Name == "autogen-"+rule || r.Name == "autogen-cronjob-"+rule {
