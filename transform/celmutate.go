@@ -32,6 +32,8 @@ var mutationEnv = sync.OnceValues(func() (*celgo.Env, error) {
 // Kyverno match block.
 type admissionSelector struct {
 	constraints *admissionmatch.Matcher
+	// binding is a MutatingAdmissionPolicyBinding's matchResources.
+	binding *admissionmatch.Matcher
 }
 
 // builtinMapper maps kinds to resources with the built-in REST mapping.
@@ -44,7 +46,7 @@ func (s *admissionSelector) matches(e *Engine, r *rule, u *unit) bool {
 		NamespaceLabels: u.res.NamespaceLabels, Operation: e.operation(r, u),
 		Subresource: u.res.Subresource,
 	}
-	return s.constraints.Matches(o, &builtinMapper)
+	return s.constraints.Matches(o, &builtinMapper) && s.binding.Matches(o, &builtinMapper)
 }
 
 // celMutating is a MutatingPolicy's (or MutatingAdmissionPolicy's)
@@ -81,6 +83,11 @@ func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) 
 	sel := &admissionSelector{}
 	if sel.constraints, err = admissionmatch.CompileNode(spec.Value.Field("matchConstraints").Value); err != nil {
 		return nil, fmt.Errorf("spec.matchConstraints: %w", err)
+	}
+	if r.Binding != nil {
+		if sel.binding, err = admissionmatch.CompileNode(r.Binding.Field("spec").Value.Field("matchResources").Value); err != nil {
+			return nil, fmt.Errorf("binding %s: spec.matchResources: %w", r.Name, err)
+		}
 	}
 	cr.admission = sel
 	if p.FailurePolicy != "Ignore" {

@@ -132,7 +132,7 @@ func (r *Result) resources() []string {
 
 // appliedKinds are the kinds otherKind names that preadmit applies: their
 // results are checked like a ClusterPolicy's, with the policy's one rule.
-var appliedKinds = map[string]bool{"MutatingPolicy": true}
+var appliedKinds = map[string]bool{"MutatingPolicy": true, "MutatingAdmissionPolicy": true}
 
 // otherKind names the policy kind a result is about when it is not a
 // Kyverno ClusterPolicy or Policy, or "".

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/stream"
 )
@@ -49,7 +51,8 @@ func (r *runner) loadPolicies() error {
 			api, kind, name := d.Node.GetApiVersion(), d.Node.GetKind(), d.Node.GetName()
 			switch {
 			case strings.HasPrefix(api, "kyverno.io/") && (kind == "ClusterPolicy" || kind == "Policy"),
-				strings.HasPrefix(api, "policies.kyverno.io/") && appliedKinds[strings.TrimPrefix(kind, "Namespaced")]:
+				strings.HasPrefix(api, "policies.kyverno.io/") && appliedKinds[strings.TrimPrefix(kind, "Namespaced")],
+				strings.HasPrefix(api, "admissionregistration.k8s.io/") && kind == "MutatingAdmissionPolicy" && !hasParams(d.Node):
 				kyverno = true
 			case isPolicyAPI(api):
 				set.others[name] = kind
@@ -121,4 +124,11 @@ func hasMutation(ps []*policy.Policy) bool {
 		}
 	}
 	return false
+}
+
+// hasParams reports whether an admission policy takes params (paramKind),
+// which preadmit does not supply yet.
+func hasParams(n *yaml.RNode) bool {
+	f, err := n.Pipe(yaml.Lookup("spec", "paramKind"))
+	return err == nil && f != nil
 }

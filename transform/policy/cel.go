@@ -69,3 +69,52 @@ func parseCEL(file string, n *yaml.RNode, typ string, check bool) (*Policy, Erro
 	p.Rules = []*Rule{{Name: p.Name, Match: everyKind, Node: n, CELType: typ}}
 	return p, nil
 }
+
+// pairAdmissionPolicies takes each MutatingAdmissionPolicy that has
+// bindings out of s.Others and makes it a policy with one rule per
+// binding, as the API server applies a policy once per binding. A policy
+// with params (paramKind) stays among the others, refused with its reason.
+func (s *Set) pairAdmissionPolicies() {
+	bindings := map[string][]*Document{}
+	for _, d := range s.Others {
+		root := d.Node.YNode()
+		if yamlnode.Scalar(yamlnode.Field(root, "kind")) == "MutatingAdmissionPolicyBinding" {
+			name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "spec"), "policyName"))
+			bindings[name] = append(bindings[name], d)
+		}
+	}
+	paired := map[*Document]bool{}
+	for _, d := range s.Others {
+		root := d.Node.YNode()
+		if yamlnode.Scalar(yamlnode.Field(root, "kind")) != "MutatingAdmissionPolicy" ||
+			!isAdmissionPolicy(yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), "MutatingAdmissionPolicy") {
+			continue
+		}
+		name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "metadata"), "name"))
+		if yamlnode.Field(yamlnode.Field(root, "spec"), "paramKind") != nil {
+			continue
+		}
+		bs := bindings[name]
+		p := &Policy{File: d.File, Kind: "MutatingAdmissionPolicy", Name: name, Node: d.Node,
+			FailurePolicy: yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "spec"), "failurePolicy"))}
+		for _, b := range bs {
+			bname := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(b.Node.YNode(), "metadata"), "name"))
+			p.Rules = append(p.Rules, &Rule{Name: bname, Match: everyKind, Node: d.Node, Binding: b.Node, CELType: "Mutation"})
+			paired[b] = true
+		}
+		if len(bs) == 0 {
+			// As the Kyverno CLI: a policy handed in without a binding
+			// applies wherever its matchConstraints select.
+			p.Rules = []*Rule{{Name: name, Match: everyKind, Node: d.Node, CELType: "Mutation"}}
+		}
+		paired[d] = true
+		s.Policies = append(s.Policies, p)
+	}
+	others := s.Others[:0]
+	for _, d := range s.Others {
+		if !paired[d] {
+			others = append(others, d)
+		}
+	}
+	s.Others = others
+}

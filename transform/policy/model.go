@@ -54,6 +54,9 @@ type Rule struct {
 	// CELType is the rule type of a CEL policy's rule ("Mutation"), ""
 	// for a ClusterPolicy's.
 	CELType string
+	// Binding is the MutatingAdmissionPolicyBinding the rule applies the
+	// policy for, or nil.
+	Binding *yaml.RNode
 }
 
 // Field returns a field of the rule node, or nil.
