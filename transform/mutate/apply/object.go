@@ -13,6 +13,8 @@ import (
 	"k8s.io/apiserver/pkg/admission/plugin/policy/mutating/patch"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	"sigs.k8s.io/structured-merge-diff/v6/typed"
+
+	"github.com/preadmit/preadmit/transform/cel"
 )
 
 // Object is one resource under mutation: its YAML node, and its
@@ -28,7 +30,7 @@ func NewObject(node *yaml.Node) (*Object, error) {
 	if node.Kind == yaml.DocumentNode && len(node.Content) > 0 {
 		node = node.Content[0]
 	}
-	v, err := fromNode(node, 0)
+	v, err := cel.FromNode(node)
 	if err != nil {
 		return nil, err
 	}

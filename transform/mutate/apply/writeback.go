@@ -7,6 +7,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/variables"
 )
 
@@ -26,7 +27,7 @@ func writeBack(slot **yaml.Node, v any, depth int) (bool, error) {
 	n := *slot
 	if n.Kind == yaml.AliasNode {
 		// An alias is shared with its anchor: never write through it.
-		old, err := fromNode(n, depth)
+		old, err := cel.FromNode(n)
 		if err != nil {
 			return false, err
 		}
@@ -112,7 +113,7 @@ func writeList(n *yaml.Node, a []any, depth int) (bool, error) {
 	}
 	old := make([]string, len(n.Content))
 	for i, c := range n.Content {
-		v, err := fromNode(c, depth+1)
+		v, err := cel.FromNode(c)
 		if err != nil {
 			return false, err
 		}
