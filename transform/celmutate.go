@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -192,21 +193,33 @@ func (m *celMutating) apply(en env) (bool, error) {
 		return false, err
 	}
 	in := cel.Input{Object: o.Value(), Request: m.requestOf(en), NamespaceObject: en.e.namespaceObject(en.u.res.Namespace)}
-	ok, _, err := m.conditions.Match(cel.NewBindings(in, m.variables))
-	if err != nil || !ok {
+	ok, failed, err := m.conditions.Match(cel.NewBindings(in, m.variables))
+	if err != nil {
 		return false, err
 	}
+	if !ok {
+		return false, &conditionsNotMet{name: failed}
+	}
+	changed := false
 	for _, s := range m.steps {
 		in.Object = o.Value()
 		v, err := s.program.Eval(cel.NewBindings(in, m.variables))
 		if err != nil {
-			return false, err
+			return changed, err
 		}
 		if err := m.applyStep(o, s, v); err != nil {
-			return false, fmt.Errorf("%s: %w", s.program.Path, err)
+			return changed, fmt.Errorf("%s: %w", s.program.Path, err)
+		}
+		// Written back after each mutation, so that the keys each one
+		// adds follow those of the mutations before it, as the policy
+		// lists them.
+		c, err := o.WriteBack()
+		changed = changed || c
+		if err != nil {
+			return changed, err
 		}
 	}
-	return o.WriteBack()
+	return changed, nil
 }
 
 func (m *celMutating) applyStep(o *apply.Object, s celStep, v ref.Val) error {
@@ -258,4 +271,31 @@ func (e *Engine) namespaceObject(ns string) any {
 		meta["labels"] = labels
 	}
 	return map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
+}
+
+// conditionsNotMet is a CEL policy's matchConditions not holding on a
+// resource: a skip, as in Kyverno, not an error.
+type conditionsNotMet struct{ name string }
+
+func (c *conditionsNotMet) Error() string {
+	return fmt.Sprintf("matchCondition %s is not met", c.name)
+}
+
+// mutationErrorOutcome is the result of a mutation that returned err.
+func mutationErrorOutcome(err error) outcome {
+	var nm *conditionsNotMet
+	if errors.As(err, &nm) {
+		return outcome{status: report.StatusSkip, message: err.Error()}
+	}
+	return outcome{status: report.StatusError, message: err.Error()}
+}
+
+// unchangedOutcome is the result of a mutate rule that matched and changed
+// nothing: Kyverno skips a classic rule with "no patches applied", and
+// passes a CEL policy whose mutations left the resource as it was.
+func (r *rule) unchangedOutcome() outcome {
+	if r.admission != nil {
+		return outcome{status: report.StatusPass, message: "no change"}
+	}
+	return outcome{status: report.StatusSkip, message: "no patches applied"}
 }

@@ -202,14 +202,15 @@ func (e *Engine) renderDoc(d *stream.Document, out *Output) error {
 			}
 			switch {
 			case err != nil:
-				out.log.add(r.result(u, outcome{status: report.StatusError, message: err.Error()}))
+				out.log.add(r.result(u, mutationErrorOutcome(err)))
 			case applied:
 				out.log.add(r.result(u, outcome{status: report.StatusPass, message: "mutated"}))
 			default:
 				// As Kyverno: a rule that matched but changed nothing (its
 				// anchors did not hold, or the resource already had the
-				// values) is skipped with "no patches applied".
-				out.log.add(r.result(u, outcome{status: report.StatusSkip, message: "no patches applied"}))
+				// values) is skipped with "no patches applied"; a CEL
+				// policy's passes.
+				out.log.add(r.result(u, r.unchangedOutcome()))
 			}
 		}
 		if mutated {
