@@ -16,7 +16,7 @@ import (
 // the twins, in the same order.
 var (
 	classicTwinFiles = []string{"../policies/mutate/add-default-resources/add-default-resources.yaml"}
-	celTwinFiles     = []string{"../policies/cel/add-default-resources/add-default-resources.yaml"}
+	celTwinFiles     = []string{"../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml"}
 )
 
 func fileEngine(tb testing.TB, files []string) *transform.Engine {

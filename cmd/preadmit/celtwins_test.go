@@ -14,7 +14,7 @@ import (
 // celTwins pairs each classic library policy with its CEL twin under
 // policies/cel.
 var celTwins = []struct{ classic, twin string }{
-	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources/add-default-resources.yaml"},
+	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml"},
 }
 
 // TestCELTwinsEquivalence renders every chart corpus render (and its hook
