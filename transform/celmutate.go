@@ -115,7 +115,7 @@ func compileCELMutating(spec *yaml.Node) (*celMutating, error) {
 	if m.conditions, err = compileConditions(env, yamlnode.Field(spec, "matchConditions")); err != nil {
 		return nil, err
 	}
-	for i, v := range items(yamlnode.Field(spec, "variables")) {
+	for i, v := range yamlnode.Items(yamlnode.Field(spec, "variables")) {
 		path := fmt.Sprintf("spec.variables[%d].expression", i)
 		prg, err := cel.CompileIn(env, yamlnode.Scalar(yamlnode.Field(v, "expression")), path)
 		if err != nil {
@@ -123,7 +123,7 @@ func compileCELMutating(spec *yaml.Node) (*celMutating, error) {
 		}
 		m.variables = append(m.variables, cel.Variable{Name: yamlnode.Scalar(yamlnode.Field(v, "name")), Program: prg})
 	}
-	for i, mu := range items(yamlnode.Field(spec, "mutations")) {
+	for i, mu := range yamlnode.Items(yamlnode.Field(spec, "mutations")) {
 		step, err := compileCELStep(env, mu, i)
 		if err != nil {
 			return nil, err
@@ -165,7 +165,7 @@ func compileCELStep(env *celgo.Env, mu *yaml.Node, i int) (celStep, error) {
 
 func compileConditions(env *celgo.Env, n *yaml.Node) (cel.Conditions, error) {
 	var out cel.Conditions
-	for i, c := range items(n) {
+	for i, c := range yamlnode.Items(n) {
 		path := fmt.Sprintf("spec.matchConditions[%d].expression", i)
 		prg, err := cel.CompileIn(env, yamlnode.Scalar(yamlnode.Field(c, "expression")), path)
 		if err != nil {
@@ -174,15 +174,6 @@ func compileConditions(env *celgo.Env, n *yaml.Node) (cel.Conditions, error) {
 		out = append(out, cel.Condition{Name: yamlnode.Scalar(yamlnode.Field(c, "name")), Program: prg})
 	}
 	return out, nil
-}
-
-// items are the elements of a list node, none for anything else.
-func items(n *yaml.Node) []*yaml.Node {
-	n = yamlnode.Deref(n)
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	return n.Content
 }
 
 // apply evaluates the mutations in turn, each on the object the previous

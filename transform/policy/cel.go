@@ -67,6 +67,11 @@ func parseCEL(file string, n *yaml.RNode, typ string, check bool) (*Policy, Erro
 		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("spec.failurePolicy: %q is not Fail or Ignore", f)}}
 	}
 	p.Rules = []*Rule{{Name: p.Name, Match: everyKind, Node: n, CELType: typ}}
+	gen, err := celAutogen(p, n)
+	if err != nil {
+		return nil, Errors{{File: file, Policy: p.Name, Err: err}}
+	}
+	p.Rules = append(p.Rules, gen...)
 	return p, nil
 }
 
