@@ -26,6 +26,8 @@ type outcome struct {
 	// exception names the PolicyExceptions ("namespace/name", comma
 	// separated) behind a skip.
 	exception string
+	// expression is the failing CEL expression, with its field path.
+	expression string
 }
 
 // env is what a mechanism runs with: the engine, the resource and, for
@@ -75,6 +77,8 @@ type rule struct {
 	// remedy is the policy's remediation snippet, parsed once, fitted to
 	// each failing resource.
 	remedy remediation.Snippet
+	// cel is set for a rule written in CEL (celrule.go).
+	cel *celRule
 	// failClosed is set when an error of the rule stops the render: a
 	// validation in Enforce, or a mutation unless the mode is audit or
 	// warn, in a policy whose failurePolicy is not Ignore.
@@ -82,6 +86,9 @@ type rule struct {
 }
 
 func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
+	if r.CEL != nil {
+		return compileCELRule(p, r, mode)
+	}
 	m, err := match.Compile(&r.Match)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
@@ -174,6 +181,9 @@ func (e *Engine) selects(r *rule, u *unit) bool {
 	if r.policy.Namespace != "" && u.res.Namespace != r.policy.Namespace {
 		return false
 	}
+	if r.cel != nil {
+		return r.cel.selects(e, r, u)
+	}
 	res := &u.res
 	op := e.operation(r, u)
 	if op != "" || e.opts.UserInfo != nil {
@@ -259,6 +269,7 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		Remediation:     r.policy.Remediation(),
 		Control:         o.control,
 		Exception:       o.exception,
+		Expression:      o.expression,
 	}
 	if r.typ == "Validation" {
 		res.Action = r.action

@@ -39,8 +39,6 @@ var kindSupport = map[string]map[string]struct {
 		"NamespacedGeneratingPolicy":      {SupportNotApplied, "creates objects in the cluster; no render-time meaning"},
 		"DeletingPolicy":                  {SupportNotApplied, "deletes objects in the cluster on a schedule; no render-time meaning"},
 		"NamespacedDeletingPolicy":        {SupportNotApplied, "deletes objects in the cluster on a schedule; no render-time meaning"},
-		"ValidatingPolicy":                {SupportRefused, "CEL policies are not supported yet"},
-		"NamespacedValidatingPolicy":      {SupportRefused, "CEL policies are not supported yet"},
 		"MutatingPolicy":                  {SupportRefused, "CEL policies are not supported yet"},
 		"NamespacedMutatingPolicy":        {SupportRefused, "CEL policies are not supported yet"},
 		"ImageValidatingPolicy":           {SupportRefused, "image verification needs registry access and is not applied at render time"},

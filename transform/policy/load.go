@@ -182,6 +182,13 @@ func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
 	if !isKyverno(apiVersion) {
 		return nil
 	}
+	if celKinds[kind] && apiGroup(apiVersion) == "policies.kyverno.io" {
+		p, errs := parseCELPolicy(file, n, !s.trusted)
+		if p != nil {
+			s.Policies = append(s.Policies, p)
+		}
+		return errs
+	}
 	if kind == "ClusterPolicy" || kind == "Policy" {
 		p, errs := parse(file, n, !s.trusted)
 		if p != nil {

@@ -50,6 +50,9 @@ type Rule struct {
 	Exclude   match.Spec
 	// Node is the rule as written, or as autogen generated it.
 	Node *yaml.RNode
+	// CEL is set for a rule written in CEL (a ValidatingPolicy, a
+	// ValidatingAdmissionPolicy binding, validate.cel): see cel.go.
+	CEL *CEL
 }
 
 // Field returns a field of the rule node, or nil.
