@@ -130,6 +130,9 @@ func (r *Result) resources() []string {
 	return nil
 }
 
+// celKinds are the otherKind kinds "preadmit test" runs.
+var celKinds = map[string]bool{"ValidatingPolicy": true}
+
 // otherKind names the policy kind a result is about when it is not a
 // Kyverno ClusterPolicy or Policy, or "".
 func (r *Result) otherKind() string {

@@ -37,6 +37,9 @@ type CEL struct {
 		Mode string `json:"mode,omitempty"`
 	} `json:"evaluation,omitempty"`
 
+	// Mutating is set for a mutating CEL policy's rule.
+	Mutating bool `json:"-"`
+
 	// Binding is set for a ValidatingAdmissionPolicy rule: the binding
 	// that applies it (its matchResources narrow MatchConstraints).
 	Binding *Binding `json:"-"`
@@ -56,6 +59,27 @@ type Binding struct {
 
 // celKinds are the policies.kyverno.io kinds loaded as CEL policies.
 var celKinds = map[string]bool{"ValidatingPolicy": true, "NamespacedValidatingPolicy": true}
+
+// RuleType is the engine's rule type of a CEL rule.
+func (c *CEL) RuleType() string {
+	if c.Mutating {
+		return "Mutation"
+	}
+	return "Validation"
+}
+
+// Applied reports whether documents of a kind are policies the engine
+// applies (loaded into Set.Policies): ClusterPolicy, Policy and the CEL
+// kinds.
+func Applied(apiVersion, kind string) bool {
+	switch apiGroup(apiVersion) {
+	case "kyverno.io":
+		return kind == "ClusterPolicy" || kind == "Policy"
+	case "policies.kyverno.io":
+		return celKinds[kind]
+	}
+	return false
+}
 
 // IsCEL reports whether the rule is written in CEL.
 func (r *Rule) IsCEL() bool { return r.CEL != nil }

@@ -67,6 +67,9 @@ func (r *Rule) Field(path ...string) *yaml.RNode {
 // Type is "Mutation", "Validation" or the name of a rule type preadmit
 // does not apply at render time.
 func (r *Rule) Type() string {
+	if r.CEL != nil {
+		return r.CEL.RuleType()
+	}
 	switch {
 	case r.Field("mutate") != nil:
 		return "Mutation"
