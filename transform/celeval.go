@@ -6,6 +6,7 @@ import (
 
 	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
+	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/report"
 )
 
@@ -55,11 +56,10 @@ func (c *celRule) selects(e *Engine, r *rule, u *unit) bool {
 
 // validate runs the rule on the unit: once, or once per parameter object.
 func (c *celRule) validate(en env) []outcome {
-	in, err := en.e.celInput(en.u, en.e.opts.Namespace)
+	in, err := en.e.celInput(c.rule, en.u)
 	if err != nil {
 		return []outcome{{status: report.StatusError, message: err.Error()}}
 	}
-	in.Request = en.e.celRequest(c.rule, en.u)
 	if c.params == nil {
 		return []outcome{c.evaluate(in)}
 	}
@@ -75,12 +75,19 @@ func (c *celRule) validate(en env) []outcome {
 	return out
 }
 
-func (e *Engine) celInput(u *unit, _ string) (cel.Input, error) {
+// celInput are the bindings of rule r on the unit, params aside.
+func (e *Engine) celInput(r *rule, u *unit) (cel.Input, error) {
 	obj, err := cel.FromNode(u.node.YNode())
 	if err != nil {
 		return cel.Input{}, err
 	}
-	return cel.Input{Object: obj, NamespaceObject: e.namespaceObject(u)}, nil
+	req := e.celRequest(r, u)
+	in := cel.Input{Object: obj, NamespaceObject: e.namespaceObject(u), Request: req}
+	if req["operation"] == "DELETE" {
+		// A DELETE has no new object: the resource is the old one.
+		in.Object, in.OldObject = nil, in.Object
+	}
+	return in, nil
 }
 
 // celRequest is the admission request a render stands for.
@@ -160,4 +167,14 @@ func (c *celRule) message(i int, v celValidation, b *cel.Bindings) string {
 		return "failed expression: " + v.expr.Expression
 	}
 	return fmt.Sprintf("CEL expression validation failed at index %d", i)
+}
+
+// exceptionCELConditions evaluates a CEL PolicyException's matchConditions
+// on the unit, with the bindings the rule's own expressions get.
+func (e *Engine) exceptionCELConditions(x *exception.Exception, r *rule, u *unit) (bool, error) {
+	in, err := e.celInput(r, u)
+	if err != nil {
+		return false, err
+	}
+	return x.CELConditionsHold(cel.NewBindings(in, nil))
 }
