@@ -48,10 +48,7 @@ type celAnnotation struct {
 // and the expression (the caller adds file, policy and rule).
 func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	spec := r.CEL
-	cr := &rule{policy: p, src: r, typ: "Validation", action: celAction(spec.ValidationActions)}
-	if spec.Binding != nil && len(spec.Binding.Spec.ValidationActions) > 0 {
-		cr.action = celAction(spec.Binding.Spec.ValidationActions)
-	}
+	cr := &rule{policy: p, src: r, typ: r.Type(), action: spec.Action()}
 	if a := mode.action(); a != "" {
 		cr.action = a
 	}
@@ -64,24 +61,6 @@ func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) 
 	cr.cel, c.rule = c, cr
 	cr.validate = c
 	return cr, nil
-}
-
-// celAction maps validationActions onto preadmit's actions: Deny blocks,
-// Warn warns, Audit reports. None given is Deny, as Kyverno defaults it.
-func celAction(actions []admissionregistrationv1.ValidationAction) report.Action {
-	if len(actions) == 0 {
-		return report.ActionEnforce
-	}
-	out := report.ActionAudit
-	for _, a := range actions {
-		switch a {
-		case admissionregistrationv1.Deny:
-			return report.ActionEnforce
-		case admissionregistrationv1.Warn:
-			out = report.ActionWarn
-		}
-	}
-	return out
 }
 
 func compileCEL(spec *policy.CEL) (*celRule, error) {

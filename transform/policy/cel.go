@@ -8,6 +8,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
@@ -59,6 +60,29 @@ type Binding struct {
 
 // celKinds are the policies.kyverno.io kinds loaded as CEL policies.
 var celKinds = map[string]bool{"ValidatingPolicy": true, "NamespacedValidatingPolicy": true}
+
+// Action maps validationActions (the binding's, else the policy's) onto
+// preadmit's actions: Deny blocks, Warn warns, Audit reports. None given
+// is Deny, as Kyverno defaults it.
+func (c *CEL) Action() report.Action {
+	actions := c.ValidationActions
+	if c.Binding != nil && len(c.Binding.Spec.ValidationActions) > 0 {
+		actions = c.Binding.Spec.ValidationActions
+	}
+	if len(actions) == 0 {
+		return report.ActionEnforce
+	}
+	out := report.ActionAudit
+	for _, a := range actions {
+		switch a {
+		case admissionregistrationv1.Deny:
+			return report.ActionEnforce
+		case admissionregistrationv1.Warn:
+			out = report.ActionWarn
+		}
+	}
+	return out
+}
 
 // RuleType is the engine's rule type of a CEL rule.
 func (c *CEL) RuleType() string {
