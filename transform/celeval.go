@@ -163,8 +163,8 @@ func (c *celRule) message(i int, v celValidation, b *cel.Bindings) string {
 	if v.message != "" {
 		return v.message
 	}
-	if c.spec.Binding != nil {
-		return "failed expression: " + v.expr.Expression
+	if c.spec.Admission {
+		return "failed expression: " + strings.TrimSpace(v.expr.Expression)
 	}
 	return fmt.Sprintf("CEL expression validation failed at index %d", i)
 }

@@ -38,6 +38,9 @@ type CEL struct {
 		Mode string `json:"mode,omitempty"`
 	} `json:"evaluation,omitempty"`
 
+	// Admission is set for Kubernetes' own admission policies (the API
+	// server's default message, "failed expression: ...").
+	Admission bool `json:"-"`
 	// Mutating is set for a mutating CEL policy's rule.
 	Mutating bool `json:"-"`
 
@@ -101,6 +104,8 @@ func Applied(apiVersion, kind string) bool {
 		return kind == "ClusterPolicy" || kind == "Policy"
 	case "policies.kyverno.io":
 		return celKinds[kind]
+	case "admissionregistration.k8s.io":
+		return kind == KindVAP || kind == KindVAPBinding
 	}
 	return false
 }

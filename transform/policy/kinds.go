@@ -45,10 +45,8 @@ var kindSupport = map[string]map[string]struct {
 		"NamespacedImageValidatingPolicy": {SupportRefused, "image verification needs registry access and is not applied at render time"},
 	},
 	"admissionregistration.k8s.io": {
-		"ValidatingAdmissionPolicy":        {SupportRefused, "ValidatingAdmissionPolicy (CEL) is not supported yet"},
-		"ValidatingAdmissionPolicyBinding": {SupportRefused, "ValidatingAdmissionPolicy (CEL) is not supported yet"},
-		"MutatingAdmissionPolicy":          {SupportRefused, "MutatingAdmissionPolicy (CEL) is not supported yet"},
-		"MutatingAdmissionPolicyBinding":   {SupportRefused, "MutatingAdmissionPolicy (CEL) is not supported yet"},
+		"MutatingAdmissionPolicy":        {SupportRefused, "MutatingAdmissionPolicy (CEL) is not supported yet"},
+		"MutatingAdmissionPolicyBinding": {SupportRefused, "MutatingAdmissionPolicy (CEL) is not supported yet"},
 	},
 }
 
@@ -77,5 +75,6 @@ func (d *Document) Kind() (kind, name string, support Support, reason string) {
 // admission policies or bindings, which the loader keeps beside Kyverno's.
 func isAdmissionPolicy(apiVersion, kind string) bool {
 	_, ok := kindSupport["admissionregistration.k8s.io"][kind]
+	ok = ok || kind == KindVAP || kind == KindVAPBinding
 	return ok && apiGroup(apiVersion) == "admissionregistration.k8s.io"
 }
