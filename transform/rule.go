@@ -146,6 +146,10 @@ func (cr *rule) compileBody(r *policy.Rule) error {
 				return fmt.Errorf("validate.message: %w", err)
 			}
 		}
+		if r.Field("validate", "cel") != nil {
+			cr.validate, err = compileValidateCEL(cr, r)
+			break
+		}
 		cr.validate, err = compileValidation(r.Field("validate"))
 	case "Generation":
 		return unsupported("generate rules create resources in the cluster and are not applied at render time")
