@@ -7,15 +7,11 @@ import (
 
 	celgo "github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types/ref"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
-	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/mutate/apply"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
-	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // mutationEnv is the CEL environment of mutation expressions: the
@@ -28,38 +24,13 @@ var mutationEnv = sync.OnceValues(func() (*celgo.Env, error) {
 	return base.Extend(apply.EnvOptions()...)
 })
 
-// admissionSelector decides, for a CEL policy's rule, whether it selects a
-// resource: matchConstraints (or a binding's matchResources) in place of a
-// Kyverno match block.
-type admissionSelector struct {
-	constraints *admissionmatch.Matcher
-	// binding is a MutatingAdmissionPolicyBinding's matchResources.
-	binding *admissionmatch.Matcher
-}
-
-// builtinMapper maps kinds to resources with the built-in REST mapping.
-var builtinMapper admissionmatch.Mapper
-
-func (s *admissionSelector) matches(e *Engine, r *rule, u *unit) bool {
-	o := &admissionmatch.Object{
-		Group: u.res.Group, Version: u.res.Version, Kind: u.res.Kind,
-		Name: u.res.Name, Namespace: u.res.Namespace, Labels: u.res.Labels,
-		NamespaceLabels: u.res.NamespaceLabels, Operation: e.operation(r, u),
-		Subresource: u.res.Subresource,
-	}
-	return s.constraints.Matches(o, &builtinMapper) && s.binding.Matches(o, &builtinMapper)
-}
-
-// celMutating is a MutatingPolicy's (or MutatingAdmissionPolicy's)
-// mutations, in order, with its matchConditions and variables.
+// celMutating is a mutating CEL rule's mutations (a MutatingPolicy's, a
+// MutatingAdmissionPolicy's with one binding), run after the rule's
+// matchConditions with its variables.
 type celMutating struct {
-	conditions cel.Conditions
-	variables  []cel.Variable
-	steps      []celStep
-	merge      apply.Merge
-	// rule is the rule the mutations belong to, for the request's
-	// operation (Options.Values).
-	rule *rule
+	c     *celRule
+	steps []celStep
+	merge apply.Merge
 }
 
 type celStep struct {
@@ -67,113 +38,55 @@ type celStep struct {
 	program   *cel.Program
 }
 
-// compileCELRule compiles the rule of a CEL policy kind.
-func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
-	m, err := match.Compile(&r.Match)
-	if err != nil {
-		return nil, err
-	}
-	cr := &rule{policy: p, src: r, match: m, typ: r.Type(), action: p.Action(r)}
-	if a := mode.action(); a != "" {
-		cr.action = a
-	}
-	spec := r.Node.Field("spec")
-	if spec == nil {
-		return nil, fmt.Errorf("spec is required")
-	}
-	sel := &admissionSelector{}
-	if sel.constraints, err = admissionmatch.CompileNode(spec.Value.Field("matchConstraints").Value); err != nil {
-		return nil, fmt.Errorf("spec.matchConstraints: %w", err)
-	}
-	if r.Binding != nil {
-		if sel.binding, err = admissionmatch.CompileNode(r.Binding.Field("spec").Value.Field("matchResources").Value); err != nil {
-			return nil, fmt.Errorf("binding %s: spec.matchResources: %w", r.Name, err)
-		}
-	}
-	cr.admission = sel
-	if p.FailurePolicy != "Ignore" {
-		cr.failClosed = mode.action() == "" || mode.action() == report.ActionEnforce
-	}
-	mut, err := compileCELMutating(spec.Value.YNode())
-	if err != nil {
-		return nil, err
-	}
-	mut.rule = cr
-	cr.mutate = mut
-	return cr, nil
-}
-
-func compileCELMutating(spec *yaml.Node) (*celMutating, error) {
+// compileCELMutations compiles spec.mutations of a mutating CEL rule.
+func compileCELMutations(c *celRule, spec *policy.CEL) (*celMutating, error) {
 	env, err := mutationEnv()
 	if err != nil {
 		return nil, err
 	}
-	m := &celMutating{}
-	if useSSA := yamlnode.Field(yamlnode.Field(spec, "evaluation"), "useServerSideApply"); yamlnode.Scalar(useSSA) == "true" {
+	m := &celMutating{c: c}
+	if spec.Evaluation != nil && spec.Evaluation.UseServerSideApply {
 		m.merge = apply.Atomics
 	}
-	if m.conditions, err = compileConditions(env, yamlnode.Field(spec, "matchConditions")); err != nil {
-		return nil, err
-	}
-	for i, v := range yamlnode.Items(yamlnode.Field(spec, "variables")) {
-		path := fmt.Sprintf("spec.variables[%d].expression", i)
-		prg, err := cel.CompileIn(env, yamlnode.Scalar(yamlnode.Field(v, "expression")), path)
+	var errs []error
+	for i, mu := range spec.Mutations {
+		step, err := compileCELStep(env, spec.Path, mu, i)
 		if err != nil {
-			return nil, err
-		}
-		m.variables = append(m.variables, cel.Variable{Name: yamlnode.Scalar(yamlnode.Field(v, "name")), Program: prg})
-	}
-	for i, mu := range yamlnode.Items(yamlnode.Field(spec, "mutations")) {
-		step, err := compileCELStep(env, mu, i)
-		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		m.steps = append(m.steps, step)
 	}
-	if len(m.steps) == 0 {
-		return nil, fmt.Errorf("spec.mutations: no mutation")
+	if len(spec.Mutations) == 0 {
+		errs = append(errs, fmt.Errorf("%s.mutations: no mutation", spec.Path))
 	}
-	return m, nil
+	return m, errors.Join(errs...)
 }
 
-func compileCELStep(env *celgo.Env, mu *yaml.Node, i int) (celStep, error) {
-	typ := yamlnode.Scalar(yamlnode.Field(mu, "patchType"))
+func compileCELStep(env *celgo.Env, at string, mu policy.Mutation, i int) (celStep, error) {
 	var field string
 	var want *celgo.Type
-	switch typ {
+	var src *policy.Expression
+	switch mu.PatchType {
 	case "ApplyConfiguration":
-		field, want = "applyConfiguration", apply.ObjectType
+		field, want, src = "applyConfiguration", apply.ObjectType, mu.ApplyConfiguration
 	case "JSONPatch":
-		field, want = "jsonPatch", celgo.ListType(apply.JSONPatchType)
+		field, want, src = "jsonPatch", celgo.ListType(apply.JSONPatchType), mu.JSONPatch
 	default:
-		return celStep{}, fmt.Errorf("spec.mutations[%d].patchType: %q is not ApplyConfiguration or JSONPatch", i, typ)
+		return celStep{}, fmt.Errorf("%s.mutations[%d].patchType: %q is not ApplyConfiguration or JSONPatch", at, i, mu.PatchType)
 	}
-	path := fmt.Sprintf("spec.mutations[%d].%s.expression", i, field)
-	expr := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(mu, field), "expression"))
-	if expr == "" {
-		return celStep{}, fmt.Errorf("%s is required for patchType %s", path, typ)
+	path := fmt.Sprintf("%s.mutations[%d].%s.expression", at, i, field)
+	if src == nil || src.Expression == "" {
+		return celStep{}, fmt.Errorf("%s is required for patchType %s", path, mu.PatchType)
 	}
-	prg, err := cel.CompileIn(env, expr, path)
+	prg, err := cel.CompileIn(env, src.Expression, path)
 	if err != nil {
 		return celStep{}, err
 	}
 	if out := prg.OutputType(); out != nil && !out.IsExactType(celgo.DynType) && !out.IsAssignableType(want) {
-		return celStep{}, &cel.Error{Path: path, Expression: expr, Detail: fmt.Sprintf("must evaluate to %s, not %s", want, out)}
+		return celStep{}, &cel.Error{Path: path, Expression: src.Expression, Detail: fmt.Sprintf("must evaluate to %s, not %s", want, out)}
 	}
-	return celStep{jsonPatch: typ == "JSONPatch", program: prg}, nil
-}
-
-func compileConditions(env *celgo.Env, n *yaml.Node) (cel.Conditions, error) {
-	var out cel.Conditions
-	for i, c := range yamlnode.Items(n) {
-		path := fmt.Sprintf("spec.matchConditions[%d].expression", i)
-		prg, err := cel.CompileIn(env, yamlnode.Scalar(yamlnode.Field(c, "expression")), path)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, cel.Condition{Name: yamlnode.Scalar(yamlnode.Field(c, "name")), Program: prg})
-	}
-	return out, nil
+	return celStep{jsonPatch: mu.PatchType == "JSONPatch", program: prg}, nil
 }
 
 // apply evaluates the mutations in turn, each on the object the previous
@@ -183,8 +96,12 @@ func (m *celMutating) apply(en env) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	in := cel.Input{Object: o.Value(), Request: m.requestOf(en), NamespaceObject: en.e.namespaceObject(en.u.res.Namespace)}
-	ok, failed, err := m.conditions.Match(cel.NewBindings(in, m.variables))
+	in, err := en.e.celInput(m.c.rule, en.u)
+	if err != nil {
+		return false, err
+	}
+	in.Object = o.Value()
+	ok, failed, err := m.c.conditions.Match(cel.NewBindings(in, m.c.variables))
 	if err != nil {
 		return false, err
 	}
@@ -194,7 +111,7 @@ func (m *celMutating) apply(en env) (bool, error) {
 	changed := false
 	for _, s := range m.steps {
 		in.Object = o.Value()
-		v, err := s.program.Eval(cel.NewBindings(in, m.variables))
+		v, err := s.program.Eval(cel.NewBindings(in, m.c.variables))
 		if err != nil {
 			return changed, err
 		}
@@ -228,42 +145,6 @@ func (m *celMutating) applyStep(o *apply.Object, s celStep, v ref.Val) error {
 	return o.ApplyConfiguration(cfg, m.merge)
 }
 
-// requestOf is the admission request a render stands for.
-func (m *celMutating) requestOf(en env) map[string]any {
-	res := &en.u.res
-	mapping, _ := builtinMapper.Map(res.Group, res.Kind)
-	op := en.e.operation(m.rule, en.u)
-	if op == "" {
-		op = "CREATE"
-	}
-	return map[string]any{
-		"operation": op,
-		"kind":      map[string]any{"group": res.Group, "version": res.Version, "kind": res.Kind},
-		"resource":  map[string]any{"group": res.Group, "version": res.Version, "resource": mapping.Resource},
-		"name":      res.Name,
-		"namespace": res.Namespace,
-		"dryRun":    false,
-		"userInfo":  map[string]any{},
-	}
-}
-
-// namespaceObject is the namespaceObject binding: the resource's Namespace
-// with the labels known for it, or null for a cluster-scoped resource.
-func (e *Engine) namespaceObject(ns string) any {
-	if ns == "" {
-		return nil
-	}
-	meta := map[string]any{"name": ns}
-	if l := e.namespaceLabels(ns); l != nil {
-		labels := make(map[string]any, len(l))
-		for k, v := range l {
-			labels[k] = v
-		}
-		meta["labels"] = labels
-	}
-	return map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
-}
-
 // conditionsNotMet is a CEL policy's matchConditions not holding on a
 // resource: a skip, as in Kyverno, not an error.
 type conditionsNotMet struct{ name string }
@@ -285,7 +166,7 @@ func mutationErrorOutcome(err error) outcome {
 // nothing: Kyverno skips a classic rule with "no patches applied", and
 // passes a CEL policy whose mutations left the resource as it was.
 func (r *rule) unchangedOutcome() outcome {
-	if r.admission != nil {
+	if r.cel != nil {
 		return outcome{status: report.StatusPass, message: "no change"}
 	}
 	return outcome{status: report.StatusSkip, message: "no patches applied"}

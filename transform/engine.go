@@ -42,6 +42,8 @@ type Engine struct {
 	// kinds holds the request.kind value of every kind seen (kindValue).
 	kindsMu sync.RWMutex
 	kinds   map[gvk]map[string]interface{}
+	// cel is what CEL rules read beside the resource (celstate.go).
+	cel *celState
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -307,7 +309,7 @@ func (e *Engine) rulesFor(u *unit) []*rule {
 	}
 	var rs []*rule
 	for _, r := range e.rules {
-		if r.match.MatchesKind(u.res.Group, u.res.Version, u.res.Kind) {
+		if r.match.MatchesKind(u.res.Group, u.res.Version, u.res.Kind) || r.cel.mayMatch(e, u) {
 			rs = append(rs, r)
 		}
 	}

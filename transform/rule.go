@@ -26,6 +26,8 @@ type outcome struct {
 	// exception names the PolicyExceptions ("namespace/name", comma
 	// separated) behind a skip.
 	exception string
+	// expression is the failing CEL expression, with its field path.
+	expression string
 }
 
 // env is what a mechanism runs with: the engine, the resource and, for
@@ -75,17 +77,16 @@ type rule struct {
 	// remedy is the policy's remediation snippet, parsed once, fitted to
 	// each failing resource.
 	remedy remediation.Snippet
+	// cel is set for a rule written in CEL (celrule.go).
+	cel *celRule
 	// failClosed is set when an error of the rule stops the render: a
 	// validation in Enforce, or a mutation unless the mode is audit or
 	// warn, in a policy whose failurePolicy is not Ignore.
 	failClosed bool
-	// admission, for the rule of a CEL policy kind, selects resources in
-	// place of match and exclude.
-	admission *admissionSelector
 }
 
 func compileRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
-	if p.IsCEL() {
+	if r.CEL != nil {
 		return compileCELRule(p, r, mode)
 	}
 	m, err := match.Compile(&r.Match)
@@ -145,6 +146,10 @@ func (cr *rule) compileBody(r *policy.Rule) error {
 				return fmt.Errorf("validate.message: %w", err)
 			}
 		}
+		if r.Field("validate", "cel") != nil {
+			cr.validate, err = compileValidateCEL(cr, r)
+			break
+		}
 		cr.validate, err = compileValidation(r.Field("validate"))
 	case "Generation":
 		return unsupported("generate rules create resources in the cluster and are not applied at render time")
@@ -180,8 +185,8 @@ func (e *Engine) selects(r *rule, u *unit) bool {
 	if r.policy.Namespace != "" && u.res.Namespace != r.policy.Namespace {
 		return false
 	}
-	if r.admission != nil {
-		return r.admission.matches(e, r, u)
+	if r.cel != nil {
+		return r.cel.selects(e, r, u)
 	}
 	res := &u.res
 	op := e.operation(r, u)
@@ -268,6 +273,7 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		Remediation:     r.policy.Remediation(),
 		Control:         o.control,
 		Exception:       o.exception,
+		Expression:      o.expression,
 	}
 	if r.typ == "Validation" {
 		res.Action = r.action

@@ -5,8 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/yaml"
-
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/stream"
 )
@@ -50,9 +48,7 @@ func (r *runner) loadPolicies() error {
 			}
 			api, kind, name := d.Node.GetApiVersion(), d.Node.GetKind(), d.Node.GetName()
 			switch {
-			case strings.HasPrefix(api, "kyverno.io/") && (kind == "ClusterPolicy" || kind == "Policy"),
-				strings.HasPrefix(api, "policies.kyverno.io/") && appliedKinds[strings.TrimPrefix(kind, "Namespaced")],
-				strings.HasPrefix(api, "admissionregistration.k8s.io/") && kind == "MutatingAdmissionPolicy" && !hasParams(d.Node):
+			case policy.Applied(api, kind):
 				kyverno = true
 			case isPolicyAPI(api):
 				set.others[name] = kind
@@ -102,11 +98,12 @@ func (s *policySet) find(name string) (*policy.Policy, int) {
 // rulesOf returns the rules of p a result's rule name stands for: the rule
 // and the rules autogen derived from it, as "kyverno test" looks them up.
 func rulesOf(p *policy.Policy, rule string) []*policy.Rule {
-	if p.IsCEL() {
-		return p.Rules // a CEL policy's one rule is the policy
-	}
 	var out []*policy.Rule
 	for _, r := range p.Rules {
+		if r.CEL != nil && rule == "" {
+			out = append(out, r) // a CEL policy's rules: the spec and its autogen
+			continue
+		}
 		if r.Name == rule || r.Name == "autogen-"+rule || r.Name == "autogen-cronjob-"+rule {
 			out = append(out, r)
 		}
@@ -124,11 +121,4 @@ func hasMutation(ps []*policy.Policy) bool {
 		}
 	}
 	return false
-}
-
-// hasParams reports whether an admission policy takes params (paramKind),
-// which preadmit does not supply yet.
-func hasParams(n *yaml.RNode) bool {
-	f, err := n.Pipe(yaml.Lookup("spec", "paramKind"))
-	return err == nil && f != nil
 }

@@ -55,6 +55,10 @@ func CompileNode(n *yaml.RNode) (*Matcher, error) {
 // Compile compiles a MatchResources.
 func Compile(mr *admissionregistrationv1.MatchResources) (*Matcher, error) {
 	m := &Matcher{src: *mr, ns: labels.Everything(), obj: labels.Everything()}
+	// A rule without operations is one the API server refuses; the
+	// Kyverno CLI applies it to every operation, and so does preadmit.
+	m.src.ResourceRules = allOperations(mr.ResourceRules)
+	m.src.ExcludeResourceRules = allOperations(mr.ExcludeResourceRules)
 	var err error
 	if mr.NamespaceSelector != nil {
 		if m.ns, err = metav1.LabelSelectorAsSelector(mr.NamespaceSelector); err != nil {
@@ -165,4 +169,15 @@ func (o *Object) attributes(mp *Mapper) admission.Attributes {
 	gv := schema.GroupVersion{Group: o.Group, Version: o.Version}
 	return admission.NewAttributesRecord(nil, nil, gv.WithKind(o.Kind), ns, o.Name,
 		gv.WithResource(mapping.Resource), o.Subresource, op, nil, false, nil)
+}
+
+func allOperations(rs []admissionregistrationv1.NamedRuleWithOperations) []admissionregistrationv1.NamedRuleWithOperations {
+	out := make([]admissionregistrationv1.NamedRuleWithOperations, len(rs))
+	for i, r := range rs {
+		out[i] = r
+		if len(r.Operations) == 0 {
+			out[i].Operations = []admissionregistrationv1.OperationType{admissionregistrationv1.OperationAll}
+		}
+	}
+	return out
 }

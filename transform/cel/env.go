@@ -62,3 +62,9 @@ func envOptions() []cel.EnvOption {
 	}
 	return append(opts, orValueCompat()...)
 }
+
+// Types for CompileAs.
+var (
+	BoolType   = cel.BoolType
+	StringType = cel.StringType
+)

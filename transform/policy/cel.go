@@ -1,125 +1,199 @@
 package policy
 
 import (
-	"errors"
+	"encoding/json"
 	"fmt"
+	"strings"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/preadmit/preadmit/transform/match"
+	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
-// The CEL policy kinds the engine applies, and the rule type each has.
-var celKinds = map[string]map[string]string{
-	"policies.kyverno.io": {
-		"MutatingPolicy": "Mutation", "NamespacedMutatingPolicy": "Mutation",
-	},
+// CEL is the CEL part of a rule: a ValidatingPolicy's spec, a
+// ValidatingAdmissionPolicy's spec with one of its bindings, or a
+// validate.cel block (package transform compiles it with package cel).
+type CEL struct {
+	// Path is where the expressions were read ("spec", or
+	// "spec.rules[0].validate.cel"), for error messages.
+	Path             string
+	MatchConstraints *admissionregistrationv1.MatchResources   `json:"matchConstraints,omitempty"`
+	MatchConditions  []admissionregistrationv1.MatchCondition  `json:"matchConditions,omitempty"`
+	Variables        []admissionregistrationv1.Variable        `json:"variables,omitempty"`
+	Validations      []admissionregistrationv1.Validation      `json:"validations,omitempty"`
+	AuditAnnotations []admissionregistrationv1.AuditAnnotation `json:"auditAnnotations,omitempty"`
+	// ValidationActions are the policy's (or the binding's): Deny, Audit,
+	// Warn.
+	ValidationActions []admissionregistrationv1.ValidationAction `json:"validationActions,omitempty"`
+	FailurePolicy     *admissionregistrationv1.FailurePolicyType `json:"failurePolicy,omitempty"`
+	ParamKind         *admissionregistrationv1.ParamKind         `json:"paramKind,omitempty"`
+	Autogen           *struct {
+		PodControllers *struct {
+			Controllers []string `json:"controllers"`
+		} `json:"podControllers,omitempty"`
+	} `json:"autogen,omitempty"`
+	Evaluation *struct {
+		Mode string `json:"mode,omitempty"`
+		// UseServerSideApply lets a MutatingPolicy's ApplyConfiguration
+		// replace atomic fields, as Kyverno does.
+		UseServerSideApply bool `json:"useServerSideApply,omitempty"`
+	} `json:"evaluation,omitempty"`
+
+	// Admission is set for Kubernetes' own admission policies (the API
+	// server's default message, "failed expression: ...").
+	Admission bool `json:"-"`
+	// Mutating is set for a mutating CEL policy's rule.
+	Mutating bool `json:"-"`
+	// Mutations are a MutatingPolicy's or MutatingAdmissionPolicy's.
+	Mutations []Mutation `json:"mutations,omitempty"`
+	// ReinvocationPolicy is read and has no render-time meaning: a
+	// render runs each policy once and is idempotent.
+	ReinvocationPolicy string `json:"reinvocationPolicy,omitempty"`
+
+	// Binding is set for a ValidatingAdmissionPolicy rule: the binding
+	// that applies it (its matchResources narrow MatchConstraints).
+	Binding *Binding `json:"-"`
 }
 
-// celRuleType is the rule type of a CEL policy kind the engine applies,
-// or "".
-func celRuleType(apiVersion, kind string) string {
-	return celKinds[apiGroup(apiVersion)][kind]
+// Binding is a ValidatingAdmissionPolicyBinding.
+type Binding struct {
+	Name string `json:"-"`
+	File string `json:"-"`
+	Spec struct {
+		PolicyName        string                                     `json:"policyName"`
+		ParamRef          *admissionregistrationv1.ParamRef          `json:"paramRef,omitempty"`
+		MatchResources    *admissionregistrationv1.MatchResources    `json:"matchResources,omitempty"`
+		ValidationActions []admissionregistrationv1.ValidationAction `json:"validationActions,omitempty"`
+	} `json:"spec"`
 }
 
-// IsCEL reports whether the policy is of a CEL kind: its one rule is the
-// whole policy (Rule.Node is the policy document).
-func (p *Policy) IsCEL() bool { return p.Kind != "ClusterPolicy" && p.Kind != "Policy" }
+// celKinds are the policies.kyverno.io kinds loaded as CEL policies.
+var celKinds = map[string]bool{"ValidatingPolicy": true, "NamespacedValidatingPolicy": true,
+	"MutatingPolicy": true, "NamespacedMutatingPolicy": true}
 
-// everyKind lets a CEL policy's rule past the engine's kind index: its
-// matchConstraints decide, on resources, not kinds.
-var everyKind = match.Spec{Any: []match.Filter{{Resources: match.ResourceDescription{Kinds: []string{"*"}}}}}
+// Action maps validationActions (the binding's, else the policy's) onto
+// preadmit's actions: Deny blocks, Warn warns, Audit reports. None given
+// is Deny, as Kyverno defaults it.
+func (c *CEL) Action() report.Action {
+	actions := c.ValidationActions
+	if c.Binding != nil && len(c.Binding.Spec.ValidationActions) > 0 {
+		actions = c.Binding.Spec.ValidationActions
+	}
+	if len(actions) == 0 {
+		return report.ActionEnforce
+	}
+	out := report.ActionAudit
+	for _, a := range actions {
+		switch a {
+		case admissionregistrationv1.Deny:
+			return report.ActionEnforce
+		case admissionregistrationv1.Warn:
+			out = report.ActionWarn
+		}
+	}
+	return out
+}
 
-// parseCEL reads a CEL policy document as a Policy with one rule named for
-// it, after checking it against the schema of Kyverno's CRD.
-func parseCEL(file string, n *yaml.RNode, typ string, check bool) (*Policy, Errors) {
+// RuleType is the engine's rule type of a CEL rule.
+func (c *CEL) RuleType() string {
+	if c.Mutating {
+		return "Mutation"
+	}
+	return "Validation"
+}
+
+// Applied reports whether documents of a kind are policies the engine
+// applies (loaded into Set.Policies): ClusterPolicy, Policy and the CEL
+// kinds.
+func Applied(apiVersion, kind string) bool {
+	switch apiGroup(apiVersion) {
+	case "kyverno.io":
+		return kind == "ClusterPolicy" || kind == "Policy"
+	case "policies.kyverno.io":
+		return celKinds[kind]
+	case "admissionregistration.k8s.io":
+		return kind == KindVAP || kind == KindVAPBinding || kind == KindMAP || kind == KindMAPBinding
+	}
+	return false
+}
+
+// IsCEL reports whether the rule is written in CEL.
+func (r *Rule) IsCEL() bool { return r.CEL != nil }
+
+// parseCELPolicy reads a ValidatingPolicy or NamespacedValidatingPolicy:
+// one rule with the spec, named after nothing (Kyverno's responses for
+// these kinds have no rule name), and the autogen rules for pod
+// controllers.
+func parseCELPolicy(file string, n *yaml.RNode, check bool) (*Policy, Errors) {
 	root := n.YNode()
 	apiVersion, kind := yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), yamlnode.Scalar(yamlnode.Field(root, "kind"))
 	meta := yamlnode.Field(root, "metadata")
-	p := &Policy{File: file, Kind: kind, Name: yamlnode.Scalar(yamlnode.Field(meta, "name")), Node: n}
+	p := &Policy{File: file, Kind: kind, Name: yamlnode.Scalar(yamlnode.Field(meta, "name")), Node: n,
+		Annotations: stringMap(yamlnode.Field(meta, "annotations"))}
 	if p.Name == "" {
-		return nil, Errors{{File: file, Err: errors.New("metadata.name is required")}}
+		return nil, Errors{{File: file, Err: fmt.Errorf("%s: metadata.name is required", kind)}}
+	}
+	if strings.HasPrefix(kind, "Namespaced") {
+		p.Namespace = yamlnode.Scalar(yamlnode.Field(meta, "namespace"))
+		if p.Namespace == "" {
+			p.Namespace = "default"
+		}
 	}
 	if check {
 		if errs := checkSchema(file, p.Name, apiVersion, kind, n); len(errs) > 0 {
 			return nil, errs
 		}
 	}
-	if kind == "NamespacedMutatingPolicy" {
-		p.Namespace = yamlnode.Scalar(yamlnode.Field(meta, "namespace"))
-		if p.Namespace == "" {
-			p.Namespace = "default"
-		}
-	}
-	if a := yamlnode.Field(meta, "annotations"); a != nil && a.Kind == yaml.MappingNode {
-		p.Annotations = map[string]string{}
-		for i := 0; i+1 < len(a.Content); i += 2 {
-			p.Annotations[a.Content[i].Value] = yamlnode.Scalar(a.Content[i+1])
-		}
-	}
-	spec := yamlnode.Field(root, "spec")
-	if spec == nil || spec.Kind != yaml.MappingNode {
-		return nil, Errors{{File: file, Policy: p.Name, Err: errors.New("spec is required")}}
-	}
-	p.FailurePolicy = yamlnode.Scalar(yamlnode.Field(spec, "failurePolicy"))
-	if f := p.FailurePolicy; f != "" && f != "Fail" && f != "Ignore" {
-		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("spec.failurePolicy: %q is not Fail or Ignore", f)}}
-	}
-	p.Rules = []*Rule{{Name: p.Name, Match: everyKind, Node: n, CELType: typ}}
-	gen, err := celAutogen(p, n)
+	spec, err := decodeCEL(yaml.NewRNode(yamlnode.Field(root, "spec")))
 	if err != nil {
-		return nil, Errors{{File: file, Policy: p.Name, Err: err}}
+		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("spec: %w", err)}}
 	}
-	p.Rules = append(p.Rules, gen...)
+	if spec.Evaluation != nil && spec.Evaluation.Mode == "JSON" {
+		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("spec.evaluation.mode JSON validates JSON payloads, not Kubernetes resources: not applied at render time (--disable %s)", p.Name)}}
+	}
+	if spec.FailurePolicy != nil {
+		p.FailurePolicy = string(*spec.FailurePolicy)
+	}
+	spec.Mutating = strings.Contains(kind, "Mutating")
+	if spec.Mutating {
+		gen, err := mutatingAutogen(n)
+		if err != nil {
+			return nil, Errors{{File: file, Policy: p.Name, Err: err}}
+		}
+		p.Rules = append([]*Rule{{Node: n, CEL: spec}}, gen...)
+		return p, nil
+	}
+	p.Rules = append([]*Rule{{Node: n, CEL: spec}}, celAutogen(spec)...)
+	for _, r := range p.Rules[1:] {
+		r.Node = n
+	}
 	return p, nil
 }
 
-// pairAdmissionPolicies takes each MutatingAdmissionPolicy that has
-// bindings out of s.Others and makes it a policy with one rule per
-// binding, as the API server applies a policy once per binding. A policy
-// with params (paramKind) stays among the others, refused with its reason.
-func (s *Set) pairAdmissionPolicies() {
-	bindings := map[string][]*Document{}
-	for _, d := range s.Others {
-		root := d.Node.YNode()
-		if yamlnode.Scalar(yamlnode.Field(root, "kind")) == "MutatingAdmissionPolicyBinding" {
-			name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "spec"), "policyName"))
-			bindings[name] = append(bindings[name], d)
-		}
+func decodeCEL(n *yaml.RNode) (*CEL, error) {
+	spec := &CEL{Path: "spec"}
+	if n.YNode() == nil {
+		return nil, fmt.Errorf("is required")
 	}
-	paired := map[*Document]bool{}
-	for _, d := range s.Others {
-		root := d.Node.YNode()
-		if yamlnode.Scalar(yamlnode.Field(root, "kind")) != "MutatingAdmissionPolicy" ||
-			!isAdmissionPolicy(yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), "MutatingAdmissionPolicy") {
-			continue
-		}
-		name := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "metadata"), "name"))
-		if yamlnode.Field(yamlnode.Field(root, "spec"), "paramKind") != nil {
-			continue
-		}
-		bs := bindings[name]
-		p := &Policy{File: d.File, Kind: "MutatingAdmissionPolicy", Name: name, Node: d.Node,
-			FailurePolicy: yamlnode.Scalar(yamlnode.Field(yamlnode.Field(root, "spec"), "failurePolicy"))}
-		for _, b := range bs {
-			bname := yamlnode.Scalar(yamlnode.Field(yamlnode.Field(b.Node.YNode(), "metadata"), "name"))
-			p.Rules = append(p.Rules, &Rule{Name: bname, Match: everyKind, Node: d.Node, Binding: b.Node, CELType: "Mutation"})
-			paired[b] = true
-		}
-		if len(bs) == 0 {
-			// As the Kyverno CLI: a policy handed in without a binding
-			// applies wherever its matchConstraints select.
-			p.Rules = []*Rule{{Name: name, Match: everyKind, Node: d.Node, CELType: "Mutation"}}
-		}
-		paired[d] = true
-		s.Policies = append(s.Policies, p)
+	b, err := n.MarshalJSON()
+	if err != nil {
+		return nil, err
 	}
-	others := s.Others[:0]
-	for _, d := range s.Others {
-		if !paired[d] {
-			others = append(others, d)
-		}
+	if err := json.Unmarshal(b, spec); err != nil {
+		return nil, err
 	}
-	s.Others = others
+	return spec, nil
+}
+
+func stringMap(n *yaml.Node) map[string]string {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	m := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		m[n.Content[i].Value] = n.Content[i+1].Value
+	}
+	return m
 }

@@ -92,7 +92,8 @@ func LoadFS(fsys fs.FS, root, prefix string) (*Set, error) {
 }
 
 func finish(set *Set, errs Errors) error {
-	set.pairAdmissionPolicies()
+	errs = append(errs, set.pairAdmission()...)
+	errs = append(errs, set.pairMutatingAdmission()...)
 	errs = append(errs, checkDuplicates(set.Policies)...)
 	return errs.AsError()
 }
@@ -183,8 +184,8 @@ func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
 	if !isKyverno(apiVersion) {
 		return nil
 	}
-	if typ := celRuleType(apiVersion, kind); typ != "" {
-		p, errs := parseCEL(file, n, typ, !s.trusted)
+	if celKinds[kind] && apiGroup(apiVersion) == "policies.kyverno.io" {
+		p, errs := parseCELPolicy(file, n, !s.trusted)
 		if p != nil {
 			s.Policies = append(s.Policies, p)
 		}

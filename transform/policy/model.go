@@ -48,15 +48,11 @@ type Rule struct {
 	AutogenOf string
 	Match     match.Spec
 	Exclude   match.Spec
-	// Node is the rule as written, or as autogen generated it; for a CEL
-	// policy, the policy document.
+	// Node is the rule as written, or as autogen generated it.
 	Node *yaml.RNode
-	// CELType is the rule type of a CEL policy's rule ("Mutation"), ""
-	// for a ClusterPolicy's.
-	CELType string
-	// Binding is the MutatingAdmissionPolicyBinding the rule applies the
-	// policy for, or nil.
-	Binding *yaml.RNode
+	// CEL is set for a rule written in CEL (a ValidatingPolicy, a
+	// ValidatingAdmissionPolicy binding, validate.cel): see cel.go.
+	CEL *CEL
 }
 
 // Field returns a field of the rule node, or nil.
@@ -71,9 +67,10 @@ func (r *Rule) Field(path ...string) *yaml.RNode {
 // Type is "Mutation", "Validation" or the name of a rule type preadmit
 // does not apply at render time.
 func (r *Rule) Type() string {
+	if r.CEL != nil {
+		return r.CEL.RuleType()
+	}
 	switch {
-	case r.CELType != "":
-		return r.CELType
 	case r.Field("mutate") != nil:
 		return "Mutation"
 	case r.Field("validate") != nil:
