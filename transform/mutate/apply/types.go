@@ -24,12 +24,22 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/managedfields"
-	"k8s.io/client-go/applyconfigurations"
+	"sigs.k8s.io/structured-merge-diff/v6/typed"
+
+	_ "embed" // the built-in types' schema
 )
+
+// builtinSchema is client-go's structured-merge-diff schema of the
+// built-in types (see hack/genbuiltinschema; TestBuiltinSchemaCurrent holds
+// it to the client-go of go.mod).
+//
+//go:generate go run ../../../hack/genbuiltinschema -o builtinschema.yaml
+//go:embed builtinschema.yaml
+var builtinSchema string
 
 // builtins is the type converter of the built-in Kubernetes types: the
 // structured-merge-diff schemas client-go generates from the API server's
-// OpenAPI (list types, merge keys, atomic and granular maps), looked up by
+// OpenAPI (builtinSchema) (list types, merge keys, atomic and granular maps), looked up by
 // kind through a scheme of k8s.io/api. Built on first use.
 var builtins = sync.OnceValue(func() managedfields.TypeConverter {
 	s := runtime.NewScheme()
@@ -45,7 +55,11 @@ var builtins = sync.OnceValue(func() managedfields.TypeConverter {
 			panic(err) // only a programming error: the types are static
 		}
 	}
-	return applyconfigurations.NewTypeConverter(s)
+	parser, err := typed.NewParser(typed.YAMLObject(builtinSchema))
+	if err != nil {
+		panic(err) // only a programming error: the schema is generated
+	}
+	return managedfields.NewSchemeTypeConverter(s, parser)
 })
 
 // typeConverter returns the converter for a kind: the built-in schema, or
