@@ -127,7 +127,7 @@ func (c *celRule) evaluate(in cel.Input) outcome {
 		return outcome{status: report.StatusError, message: err.Error()}
 	}
 	if !ok {
-		return outcome{status: report.StatusSkip, message: fmt.Sprintf("matchCondition %q is false", failed)}
+		return outcome{status: report.StatusSkip, message: fmt.Sprintf("%s %q is false", c.conditionsName(), failed)}
 	}
 	for i, v := range c.validations {
 		ok, err := v.expr.Bool(b)
@@ -177,4 +177,12 @@ func (e *Engine) exceptionCELConditions(x *exception.Exception, r *rule, u *unit
 		return false, err
 	}
 	return x.CELConditionsHold(cel.NewBindings(in, nil))
+}
+
+// conditionsName names a matchConditions entry in messages.
+func (c *celRule) conditionsName() string {
+	if c.spec.ConditionsField == "celPreconditions" {
+		return "celPrecondition"
+	}
+	return "matchCondition"
 }

@@ -1,6 +1,8 @@
 package transform
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"sync"
 
@@ -34,11 +36,21 @@ type celObject struct {
 
 func (e *Engine) hasCELRules() bool {
 	for _, r := range e.rules {
-		if r.cel != nil {
+		if r.celRule() != nil {
 			return true
 		}
 	}
 	return false
+}
+
+// celRule is the CEL part of a rule: a CEL policy's rule, or a
+// validate.cel block; nil for other rules.
+func (r *rule) celRule() *celRule {
+	if r.cel != nil {
+		return r.cel
+	}
+	c, _ := r.validate.(*celRule)
+	return c
 }
 
 // collectCEL reads, once per render, what CEL rules read beside the
@@ -119,4 +131,35 @@ func groupOf(apiVersion string) (group, version string) {
 		return g, v
 	}
 	return "", apiVersion
+}
+
+// celStreamKinds are the kinds CEL rules read from the stream beside
+// Namespaces: their parameter kinds and CustomResourceDefinitions (for the
+// REST mapping). A compact render parses them ahead.
+func (e *Engine) celStreamKinds() []string {
+	if !e.hasCELRules() {
+		return nil
+	}
+	kinds := []string{"CustomResourceDefinition"}
+	for _, r := range e.rules {
+		if c := r.celRule(); c != nil && c.params != nil {
+			kinds = append(kinds, c.params.kind.Kind)
+		}
+	}
+	return kinds
+}
+
+// celStreamInput reports whether a document's text may be one of them.
+func (e *Engine) celStreamInput(raw []byte) bool {
+	for _, k := range e.celKinds {
+		if bytes.Contains(raw, []byte(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// celStreamKind reports whether a kind is one of them.
+func (e *Engine) celStreamKind(kind string) bool {
+	return slices.Contains(e.celKinds, kind)
 }

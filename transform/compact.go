@@ -66,7 +66,7 @@ func (e *Engine) renderCompact(in []byte) (*Output, error) {
 func (e *Engine) maybeStreamInput(raw []byte) bool {
 	return bytes.Contains(raw, []byte(exception.Kind)) ||
 		(e.readsConfigMaps && bytes.Contains(raw, []byte("ConfigMap"))) ||
-		(e.readsNamespaces && bytes.Contains(raw, []byte("Namespace")))
+		(e.readsNamespaces && bytes.Contains(raw, []byte("Namespace"))) || e.celStreamInput(raw)
 }
 
 // parseLate parses a document of a compact render in its batch. One the
@@ -83,7 +83,7 @@ func (e *Engine) parseLate(d *stream.Document) error {
 	}
 	kind := yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind"))
 	if exception.IsException(d.Node) || (kind == "ConfigMap" && e.readsConfigMaps) ||
-		(kind == "Namespace" && e.readsNamespaces) {
+		(kind == "Namespace" && e.readsNamespaces) || e.celStreamKind(kind) {
 		return errFallback
 	}
 	return nil

@@ -42,8 +42,10 @@ type Engine struct {
 	// kinds holds the request.kind value of every kind seen (kindValue).
 	kindsMu sync.RWMutex
 	kinds   map[gvk]map[string]interface{}
-	// cel is what CEL rules read beside the resource (celstate.go).
-	cel *celState
+	// cel is what CEL rules read beside the resource (celstate.go), and
+	// celKinds the kinds they read from the stream, set once.
+	cel      *celState
+	celKinds []string
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -84,6 +86,7 @@ func New(opts Options) (*Engine, error) {
 		return nil, errs
 	}
 	e.readsConfigMaps, e.readsNamespaces = e.usesConfigMaps(), e.usesNamespaceSelector()
+	e.celKinds = e.celStreamKinds()
 	if opts.RequireExceptionMetadata {
 		if err := exception.CheckMetadata(opts.Exceptions); err != nil {
 			return nil, err

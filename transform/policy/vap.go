@@ -131,7 +131,6 @@ func ParseAdmissionPolicy(file string, d *Document, bindings []*Binding) (*Polic
 	for _, b := range bindings {
 		c := *base
 		c.Binding = b
-		c.Path = "spec (binding " + b.Name + ")"
 		p.Rules = append(p.Rules, &Rule{Name: b.Name, Node: d.Node, CEL: &c})
 	}
 	return p, nil
