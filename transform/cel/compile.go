@@ -47,7 +47,7 @@ func CompileIn(env *cel.Env, expr, path string) (*Program, error) {
 		}
 		return nil, &Error{Path: path, Expression: expr, Detail: d}
 	}
-	prg, err := env.Program(ast, cel.InterruptCheckFrequency(celconfig.CheckFrequency))
+	prg, err := env.Program(ast, cel.InterruptCheckFrequency(celconfig.CheckFrequency), cel.CostTracking(dynCost{}))
 	if err != nil {
 		return nil, &Error{Path: path, Expression: expr, Detail: err.Error()}
 	}
