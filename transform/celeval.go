@@ -33,6 +33,11 @@ func (e *Engine) celObject(r *rule, u *unit) *admissionmatch.Object {
 		Name: u.res.Name, Namespace: u.res.Namespace, Labels: u.res.Labels,
 		NamespaceLabels: u.res.NamespaceLabels, Operation: e.operation(r, u), Subresource: u.res.Subresource,
 	}
+	if o.NamespaceLabels == nil && o.Namespace != "" {
+		// Rules of the stream's own policies are not known when the
+		// engine decides whether renders read namespace labels.
+		o.NamespaceLabels = e.celNamespaceLabels(o.Namespace)
+	}
 	if o.Group == "" && o.Kind == "Namespace" {
 		o.NamespaceLabels = u.res.Labels
 	}

@@ -25,6 +25,10 @@ type celState struct {
 	// objects are the candidate parameter objects: Options.CELObjects and
 	// the stream's documents.
 	objects []celObject
+	// rules are those of the ValidatingAdmissionPolicies the stream
+	// ships with their bindings; err is why some do not compile.
+	rules []*rule
+	err   error
 }
 
 // celObject is a document a paramRef may select.
@@ -56,10 +60,12 @@ func (r *rule) celRule() *celRule {
 // collectCEL reads, once per render, what CEL rules read beside the
 // resource. Nothing is done when no rule is written in CEL.
 func (e *Engine) collectCEL(docs []*stream.Document) {
-	if !e.hasCELRules() {
+	e.cel = nil
+	streamRules, err := e.streamAdmissionPolicies(docs)
+	if !e.hasCELRules() && len(streamRules) == 0 && err == nil {
 		return
 	}
-	st := &celState{namespaces: map[string]any{}}
+	st := &celState{namespaces: map[string]any{}, rules: streamRules, err: err}
 	add := func(n *yaml.RNode) {
 		if n == nil || n.YNode().Kind != yaml.MappingNode {
 			return
@@ -162,4 +168,28 @@ func (e *Engine) celStreamInput(raw []byte) bool {
 // celStreamKind reports whether a kind is one of them.
 func (e *Engine) celStreamKind(kind string) bool {
 	return slices.Contains(e.celKinds, kind)
+}
+
+// celNamespaceLabels are the labels of a namespace the stream or Options
+// give, with kubernetes.io/metadata.name.
+func (e *Engine) celNamespaceLabels(ns string) map[string]string {
+	out := map[string]string{metadataNameLabel: ns}
+	if e.cel == nil {
+		return out
+	}
+	for k, v := range e.opts.NamespaceLabels[ns] {
+		out[k] = v
+	}
+	if m, ok := e.cel.namespaces[ns].(map[string]any); ok {
+		if meta, ok := m["metadata"].(map[string]any); ok {
+			if l, ok := meta["labels"].(map[string]any); ok {
+				for k, v := range l {
+					if s, ok := v.(string); ok {
+						out[k] = s
+					}
+				}
+			}
+		}
+	}
+	return out
 }

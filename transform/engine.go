@@ -162,6 +162,9 @@ func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
 	e.startExceptions(inStream)
 	e.collectConfigMaps(keep)
 	e.collectNamespaces(keep)
+	if err := e.celStreamErr(); err != nil {
+		return nil, err
+	}
 	return e.renderAll(keep, false)
 }
 
@@ -307,7 +310,7 @@ func (e *Engine) rulesFor(u *unit) []*rule {
 	e.kindMu.Lock()
 	defer e.kindMu.Unlock()
 	if rs, ok := e.byKind[key]; ok {
-		return rs
+		return e.withStreamRules(rs)
 	}
 	var rs []*rule
 	for _, r := range e.rules {
@@ -316,5 +319,5 @@ func (e *Engine) rulesFor(u *unit) []*rule {
 		}
 	}
 	e.byKind[key] = rs
-	return rs
+	return e.withStreamRules(rs)
 }
