@@ -42,7 +42,7 @@ func CompileIn(env *cel.Env, expr, path string) (*Program, error) {
 	ast, iss := env.Compile(expr)
 	if iss.Err() != nil {
 		d := iss.Err().Error()
-		if l := needsCluster(d); l != "" {
+		if l := needsCluster(d, expr); l != "" {
 			return nil, &Error{Path: path, Expression: expr, Detail: l, NeedsCluster: true}
 		}
 		return nil, &Error{Path: path, Expression: expr, Detail: d}
