@@ -33,6 +33,11 @@ func (e *Engine) celObject(r *rule, u *unit) *admissionmatch.Object {
 		Name: u.res.Name, Namespace: u.res.Namespace, Labels: u.res.Labels,
 		NamespaceLabels: u.res.NamespaceLabels, Operation: e.operation(r, u), Subresource: u.res.Subresource,
 	}
+	if o.NamespaceLabels == nil && o.Namespace != "" {
+		// Rules of the stream's own policies are not known when the
+		// engine decides whether renders read namespace labels.
+		o.NamespaceLabels = e.celNamespaceLabels(o.Namespace)
+	}
 	if o.Group == "" && o.Kind == "Namespace" {
 		o.NamespaceLabels = u.res.Labels
 	}
@@ -127,7 +132,7 @@ func (c *celRule) evaluate(in cel.Input) outcome {
 		return outcome{status: report.StatusError, message: err.Error()}
 	}
 	if !ok {
-		return outcome{status: report.StatusSkip, message: fmt.Sprintf("matchCondition %q is false", failed)}
+		return outcome{status: report.StatusSkip, message: fmt.Sprintf("%s %q is false", c.conditionsName(), failed)}
 	}
 	for i, v := range c.validations {
 		ok, err := v.expr.Bool(b)
@@ -177,4 +182,12 @@ func (e *Engine) exceptionCELConditions(x *exception.Exception, r *rule, u *unit
 		return false, err
 	}
 	return x.CELConditionsHold(cel.NewBindings(in, nil))
+}
+
+// conditionsName names a matchConditions entry in messages.
+func (c *celRule) conditionsName() string {
+	if c.spec.ConditionsField == "celPreconditions" {
+		return "celPrecondition"
+	}
+	return "matchCondition"
 }

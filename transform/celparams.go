@@ -78,5 +78,5 @@ func (p *celParams) resolve(e *Engine, u *unit) ([]any, *outcome) {
 	if p.ref.Name != "" {
 		what += " " + p.ref.Name
 	}
-	return nil, &outcome{status: report.StatusError, message: fmt.Sprintf("no %s parameter object found (params from the stream, --params or the test's paramResources)", what)}
+	return nil, &outcome{status: report.StatusError, message: fmt.Sprintf("no %s parameter object found (parameter objects come from the stream, or a test's paramResources)", what)}
 }

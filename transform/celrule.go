@@ -90,7 +90,11 @@ func compileCEL(spec *policy.CEL) (*celRule, error) {
 	for i, m := range spec.MatchConditions {
 		names[i], exprs[i] = m.Name, m.Expression
 	}
-	if c.conditions, err = cel.CompileConditions(spec.Path+".matchConditions", names, exprs); err != nil {
+	conditions := spec.Path + ".matchConditions"
+	if spec.ConditionsField != "" {
+		conditions = spec.ConditionsField // a rule field, beside validate.cel
+	}
+	if c.conditions, err = cel.CompileConditions(conditions, names, exprs); err != nil {
 		errs = append(errs, err)
 	}
 	for i, v := range spec.Variables {
@@ -112,7 +116,7 @@ func (c *celRule) compileValidations() []error {
 	var errs []error
 	spec := c.spec
 	for i, v := range spec.Validations {
-		at := fmt.Sprintf("%s.validations[%d]", spec.Path, i)
+		at := fmt.Sprintf("%s.%s[%d]", spec.Path, orDefault(spec.ValidationsField, "validations"), i)
 		p, err := cel.CompileAs(v.Expression, at+".expression", cel.BoolType)
 		if err != nil {
 			errs = append(errs, err)
@@ -138,4 +142,11 @@ func (c *celRule) compileValidations() []error {
 		c.annotations = append(c.annotations, celAnnotation{key: a.Key, value: p})
 	}
 	return errs
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -1,6 +1,8 @@
 package transform
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,6 +25,10 @@ type celState struct {
 	// objects are the candidate parameter objects: Options.CELObjects and
 	// the stream's documents.
 	objects []celObject
+	// rules are those of the ValidatingAdmissionPolicies the stream
+	// ships with their bindings; err is why some do not compile.
+	rules []*rule
+	err   error
 }
 
 // celObject is a document a paramRef may select.
@@ -34,20 +40,32 @@ type celObject struct {
 
 func (e *Engine) hasCELRules() bool {
 	for _, r := range e.rules {
-		if r.cel != nil {
+		if r.celRule() != nil {
 			return true
 		}
 	}
 	return false
 }
 
+// celRule is the CEL part of a rule: a CEL policy's rule, or a
+// validate.cel block; nil for other rules.
+func (r *rule) celRule() *celRule {
+	if r.cel != nil {
+		return r.cel
+	}
+	c, _ := r.validate.(*celRule)
+	return c
+}
+
 // collectCEL reads, once per render, what CEL rules read beside the
 // resource. Nothing is done when no rule is written in CEL.
 func (e *Engine) collectCEL(docs []*stream.Document) {
-	if !e.hasCELRules() {
+	e.cel = nil
+	streamRules, err := e.streamAdmissionPolicies(docs)
+	if !e.hasCELRules() && len(streamRules) == 0 && err == nil {
 		return
 	}
-	st := &celState{namespaces: map[string]any{}}
+	st := &celState{namespaces: map[string]any{}, rules: streamRules, err: err}
 	add := func(n *yaml.RNode) {
 		if n == nil || n.YNode().Kind != yaml.MappingNode {
 			return
@@ -119,4 +137,59 @@ func groupOf(apiVersion string) (group, version string) {
 		return g, v
 	}
 	return "", apiVersion
+}
+
+// celStreamKinds are the kinds CEL rules read from the stream beside
+// Namespaces: their parameter kinds and CustomResourceDefinitions (for the
+// REST mapping). A compact render parses them ahead.
+func (e *Engine) celStreamKinds() []string {
+	if !e.hasCELRules() {
+		return nil
+	}
+	kinds := []string{"CustomResourceDefinition"}
+	for _, r := range e.rules {
+		if c := r.celRule(); c != nil && c.params != nil {
+			kinds = append(kinds, c.params.kind.Kind)
+		}
+	}
+	return kinds
+}
+
+// celStreamInput reports whether a document's text may be one of them.
+func (e *Engine) celStreamInput(raw []byte) bool {
+	for _, k := range e.celKinds {
+		if bytes.Contains(raw, []byte(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// celStreamKind reports whether a kind is one of them.
+func (e *Engine) celStreamKind(kind string) bool {
+	return slices.Contains(e.celKinds, kind)
+}
+
+// celNamespaceLabels are the labels of a namespace the stream or Options
+// give, with kubernetes.io/metadata.name.
+func (e *Engine) celNamespaceLabels(ns string) map[string]string {
+	out := map[string]string{metadataNameLabel: ns}
+	if e.cel == nil {
+		return out
+	}
+	for k, v := range e.opts.NamespaceLabels[ns] {
+		out[k] = v
+	}
+	if m, ok := e.cel.namespaces[ns].(map[string]any); ok {
+		if meta, ok := m["metadata"].(map[string]any); ok {
+			if l, ok := meta["labels"].(map[string]any); ok {
+				for k, v := range l {
+					if s, ok := v.(string); ok {
+						out[k] = s
+					}
+				}
+			}
+		}
+	}
+	return out
 }

@@ -32,7 +32,8 @@ func compileValidateCEL(cr *rule, r *policy.Rule) (*celRule, error) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return nil, fmt.Errorf("validate.cel: %w", err)
 	}
-	spec := &policy.CEL{Path: "validate.cel", Admission: true, Variables: v.Variables,
+	spec := &policy.CEL{Path: "validate.cel", ValidationsField: "expressions", ConditionsField: "celPreconditions",
+		Admission: true, Variables: v.Variables,
 		Validations: v.Expressions, AuditAnnotations: v.AuditAnnotations, ParamKind: v.ParamKind}
 	if pre := r.Field("celPreconditions"); pre != nil {
 		b, err := pre.MarshalJSON()

@@ -42,8 +42,10 @@ type Engine struct {
 	// kinds holds the request.kind value of every kind seen (kindValue).
 	kindsMu sync.RWMutex
 	kinds   map[gvk]map[string]interface{}
-	// cel is what CEL rules read beside the resource (celstate.go).
-	cel *celState
+	// cel is what CEL rules read beside the resource (celstate.go), and
+	// celKinds the kinds they read from the stream, set once.
+	cel      *celState
+	celKinds []string
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -84,6 +86,7 @@ func New(opts Options) (*Engine, error) {
 		return nil, errs
 	}
 	e.readsConfigMaps, e.readsNamespaces = e.usesConfigMaps(), e.usesNamespaceSelector()
+	e.celKinds = e.celStreamKinds()
 	if opts.RequireExceptionMetadata {
 		if err := exception.CheckMetadata(opts.Exceptions); err != nil {
 			return nil, err
@@ -159,6 +162,9 @@ func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
 	e.startExceptions(inStream)
 	e.collectConfigMaps(keep)
 	e.collectNamespaces(keep)
+	if err := e.celStreamErr(); err != nil {
+		return nil, err
+	}
 	return e.renderAll(keep, false)
 }
 
@@ -305,7 +311,7 @@ func (e *Engine) rulesFor(u *unit) []*rule {
 	e.kindMu.Lock()
 	defer e.kindMu.Unlock()
 	if rs, ok := e.byKind[key]; ok {
-		return rs
+		return e.withStreamRules(rs)
 	}
 	var rs []*rule
 	for _, r := range e.rules {
@@ -314,5 +320,5 @@ func (e *Engine) rulesFor(u *unit) []*rule {
 		}
 	}
 	e.byKind[key] = rs
-	return rs
+	return e.withStreamRules(rs)
 }

@@ -42,12 +42,12 @@ func CompileIn(env *cel.Env, expr, path string) (*Program, error) {
 	ast, iss := env.Compile(expr)
 	if iss.Err() != nil {
 		d := iss.Err().Error()
-		if l := needsCluster(d); l != "" {
+		if l := needsCluster(d, expr); l != "" {
 			return nil, &Error{Path: path, Expression: expr, Detail: l, NeedsCluster: true}
 		}
 		return nil, &Error{Path: path, Expression: expr, Detail: d}
 	}
-	prg, err := env.Program(ast, cel.InterruptCheckFrequency(celconfig.CheckFrequency))
+	prg, err := env.Program(ast, cel.InterruptCheckFrequency(celconfig.CheckFrequency), cel.CostTracking(dynCost{}))
 	if err != nil {
 		return nil, &Error{Path: path, Expression: expr, Detail: err.Error()}
 	}

@@ -48,14 +48,19 @@ func (e *EvalError) Unwrap() error { return e.Err }
 // libraries that read the cluster, a registry or the network. They are not
 // declared here, so an expression using them fails to compile; the error
 // says why.
-var clusterLibraries = []string{"resource", "http", "globalContext", "imageData", "image", "authorizer"}
+var clusterLibraries = []string{"resource", "http", "globalContext", "imageData", "authorizer"}
 
 // needsCluster returns the cluster library a compile error is about, or "".
-func needsCluster(detail string) string {
+// image is also Kyverno's offline image-reference parser: only its
+// GetMetadata reads a registry.
+func needsCluster(detail, expr string) string {
 	for _, l := range clusterLibraries {
 		if strings.Contains(detail, "undeclared reference to '"+l+"'") {
 			return l
 		}
+	}
+	if strings.Contains(detail, "undeclared reference to 'image'") && strings.Contains(expr, "image.GetMetadata") {
+		return "image.GetMetadata"
 	}
 	return ""
 }

@@ -18,12 +18,16 @@ import (
 type CEL struct {
 	// Path is where the expressions were read ("spec", or
 	// "spec.rules[0].validate.cel"), for error messages.
-	Path             string
-	MatchConstraints *admissionregistrationv1.MatchResources   `json:"matchConstraints,omitempty"`
-	MatchConditions  []admissionregistrationv1.MatchCondition  `json:"matchConditions,omitempty"`
-	Variables        []admissionregistrationv1.Variable        `json:"variables,omitempty"`
-	Validations      []admissionregistrationv1.Validation      `json:"validations,omitempty"`
-	AuditAnnotations []admissionregistrationv1.AuditAnnotation `json:"auditAnnotations,omitempty"`
+	Path string
+	// ValidationsField and ConditionsField name the lists Validations and
+	// MatchConditions were read from: validations and matchConditions, or
+	// in validate.cel expressions and the rule's celPreconditions.
+	ValidationsField, ConditionsField string                                    `json:"-"`
+	MatchConstraints                  *admissionregistrationv1.MatchResources   `json:"matchConstraints,omitempty"`
+	MatchConditions                   []admissionregistrationv1.MatchCondition  `json:"matchConditions,omitempty"`
+	Variables                         []admissionregistrationv1.Variable        `json:"variables,omitempty"`
+	Validations                       []admissionregistrationv1.Validation      `json:"validations,omitempty"`
+	AuditAnnotations                  []admissionregistrationv1.AuditAnnotation `json:"auditAnnotations,omitempty"`
 	// ValidationActions are the policy's (or the binding's): Deny, Audit,
 	// Warn.
 	ValidationActions []admissionregistrationv1.ValidationAction `json:"validationActions,omitempty"`

@@ -93,7 +93,7 @@ func autogenCEL(spec *CEL, config string, targets []celTarget) *CEL {
 	if err := json.Unmarshal(b, gen); err != nil {
 		return nil
 	}
-	gen.Path, gen.Binding = spec.Path+" (autogen "+config+")", spec.Binding
+	gen.Path, gen.Binding = spec.Path, spec.Binding
 	byGV := map[[2]string][]string{}
 	for _, t := range targets {
 		k := [2]string{t.group, t.version}

@@ -7,6 +7,8 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
@@ -25,23 +27,44 @@ var admissionVersions = map[string]bool{
 }
 
 // pairAdmission turns the ValidatingAdmissionPolicies among s.Others into
-// policies, one rule per binding that names them (the binding's name; a
-// policy no binding names is applied alone, as the Kyverno CLI does). A
-// binding that names no policy of the set is an error. The documents
-// paired leave s.Others.
+// policies (PairAdmission); the documents paired leave s.Others.
 func (s *Set) pairAdmission() Errors {
+	var docs []*Document
+	others := s.Others[:0]
+	for _, d := range s.Others {
+		if IsAdmissionDocument(d.Node) {
+			docs = append(docs, d)
+			continue
+		}
+		others = append(others, d)
+	}
+	s.Others = others
+	ps, errs := PairAdmission(docs, false)
+	s.Policies = append(s.Policies, ps...)
+	return errs
+}
+
+// IsAdmissionDocument reports whether a document is a
+// ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding.
+func IsAdmissionDocument(n *yaml.RNode) bool {
+	root := n.YNode()
+	api, kind := yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), yamlnode.Scalar(yamlnode.Field(root, "kind"))
+	return admissionVersions[api] && (kind == KindVAP || kind == KindVAPBinding)
+}
+
+// PairAdmission makes policies of ValidatingAdmissionPolicy documents, one
+// rule per binding among docs that names them (the binding's name). For
+// policies handed in (-p), a policy no binding names is applied alone, as
+// the Kyverno CLI does, and a binding that names no policy is an error.
+// For those a stream ships (boundOnly), as in the cluster: a policy
+// without a binding does nothing, and a binding may name a policy
+// installed elsewhere.
+func PairAdmission(docs []*Document, boundOnly bool) ([]*Policy, Errors) {
 	var errs Errors
 	var vaps []*Document
 	bindings := map[string][]*Binding{}
-	others := s.Others[:0]
-	for _, d := range s.Others {
-		root := d.Node.YNode()
-		api, kind := yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), yamlnode.Scalar(yamlnode.Field(root, "kind"))
-		if !admissionVersions[api] || (kind != KindVAP && kind != KindVAPBinding) {
-			others = append(others, d)
-			continue
-		}
-		if kind == KindVAP {
+	for _, d := range docs {
+		if yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind")) == KindVAP {
 			vaps = append(vaps, d)
 			continue
 		}
@@ -52,26 +75,31 @@ func (s *Set) pairAdmission() Errors {
 		}
 		bindings[b.Spec.PolicyName] = append(bindings[b.Spec.PolicyName], b)
 	}
-	s.Others = others
 	seen := map[string]bool{}
+	var out []*Policy
 	for _, d := range vaps {
-		p, err := ParseAdmissionPolicy(d.File, d, bindings[name(d)])
+		bs := bindings[name(d)]
+		if boundOnly && len(bs) == 0 {
+			continue
+		}
+		p, err := ParseAdmissionPolicy(d.File, d, bs)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		seen[p.Name] = true
-		s.Policies = append(s.Policies, p)
+		out = append(out, p)
 	}
 	for policyName, bs := range bindings {
-		if !seen[policyName] {
-			for _, b := range bs {
-				errs = append(errs, &Error{File: b.File, Policy: policyName,
-					Err: fmt.Errorf("%s %s names ValidatingAdmissionPolicy %q, which is not among the policies", KindVAPBinding, b.Name, policyName)})
-			}
+		if seen[policyName] || boundOnly {
+			continue
+		}
+		for _, b := range bs {
+			errs = append(errs, &Error{File: b.File, Policy: policyName,
+				Err: fmt.Errorf("%s %s names ValidatingAdmissionPolicy %q, which is not among the policies", KindVAPBinding, b.Name, policyName)})
 		}
 	}
-	return errs
+	return out, errs
 }
 
 func name(d *Document) string {
@@ -131,7 +159,6 @@ func ParseAdmissionPolicy(file string, d *Document, bindings []*Binding) (*Polic
 	for _, b := range bindings {
 		c := *base
 		c.Binding = b
-		c.Path = "spec (binding " + b.Name + ")"
 		p.Rules = append(p.Rules, &Rule{Name: b.Name, Node: d.Node, CEL: &c})
 	}
 	return p, nil
