@@ -56,7 +56,7 @@ fuzz: ## A short run of every fuzz target
 test: vet lint unit kyverno-test fuzz ## Everything CI runs
 
 bench: build ## Benchmarks: the 10,000-document stream against the go-yaml floor, then the binary's time and peak memory, its start-up and its size
-	$(GO) test -run='^$$' -bench='^Benchmark(Render|RenderRegistry|Floor|FloorDecode)$$' -benchmem -benchtime=2x -count=5 ./transform/ | $(GO) run ./hack/benchratio
+	$(GO) test -run='^$$' -bench='^Benchmark(Render|RenderRegistry|RenderCELTwins|Floor|FloorDecode)$$' -benchmem -benchtime=2x -count=5 ./transform/ | $(GO) run ./hack/benchratio
 	$(GO) run ./hack/benchstream > $(BIN)/bench-10k.yaml
 	$(GO) run ./hack/peakrss -in $(BIN)/bench-10k.yaml -- $(PREADMIT) render --mode audit --tty=never -q
 	$(GO) run ./hack/peakrss -in $(BIN)/bench-10k.yaml -- $(PREADMIT) render --mode audit --tty=never -q --registry registry.local

@@ -103,6 +103,10 @@ func TestLibraryPolicies(t *testing.T) {
 				t.Fatalf("%s.yaml: want exactly one document, got %d", lp.name, len(docs))
 			}
 			p := docs[0]
+			if lp.group == "cel" {
+				checkCELTwin(t, lp, p)
+				return
+			}
 			if got := p.GetApiVersion(); got != "kyverno.io/v1" {
 				t.Errorf("apiVersion = %q, want kyverno.io/v1", got)
 			}
@@ -303,4 +307,37 @@ func head(b []byte, lines int) string {
 		l = l[:lines]
 	}
 	return strings.Join(l, "\n")
+}
+
+// checkCELTwin checks a CEL twin under cel/: a MutatingPolicy named for its
+// directory, opt-in, with the annotations every library policy has, whose
+// classic policy (its name without "-cel") is in the library.
+func checkCELTwin(t *testing.T, lp libraryPolicy, p *yaml.RNode) {
+	t.Helper()
+	if got := p.GetApiVersion(); got != "policies.kyverno.io/v1" {
+		t.Errorf("apiVersion = %q, want policies.kyverno.io/v1", got)
+	}
+	if got := p.GetKind(); got != "MutatingPolicy" && got != "ValidatingPolicy" {
+		t.Errorf("kind = %q, want MutatingPolicy or ValidatingPolicy", got)
+	}
+	if got := p.GetName(); got != lp.name || !strings.HasSuffix(got, "-cel") {
+		t.Errorf("metadata.name = %q, want the directory name %q ending in -cel", got, lp.name)
+	}
+	ann := p.GetAnnotations()
+	if ann["preadmit.io/opt-in"] != "true" {
+		t.Error(`a CEL twin must be opt-in (preadmit.io/opt-in: "true"): its classic policy runs by default`)
+	}
+	for _, a := range []string{"policies.kyverno.io/title", "policies.kyverno.io/category", "policies.kyverno.io/description"} {
+		if strings.TrimSpace(ann[a]) == "" {
+			t.Errorf("annotation %s is missing or empty", a)
+		}
+	}
+	classic := strings.TrimSuffix(lp.name, "-cel")
+	found := false
+	for _, o := range listPolicies(t) {
+		found = found || (o.name == classic && o.group != "cel")
+	}
+	if !found {
+		t.Errorf("no classic policy %s beside the twin", classic)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/preadmit/preadmit/transform/exception"
+	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/stream"
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
@@ -68,6 +69,12 @@ func (e *run) renderCompact(in []byte) (*Output, error) {
 	e.startExceptions(inStream)
 	e.collectConfigMaps(keptAhead)
 	e.collectNamespaces(keptAhead)
+	if e.cel != nil && (e.cel.err != nil || len(e.cel.rules) > 0) {
+		// The stream ships admission policies: they read the whole
+		// stream (its Namespaces) on the whole-stream path, which also
+		// reports one that does not compile.
+		return nil, errFallback
+	}
 	return e.renderAll(keep, true)
 }
 
@@ -76,7 +83,8 @@ func (e *run) renderCompact(in []byte) (*Output, error) {
 func (e *Engine) maybeStreamInput(raw []byte) bool {
 	return bytes.Contains(raw, []byte(exception.Kind)) ||
 		(e.readsConfigMaps && bytes.Contains(raw, []byte("ConfigMap"))) ||
-		(e.readsNamespaces && bytes.Contains(raw, []byte("Namespace")))
+		(e.readsNamespaces && bytes.Contains(raw, []byte("Namespace"))) || e.celStreamInput(raw) ||
+		bytes.Contains(raw, []byte(policy.KindVAP))
 }
 
 // parseLate parses a document of a compact render in its batch. One the
@@ -92,7 +100,7 @@ func (e *run) parseLate(d *stream.Document) error {
 	}
 	kind := yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind"))
 	if exception.IsException(d.Node) || (kind == "ConfigMap" && e.readsConfigMaps) ||
-		(kind == "Namespace" && e.readsNamespaces) {
+		(kind == "Namespace" && e.readsNamespaces) || e.celStreamKind(kind) || kind == policy.KindVAP || kind == policy.KindVAPBinding {
 		return errFallback
 	}
 	return nil

@@ -33,6 +33,8 @@ type Engine struct {
 	// kinds holds the request.kind value of every kind seen (kindValue).
 	kindsMu sync.RWMutex
 	kinds   map[gvk]map[string]interface{}
+	// celKinds are the kinds CEL rules read from the stream, set once.
+	celKinds []string
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -73,6 +75,7 @@ func New(opts Options) (*Engine, error) {
 		return nil, errs
 	}
 	e.readsConfigMaps, e.readsNamespaces = e.usesConfigMaps(), e.usesNamespaceSelector()
+	e.celKinds = e.celStreamKinds()
 	if opts.RequireExceptionMetadata {
 		if err := exception.CheckMetadata(opts.Exceptions); err != nil {
 			return nil, err
@@ -158,6 +161,9 @@ func (e *Engine) RenderDocuments(docs []*stream.Document) (*Output, error) {
 	r.startExceptions(inStream)
 	r.collectConfigMaps(keep)
 	r.collectNamespaces(keep)
+	if err := r.celStreamErr(); err != nil {
+		return nil, err
+	}
 	return r.renderAll(keep, false)
 }
 
@@ -185,7 +191,7 @@ func (e *run) renderUnit(u *unit, mutated bool, out *Output) (ran, changed bool)
 	e.asSubresource(&u.res)
 	u.res.NamespaceLabels = e.namespaceLabels(u.res.Namespace)
 	out.Resources++
-	rules := e.rulesFor(u)
+	rules := e.withStreamRules(e.rulesFor(u))
 	if len(rules) == 0 {
 		return false, false
 	}
@@ -235,14 +241,14 @@ func (e *run) mutateUnit(r *rule, u *unit, out *Output) (applied bool) {
 	applied, err := r.mutate.apply(en)
 	switch {
 	case err != nil:
-		out.log.add(r.result(u, outcome{status: report.StatusError, message: err.Error()}))
+		out.log.add(r.result(u, mutationErrorOutcome(err)))
 	case applied:
 		out.log.add(r.result(u, outcome{status: report.StatusPass, message: "mutated"}))
 	default:
 		// As Kyverno: a rule that matched but changed nothing (its
 		// anchors did not hold, or the resource already had the values)
-		// is skipped with "no patches applied".
-		out.log.add(r.result(u, outcome{status: report.StatusSkip, message: "no patches applied"}))
+		// is skipped with "no patches applied"; a CEL policy's passes.
+		out.log.add(r.result(u, r.unchangedOutcome()))
 	}
 	return applied
 }
@@ -326,7 +332,7 @@ func (e *Engine) rulesFor(u *unit) []*rule {
 	}
 	var rs []*rule
 	for _, r := range e.rules {
-		if r.match.MatchesKind(u.res.Group, u.res.Version, u.res.Kind) {
+		if r.match.MatchesKind(u.res.Group, u.res.Version, u.res.Kind) || r.cel.mayMatch() {
 			r.compilePending()
 			rs = append(rs, r)
 		}

@@ -111,6 +111,16 @@ func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, boo
 				continue
 			}
 		}
+		if x.HasCELConditions() {
+			ok, err := e.exceptionCELConditions(x, r, u)
+			if err != nil {
+				out.log.add(r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: matchConditions: %v", x.Key(), err))))
+				continue
+			}
+			if !ok {
+				continue
+			}
+		}
 		switch {
 		case x.Unsupported != "":
 			out.log.add(r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: %s", x.Key(), x.Unsupported))))

@@ -13,6 +13,7 @@ const metadataNameLabel = "kubernetes.io/metadata.name"
 // collectNamespaces indexes the labels of the Namespaces in the stream,
 // after those given in Options, for namespaceSelector.
 func (e *run) collectNamespaces(docs []*stream.Document) {
+	e.collectCEL(docs)
 	e.nsLabels = make(map[string]map[string]string, len(e.opts.NamespaceLabels))
 	for k, v := range e.opts.NamespaceLabels {
 		e.nsLabels[k] = v
@@ -52,7 +53,7 @@ func (e *run) namespaceLabels(ns string) map[string]string {
 
 func (e *Engine) usesNamespaceSelector() bool {
 	for _, r := range e.rules {
-		if r.src.Match.HasNamespaceSelector() || r.src.Exclude.HasNamespaceSelector() {
+		if r.src.Match.HasNamespaceSelector() || r.src.Exclude.HasNamespaceSelector() || r.celRule() != nil {
 			return true
 		}
 	}

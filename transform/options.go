@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/policy"
@@ -118,6 +120,10 @@ type Options struct {
 	// or the Others of a policy set); those in the stream are added to them
 	// per render.
 	Exceptions []*exception.Exception
+	// CELObjects are documents CEL policies read beside the stream:
+	// parameter objects (paramRef), Namespaces (namespaceObject) and
+	// CustomResourceDefinitions (the REST mapping of their kinds).
+	CELObjects []*yaml.RNode
 	// KeepExceptions writes the stream's PolicyException documents to the
 	// output. By default they are consumed: applied, and not passed on
 	// (nor are rules run on them) — the one case of a document not written

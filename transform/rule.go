@@ -26,6 +26,8 @@ type outcome struct {
 	// exception names the PolicyExceptions ("namespace/name", comma
 	// separated) behind a skip.
 	exception string
+	// expression is the failing CEL expression, with its field path.
+	expression string
 }
 
 // env is what a mechanism runs with: the engine, the resource and, for
@@ -75,6 +77,8 @@ type rule struct {
 	// remedy is the policy's remediation snippet, parsed once, fitted to
 	// each failing resource.
 	remedy remediation.Snippet
+	// cel is set for a rule written in CEL (celrule.go).
+	cel *celRule
 	// failClosed is set when an error of the rule stops the render: a
 	// validation in Enforce, or a mutation unless the mode is audit or
 	// warn, in a policy whose failurePolicy is not Ignore.
@@ -89,6 +93,9 @@ type rule struct {
 // compileRule compiles a rule's match and exclude blocks and what follows
 // from the policy; the rest now, or, when lazy, on first use (compileRest).
 func compileRule(p *policy.Policy, r *policy.Rule, mode Mode, lazy bool) (*rule, error) {
+	if r.CEL != nil {
+		return compileCELRule(p, r, mode)
+	}
 	m, err := match.Compile(&r.Match)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
@@ -177,6 +184,10 @@ func (cr *rule) compileBody(r *policy.Rule) error {
 				return fmt.Errorf("validate.message: %w", err)
 			}
 		}
+		if r.Field("validate", "cel") != nil {
+			cr.validate, err = compileValidateCEL(cr, r)
+			break
+		}
 		cr.validate, err = compileValidation(r.Field("validate"))
 	case "Generation":
 		return unsupported("generate rules create resources in the cluster and are not applied at render time")
@@ -208,9 +219,12 @@ func unsupported(format string, args ...any) error {
 // selects reports whether the rule applies to a resource: the namespaced
 // Policy's namespace, match, then exclude. The operation comes from
 // Options.Values when given (namespace labels are on the unit).
-func (e *Engine) selects(r *rule, u *unit) bool {
+func (e *run) selects(r *rule, u *unit) bool {
 	if r.policy.Namespace != "" && u.res.Namespace != r.policy.Namespace {
 		return false
+	}
+	if r.cel != nil {
+		return r.cel.selects(e, r, u)
 	}
 	res := &u.res
 	op := e.operation(r, u)
@@ -297,6 +311,7 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		Remediation:     r.policy.Remediation(),
 		Control:         o.control,
 		Exception:       o.exception,
+		Expression:      o.expression,
 	}
 	if r.typ == "Validation" {
 		res.Action = r.action

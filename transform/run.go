@@ -23,6 +23,8 @@ type run struct {
 	// the time their expiry is judged at.
 	covering map[*rule][]*exception.Exception
 	now      time.Time
+	// cel is what CEL rules read beside the resource (celstate.go).
+	cel *celState
 }
 
 func (e *Engine) newRun() *run { return &run{Engine: e} }

@@ -36,8 +36,6 @@ func compileValidation(n *yaml.RNode) (validation, error) {
 			return nil, fmt.Errorf("validate.podSecurity: %w", err)
 		}
 		return podSecurityCheck{c}, nil
-	case field(n, "cel") != nil:
-		return nil, unsupported("validate.cel is not supported at render time")
 	case field(n, "manifests") != nil:
 		return nil, unsupported("validate.manifests (signed manifests) is not supported at render time")
 	}

@@ -43,7 +43,7 @@ type cliEntry struct {
 // lists them, with the page's words for each.
 var cliCategories = []struct{ name, title, why string }{
 	{"cel", "Policies written in CEL",
-		"ValidatingPolicy, MutatingPolicy, GeneratingPolicy, DeletingPolicy, ImageValidatingPolicy, ValidatingAdmissionPolicy, MutatingAdmissionPolicy and `validate.cel` rules: preadmit runs Kyverno's ClusterPolicy and Policy rules written with patterns, deny conditions and JMESPath, and names these policies as not supported."},
+		"preadmit applies ValidatingPolicy, NamespacedValidatingPolicy, ValidatingAdmissionPolicy and `validate.cel` rules with the API server's CEL environment. Left here: the CEL kinds it does not apply yet (MutatingPolicy, MutatingAdmissionPolicy), those with no render-time meaning (GeneratingPolicy, DeletingPolicy) or needing a registry (ImageValidatingPolicy), policies calling Kyverno's CEL libraries that read the cluster, a registry or the network (resource, http, globalContext, image data), which are refused at render time, and policies on payloads that are not Kubernetes resources (JSON, Envoy, HTTP)."},
 	{"generate", "Generate rules and GeneratingPolicies",
 		"They create other resources in the cluster; at render time there is no cluster to create them in, and preadmit reports them as not applied."},
 	{"deleting", "DeletingPolicies and cleanup policies",

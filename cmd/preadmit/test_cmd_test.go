@@ -48,7 +48,7 @@ func TestTestCommand(t *testing.T) {
 			stdout: []string{"│ MESSAGE", "Service type LoadBalancer is not allowed."}},
 		{name: "exceptions skip the covered result", args: []string{filepath.Join(docs, "exceptions")}, code: 0,
 			stdout: []string{"Deployment/important-tool", "2 tests passed and 0 tests failed"}},
-		{name: "unsupported kinds fail the run", args: []string{filepath.Join(docs, "validating-admission-policy-unsupported")}, code: 1,
+		{name: "unsupported kinds fail the run", args: []string{filepath.Join(docs, "generating-policy-unsupported")}, code: 1,
 			stdout: []string{"Unsupported", "not checked: 0 skipped, 1 unsupported"}},
 		{name: "a result not checked fails the run", args: []string{filepath.Join(docs, "generate-skipped")}, code: 1,
 			stdout: []string{"Not checked", "not checked: 1 skipped, 0 unsupported"}, stderr: []string{"1 expected result(s) not checked", "--allow-unchecked"}},

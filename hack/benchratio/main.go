@@ -1,8 +1,8 @@
 // Command benchratio reads "go test -bench" output on stdin (make bench),
 // passes it through, and ends with the median time of each benchmark, its
 // ratio to BenchmarkFloor's, and the medians of the x-floor (the ratio
-// measured side by side, the figure the README reports) and peak-MB
-// metrics.
+// measured side by side, the figure the README reports), the x-classic
+// (the CEL twins over the classic policies they copy) and peak-MB metrics.
 package main
 
 import (
@@ -18,6 +18,7 @@ func main() {
 	times := map[string][]float64{}
 	peaks := map[string][]float64{}
 	sideBySide := map[string][]float64{}
+	classic := map[string][]float64{}
 	var names []string
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
@@ -43,6 +44,8 @@ func main() {
 				peaks[name] = append(peaks[name], v)
 			case "x-floor":
 				sideBySide[name] = append(sideBySide[name], v)
+			case "x-classic":
+				classic[name] = append(classic[name], v)
 			}
 		}
 	}
@@ -55,6 +58,9 @@ func main() {
 		}
 		if x := sideBySide[n]; len(x) > 0 {
 			line += fmt.Sprintf(" (%.2fx measured side by side)", median(x))
+		}
+		if x := classic[n]; len(x) > 0 {
+			line += fmt.Sprintf("  %.2fx the classic policies (side by side)", median(x))
 		}
 		if p := peaks[n]; len(p) > 0 {
 			line += fmt.Sprintf("  peak %.0f MB", median(p))

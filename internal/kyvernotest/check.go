@@ -37,7 +37,7 @@ func (r *runner) check(i int, res *Result) error {
 
 func (r *runner) checkNames(i int, res *Result) error {
 	base := Row{Policy: res.Policy, Rule: res.Rule, Expected: res.expected()}
-	if k := res.otherKind(); k != "" {
+	if k := res.otherKind(); k != "" && !celKinds[k] {
 		for _, n := range res.resources() {
 			row := base
 			row.Resource = display(res.Kind, res.Namespace, n)

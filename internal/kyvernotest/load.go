@@ -108,6 +108,9 @@ func (t *Test) check() error {
 	case t.APIVersion == "" && t.Kind == "":
 		// the older un-typed form
 	case t.APIVersion == "cli.kyverno.io/v1alpha1" && t.Kind == "Test":
+	case t.APIVersion == "kyverno.io/v1" && t.Kind == "Test":
+		// as Kyverno's own MutatingAdmissionPolicy tests write it; kyverno
+		// test reads it alike
 	default:
 		return fmt.Errorf("apiVersion %q kind %q: expected cli.kyverno.io/v1alpha1 Test (or the un-typed form)", t.APIVersion, t.Kind)
 	}

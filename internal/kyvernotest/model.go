@@ -13,6 +13,9 @@ type Test struct {
 	Policies   []string `json:"policies,omitempty"`
 	Resources  []string `json:"resources,omitempty"`
 	Exceptions []string `json:"exceptions,omitempty"`
+	// ParamResources are the parameter objects of ValidatingAdmissionPolicy
+	// bindings (paramRef).
+	ParamResources []string `json:"paramResources,omitempty"`
 	// Variables names a Values file; Values gives the values inline and
 	// wins over Variables, as in Kyverno.
 	Variables string            `json:"variables,omitempty"`
@@ -129,6 +132,10 @@ func (r *Result) resources() []string {
 	}
 	return nil
 }
+
+// celKinds are the otherKind kinds "preadmit test" runs.
+var celKinds = map[string]bool{"ValidatingPolicy": true, "ValidatingAdmissionPolicy": true,
+	"MutatingPolicy": true, "MutatingAdmissionPolicy": true}
 
 // otherKind names the policy kind a result is about when it is not a
 // Kyverno ClusterPolicy or Policy, or "".

@@ -48,7 +48,7 @@ func (r *runner) loadPolicies() error {
 			}
 			api, kind, name := d.Node.GetApiVersion(), d.Node.GetKind(), d.Node.GetName()
 			switch {
-			case strings.HasPrefix(api, "kyverno.io/") && (kind == "ClusterPolicy" || kind == "Policy"):
+			case policy.Applied(api, kind):
 				kyverno = true
 			case isPolicyAPI(api):
 				set.others[name] = kind
@@ -100,6 +100,10 @@ func (s *policySet) find(name string) (*policy.Policy, int) {
 func rulesOf(p *policy.Policy, rule string) []*policy.Rule {
 	var out []*policy.Rule
 	for _, r := range p.Rules {
+		if r.CEL != nil && rule == "" {
+			out = append(out, r) // a CEL policy's rules: the spec and its autogen
+			continue
+		}
 		if r.Name == rule || r.Name == "autogen-"+rule || r.Name == "autogen-cronjob-"+rule {
 			out = append(out, r)
 		}

@@ -126,6 +126,9 @@ func (r *runner) prepare() error {
 		GlobalContext:    gctx,
 		Subresources:     subresources(values),
 	}
+	if r.opts.CELObjects, err = r.paramResources(); err != nil {
+		return err
+	}
 	r.values = values
 	if r.input, err = r.readResources(); err != nil {
 		return err

@@ -3,6 +3,7 @@ package exception
 import (
 	"time"
 
+	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/validate/podsecurity"
@@ -58,6 +59,8 @@ type Exception struct {
 	// exceptions have no match block).
 	match      *match.Matcher
 	conditions *conditions.Conditions
+	// celConditions are a policies.kyverno.io exception's matchConditions.
+	celConditions cel.Conditions
 }
 
 // Target is one policy an exception names, and the rules of it.

@@ -290,8 +290,8 @@ func (p *parser) celSpec(spec *yaml.Node) error {
 				return err
 			}
 		case "matchConditions":
-			if v.Kind == yaml.SequenceNode && len(v.Content) > 0 {
-				p.x.Unsupported = "spec.matchConditions are CEL expressions, which preadmit does not evaluate at render time"
+			if err := p.matchConditions(v); err != nil {
+				return err
 			}
 		case "images", "allowedValues":
 			// Read by CEL policies through exceptions.allowedImages and

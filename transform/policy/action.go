@@ -25,6 +25,9 @@ func ParseAction(s string) (report.Action, error) {
 // validate.failureAction, else the policy's spec.validationFailureAction,
 // else Audit (Kyverno's default).
 func (p *Policy) Action(r *Rule) report.Action {
+	if r.CEL != nil {
+		return r.CEL.Action()
+	}
 	for _, s := range []string{scalar(r.Node, "validate", "failureAction"), p.ValidationFailureAction} {
 		if s == "" {
 			continue

@@ -261,9 +261,19 @@ func shiftVariables(n *yaml.Node, shift string) {
 		"request.object.metadata", "request.object."+shift+".metadata",
 		"request.oldObject.metadata", "request.oldObject."+shift+".metadata",
 	)
+	if yamlnode.Field(yamlnode.Field(n, "validate"), "cel") != nil {
+		// A validate.cel rule: Kyverno's podCELReplacementRules, which
+		// also catch request.object.spec in its messages.
+		r = strings.NewReplacer(
+			"oldObject.spec", "oldObject."+shift+".spec",
+			"oldObject.metadata", "oldObject."+shift+".metadata",
+			"object.spec", "object."+shift+".spec",
+			"object.metadata", "object."+shift+".metadata",
+		)
+	}
 	var walk func(*yaml.Node)
 	walk = func(n *yaml.Node) {
-		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "request.") {
+		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "bject.") {
 			n.Value = r.Replace(n.Value)
 		}
 		for _, c := range n.Content {

@@ -39,18 +39,12 @@ var kindSupport = map[string]map[string]struct {
 		"NamespacedGeneratingPolicy":      {SupportNotApplied, "creates objects in the cluster; no render-time meaning"},
 		"DeletingPolicy":                  {SupportNotApplied, "deletes objects in the cluster on a schedule; no render-time meaning"},
 		"NamespacedDeletingPolicy":        {SupportNotApplied, "deletes objects in the cluster on a schedule; no render-time meaning"},
-		"ValidatingPolicy":                {SupportRefused, "CEL policies are not supported yet"},
-		"NamespacedValidatingPolicy":      {SupportRefused, "CEL policies are not supported yet"},
-		"MutatingPolicy":                  {SupportRefused, "CEL policies are not supported yet"},
-		"NamespacedMutatingPolicy":        {SupportRefused, "CEL policies are not supported yet"},
 		"ImageValidatingPolicy":           {SupportRefused, "image verification needs registry access and is not applied at render time"},
 		"NamespacedImageValidatingPolicy": {SupportRefused, "image verification needs registry access and is not applied at render time"},
 	},
 	"admissionregistration.k8s.io": {
-		"ValidatingAdmissionPolicy":        {SupportRefused, "ValidatingAdmissionPolicy (CEL) is not supported yet"},
-		"ValidatingAdmissionPolicyBinding": {SupportRefused, "ValidatingAdmissionPolicy (CEL) is not supported yet"},
-		"MutatingAdmissionPolicy":          {SupportRefused, "MutatingAdmissionPolicy (CEL) is not supported yet"},
-		"MutatingAdmissionPolicyBinding":   {SupportRefused, "MutatingAdmissionPolicy (CEL) is not supported yet"},
+		"MutatingAdmissionPolicy":        {SupportRefused, "a MutatingAdmissionPolicy with params (paramKind) is not applied yet"},
+		"MutatingAdmissionPolicyBinding": {SupportRefused, "a MutatingAdmissionPolicy with params (paramKind) is not applied yet"},
 	},
 }
 
@@ -79,5 +73,6 @@ func (d *Document) Kind() (kind, name string, support Support, reason string) {
 // admission policies or bindings, which the loader keeps beside Kyverno's.
 func isAdmissionPolicy(apiVersion, kind string) bool {
 	_, ok := kindSupport["admissionregistration.k8s.io"][kind]
+	ok = ok || kind == KindVAP || kind == KindVAPBinding
 	return ok && apiGroup(apiVersion) == "admissionregistration.k8s.io"
 }

@@ -92,6 +92,8 @@ func LoadFS(fsys fs.FS, root, prefix string) (*Set, error) {
 }
 
 func finish(set *Set, errs Errors) error {
+	errs = append(errs, set.pairAdmission()...)
+	errs = append(errs, set.pairMutatingAdmission()...)
 	errs = append(errs, checkDuplicates(set.Policies)...)
 	return errs.AsError()
 }
@@ -181,6 +183,13 @@ func (s *Set) addNode(file string, index int, n *yaml.RNode) Errors {
 	}
 	if !isKyverno(apiVersion) {
 		return nil
+	}
+	if celKinds[kind] && apiGroup(apiVersion) == "policies.kyverno.io" {
+		p, errs := parseCELPolicy(file, n, !s.trusted)
+		if p != nil {
+			s.Policies = append(s.Policies, p)
+		}
+		return errs
 	}
 	if kind == "ClusterPolicy" || kind == "Policy" {
 		p, errs := parse(file, n, !s.trusted)

@@ -56,6 +56,9 @@ type Rule struct {
 	Exclude   match.Spec
 	// Node is the rule as written, or as autogen generated it.
 	Node *yaml.RNode
+	// CEL is set for a rule written in CEL (a ValidatingPolicy, a
+	// ValidatingAdmissionPolicy binding, validate.cel): see cel.go.
+	CEL *CEL
 }
 
 // Field returns a field of the rule node, or nil.
@@ -70,6 +73,9 @@ func (r *Rule) Field(path ...string) *yaml.RNode {
 // Type is "Mutation", "Validation" or the name of a rule type preadmit
 // does not apply at render time.
 func (r *Rule) Type() string {
+	if r.CEL != nil {
+		return r.CEL.RuleType()
+	}
 	switch {
 	case r.Field("mutate") != nil:
 		return "Mutation"

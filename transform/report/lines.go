@@ -67,6 +67,9 @@ func Line(r Result) string {
 	if r.Path != "" {
 		fmt.Fprintf(&b, " (%s)", r.Path)
 	}
+	if r.Expression != "" {
+		fmt.Fprintf(&b, " (%s)", oneLine(r.Expression))
+	}
 	if r.Exception != "" {
 		fmt.Fprintf(&b, " (exception %s)", r.Exception)
 	}

@@ -64,6 +64,9 @@ type Result struct {
 	// Exception names the PolicyException ("namespace/name") that turned a
 	// failure into a skip.
 	Exception string `json:"exception,omitempty"`
+	// Expression is the CEL expression that failed, with its field path
+	// in the policy (spec.validations[0].expression: ...).
+	Expression string `json:"expression,omitempty"`
 	// Control is the Pod Security Standards control, for podSecurity rules.
 	Control string `json:"control,omitempty"`
 	// Blocking marks an error result that stops the render: the rule

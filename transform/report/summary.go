@@ -37,6 +37,11 @@ func (r Result) PolicyKey() string {
 
 // RuleKey is "policy/rule", with the policy as in PolicyKey.
 func (r Result) RuleKey() string {
+	if r.Rule == "" {
+		// A CEL policy (ValidatingPolicy, ValidatingAdmissionPolicy) is
+		// one rule without a name.
+		return r.PolicyKey()
+	}
 	return r.PolicyKey() + "/" + r.Rule
 }
 

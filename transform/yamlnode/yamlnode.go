@@ -81,3 +81,13 @@ var nilMapFields = map[string]bool{
 func IsNilMap(key string, v *yaml.Node) bool {
 	return nilMapFields[key] && v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == yaml.NodeTagNull
 }
+
+// Items returns the elements of a sequence, aliases followed; none for a
+// missing node or anything else.
+func Items(n *yaml.Node) []*yaml.Node {
+	n = Deref(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}

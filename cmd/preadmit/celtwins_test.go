@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/preadmit/preadmit/internal/corpus"
+)
+
+// celTwins pairs each classic library policy with its CEL twin under
+// policies/cel.
+var celTwins = []struct{ classic, twin string }{
+	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml"},
+}
+
+// TestCELTwinsEquivalence renders every chart corpus render (and its hook
+// renders) and every chart under testdata/charts once with each classic
+// policy alone and once with its CEL twin alone: the output bytes must be
+// the same, and so must the documents each reports mutating and the
+// documents each selects.
+func TestCELTwinsEquivalence(t *testing.T) {
+	inputs := map[string][]byte{}
+	for _, r := range corpus.Renders(t) {
+		inputs[r.Name] = r.Data
+	}
+	for _, h := range corpus.Hooks(t) {
+		inputs["hooks/"+h.Name] = h.Data
+	}
+	helm := toolBinary(t, "HELM_BIN", "helm")
+	dirs, err := filepath.Glob(filepath.Join("..", "..", "testdata", "charts", "*", "Chart.yaml"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no charts under testdata/charts: %v", err)
+	}
+	for _, d := range dirs {
+		r := runTool(t, helmHome(t), helm, "template", "demo", filepath.Dir(d), "--kube-version", "1.31.0")
+		if r.code != 0 {
+			t.Fatalf("helm template %s: exit %d\n%s", d, r.code, r.stderr)
+		}
+		inputs["charts/"+filepath.Base(filepath.Dir(d))] = []byte(r.stdout)
+	}
+	for _, tw := range celTwins {
+		for name, in := range inputs {
+			t.Run(filepath.Base(tw.twin)+"/"+name, func(t *testing.T) {
+				classic, classicDocs := renderWith(t, tw.classic, in)
+				twin, twinDocs := renderWith(t, tw.twin, in)
+				if classic != twin {
+					t.Errorf("the outputs differ:\n%s", twinDiff(classic, twin))
+				}
+				if !slices.Equal(classicDocs.mutated, twinDocs.mutated) {
+					t.Errorf("mutated documents: classic %v, twin %v", classicDocs.mutated, twinDocs.mutated)
+				}
+				if !slices.Equal(classicDocs.selected, twinDocs.selected) {
+					t.Errorf("selected documents: classic %v, twin %v", classicDocs.selected, twinDocs.selected)
+				}
+			})
+		}
+	}
+}
+
+type docVerdicts struct{ mutated, selected []int }
+
+// renderWith renders in with one policy file and no library, and reads
+// which documents the policy mutated and which it had a result for.
+func renderWith(t *testing.T, policyFile string, in []byte) (string, docVerdicts) {
+	t.Helper()
+	report := filepath.Join(t.TempDir(), "report.json")
+	res := runCmd(t, []string{"render", "--no-builtin", "-p", policyFile, "--mode", "audit",
+		"--report-file", report, "--report-format", "json"}, in, nil)
+	if res.code != 0 {
+		t.Fatalf("render -p %s: exit %d\n%s", policyFile, res.code, res.stderr)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Results []struct {
+			Resource struct {
+				Index int `json:"index"`
+			} `json:"resource"`
+			Status  string `json:"status"`
+			Message string `json:"message"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var v docVerdicts
+	for _, r := range rep.Results {
+		if r.Status == "error" {
+			t.Errorf("%s: doc %d: error: %s", policyFile, r.Resource.Index, r.Message)
+		}
+		if !slices.Contains(v.selected, r.Resource.Index) {
+			v.selected = append(v.selected, r.Resource.Index)
+		}
+		if r.Status == "pass" && r.Message == "mutated" && !slices.Contains(v.mutated, r.Resource.Index) {
+			v.mutated = append(v.mutated, r.Resource.Index)
+		}
+	}
+	return res.stdout, v
+}
+
+// twinDiff shows the first differing line of two outputs and its
+// neighbours.
+func twinDiff(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < max(len(la), len(lb)); i++ {
+		if i >= len(la) || i >= len(lb) || la[i] != lb[i] {
+			lo := max(0, i-3)
+			return "classic:\n" + strings.Join(la[lo:min(len(la), i+3)], "\n") + "\ntwin:\n" + strings.Join(lb[lo:min(len(lb), i+3)], "\n")
+		}
+	}
+	return ""
+}

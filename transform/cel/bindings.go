@@ -1,0 +1,96 @@
+package cel
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/interpreter"
+	celconfig "k8s.io/apiserver/pkg/apis/cel"
+	"k8s.io/apiserver/pkg/cel/lazy"
+)
+
+var errBudget = errors.New("the policy's CEL cost budget is exhausted (validation failed due to running out of cost budget, no further validation rules will be run)")
+
+func typeError(want string, v ref.Val) error {
+	if v == nil {
+		return fmt.Errorf("gave no value, want %s", want)
+	}
+	return fmt.Errorf("gave %s, want %s", v.Type().TypeName(), want)
+}
+
+// Input are the values of the admission bindings, as plain Go values
+// (map[string]any, []any, string, int64, float64, bool, nil): FromNode
+// gives them for a YAML document.
+type Input struct {
+	Object          any
+	OldObject       any
+	Request         any
+	NamespaceObject any
+	Params          any
+}
+
+// Variable is a compiled spec.variables entry.
+type Variable struct {
+	Name    string
+	Program *Program
+}
+
+// Bindings is the activation of one evaluation of a policy's expressions
+// on one resource: the inputs, the variables (each evaluated at most once,
+// when first read) and the policy's remaining cost budget. It is not safe
+// for concurrent use; make one per policy and resource.
+type Bindings struct {
+	vals      map[string]ref.Val
+	variables *lazy.MapValue
+	budget    int64
+}
+
+var _ interpreter.Activation = (*Bindings)(nil)
+
+var variablesType = types.NewObjectType("kyverno.variables")
+
+// NewBindings makes the activation for in, with the policy's variables in
+// order (a variable may read the ones before it) and the API server's
+// per-policy cost budget.
+func NewBindings(in Input, vars []Variable) *Bindings {
+	a := types.DefaultTypeAdapter
+	b := &Bindings{
+		vals: map[string]ref.Val{
+			ObjectVar:          a.NativeToValue(in.Object),
+			OldObjectVar:       a.NativeToValue(in.OldObject),
+			RequestVar:         a.NativeToValue(in.Request),
+			NamespaceObjectVar: a.NativeToValue(in.NamespaceObject),
+			ParamsVar:          a.NativeToValue(in.Params),
+		},
+		variables: lazy.NewMapValue(variablesType),
+		budget:    celconfig.RuntimeCELCostBudget,
+	}
+	for _, v := range vars {
+		p := v.Program
+		b.variables.Append(v.Name, func(*lazy.MapValue) ref.Val {
+			val, err := p.Eval(b)
+			if err != nil {
+				return types.WrapErr(err)
+			}
+			return val
+		})
+	}
+	return b
+}
+
+// ResolveName implements interpreter.Activation.
+func (b *Bindings) ResolveName(name string) (any, bool) {
+	if name == VariablesVar {
+		return b.variables, true
+	}
+	v, ok := b.vals[name]
+	return v, ok
+}
+
+// Parent implements interpreter.Activation.
+func (b *Bindings) Parent() interpreter.Activation { return nil }
+
+// Budget is the cost budget left.
+func (b *Bindings) Budget() int64 { return b.budget }

@@ -1,0 +1,193 @@
+package transform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/preadmit/preadmit/transform/admissionmatch"
+	"github.com/preadmit/preadmit/transform/cel"
+	"github.com/preadmit/preadmit/transform/exception"
+	"github.com/preadmit/preadmit/transform/report"
+)
+
+// mayMatch reports whether the rule could select resources of the unit's
+// kind (rulesFor indexes rules by kind): a nil celRule never does.
+func (c *celRule) mayMatch() bool {
+	if c == nil {
+		return false
+	}
+	return true
+}
+
+func (e *run) mapper() *admissionmatch.Mapper {
+	if e.cel == nil {
+		return nil
+	}
+	return &e.cel.mapper
+}
+
+// object is the identity of the unit as admissionmatch reads it.
+func (e *run) celObject(r *rule, u *unit) *admissionmatch.Object {
+	o := &admissionmatch.Object{
+		Group: u.res.Group, Version: u.res.Version, Kind: u.res.Kind,
+		Name: u.res.Name, Namespace: u.res.Namespace, Labels: u.res.Labels,
+		NamespaceLabels: u.res.NamespaceLabels, Operation: e.operation(r, u), Subresource: u.res.Subresource,
+	}
+	if o.NamespaceLabels == nil && o.Namespace != "" {
+		// Rules of the stream's own policies are not known when the
+		// engine decides whether renders read namespace labels.
+		o.NamespaceLabels = e.celNamespaceLabels(o.Namespace)
+	}
+	if o.Group == "" && o.Kind == "Namespace" {
+		o.NamespaceLabels = u.res.Labels
+	}
+	if m, known := e.mapper().Map(o.Group, o.Kind); known {
+		if !m.Namespaced {
+			o.Namespace = ""
+		}
+	}
+	return o
+}
+
+// selects is matchConstraints, then the binding's matchResources.
+func (c *celRule) selects(e *run, r *rule, u *unit) bool {
+	o := e.celObject(r, u)
+	mp := e.mapper()
+	if c.constraints == nil && c.binding == nil {
+		return false // a policy that names no resources selects none
+	}
+	return c.constraints.Matches(o, mp) && c.binding.Matches(o, mp)
+}
+
+// validate runs the rule on the unit: once, or once per parameter object.
+func (c *celRule) validate(en env) []outcome {
+	in, err := en.e.celInput(c.rule, en.u)
+	if err != nil {
+		return []outcome{{status: report.StatusError, message: err.Error()}}
+	}
+	if c.params == nil {
+		return []outcome{c.evaluate(in)}
+	}
+	params, o := c.params.resolve(en.e, en.u)
+	if o != nil {
+		return []outcome{*o}
+	}
+	var out []outcome
+	for _, p := range params {
+		in.Params = p
+		out = append(out, c.evaluate(in))
+	}
+	return out
+}
+
+// celInput are the bindings of rule r on the unit, params aside.
+func (e *run) celInput(r *rule, u *unit) (cel.Input, error) {
+	obj, err := cel.FromNode(u.node.YNode())
+	if err != nil {
+		return cel.Input{}, err
+	}
+	req := e.celRequest(r, u)
+	in := cel.Input{Object: obj, NamespaceObject: e.namespaceObject(u), Request: req}
+	if req["operation"] == "DELETE" {
+		// A DELETE has no new object: the resource is the old one.
+		in.Object, in.OldObject = nil, in.Object
+	}
+	return in, nil
+}
+
+// celRequest is the admission request a render stands for.
+func (e *run) celRequest(r *rule, u *unit) map[string]any {
+	op := e.operation(r, u)
+	if op == "" {
+		op = "CREATE"
+	}
+	mapping, _ := e.mapper().Map(u.res.Group, u.res.Kind)
+	req := map[string]any{
+		"kind":      map[string]any{"group": u.res.Group, "version": u.res.Version, "kind": u.res.Kind},
+		"resource":  map[string]any{"group": u.res.Group, "version": u.res.Version, "resource": mapping.Resource},
+		"name":      u.res.Name,
+		"namespace": u.res.Namespace,
+		"operation": op,
+		"userInfo":  map[string]any{},
+		"dryRun":    false,
+	}
+	if ui := e.opts.UserInfo; ui != nil {
+		info := map[string]any{"username": ui.Username, "uid": ui.UID}
+		groups := make([]any, len(ui.Groups))
+		for i, g := range ui.Groups {
+			groups[i] = g
+		}
+		info["groups"] = groups
+		req["userInfo"] = info
+	}
+	return req
+}
+
+// evaluate runs matchConditions, then the validations in order up to the
+// first that fails, as Kyverno and the API server do.
+func (c *celRule) evaluate(in cel.Input) outcome {
+	b := cel.NewBindings(in, c.variables)
+	ok, failed, err := c.conditions.Match(b)
+	if err != nil {
+		return outcome{status: report.StatusError, message: err.Error()}
+	}
+	if !ok {
+		return outcome{status: report.StatusSkip, message: fmt.Sprintf("%s %q is false", c.conditionsName(), failed)}
+	}
+	for i, v := range c.validations {
+		ok, err := v.expr.Bool(b)
+		if err != nil {
+			return outcome{status: report.StatusError, message: err.Error(), expression: v.where()}
+		}
+		if !ok {
+			return outcome{status: report.StatusFail, message: c.message(i, v, b), expression: v.where()}
+		}
+	}
+	for _, a := range c.annotations {
+		if _, err := a.value.String(b); err != nil {
+			return outcome{status: report.StatusError, message: fmt.Sprintf("auditAnnotation %s: %v", a.key, err)}
+		}
+	}
+	return outcome{status: report.StatusPass}
+}
+
+func (v celValidation) where() string {
+	return v.expr.Path + ": " + v.expr.Expression
+}
+
+// message is the validation's message: messageExpression when it gives a
+// non-empty string, else message, else the default of the kind (the API
+// server's "failed expression: ..." for an admission policy, Kyverno's
+// "CEL expression validation failed at index N" for its own kinds).
+func (c *celRule) message(i int, v celValidation, b *cel.Bindings) string {
+	if v.msgExpr != nil {
+		if s, err := v.msgExpr.String(b); err == nil && strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	if v.message != "" {
+		return v.message
+	}
+	if c.spec.Admission {
+		return "failed expression: " + strings.TrimSpace(v.expr.Expression)
+	}
+	return fmt.Sprintf("CEL expression validation failed at index %d", i)
+}
+
+// exceptionCELConditions evaluates a CEL PolicyException's matchConditions
+// on the unit, with the bindings the rule's own expressions get.
+func (e *run) exceptionCELConditions(x *exception.Exception, r *rule, u *unit) (bool, error) {
+	in, err := e.celInput(r, u)
+	if err != nil {
+		return false, err
+	}
+	return x.CELConditionsHold(cel.NewBindings(in, nil))
+}
+
+// conditionsName names a matchConditions entry in messages.
+func (c *celRule) conditionsName() string {
+	if c.spec.ConditionsField == "celPreconditions" {
+		return "celPrecondition"
+	}
+	return "matchCondition"
+}

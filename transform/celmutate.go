@@ -1,0 +1,173 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	celgo "github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types/ref"
+
+	"github.com/preadmit/preadmit/transform/cel"
+	"github.com/preadmit/preadmit/transform/mutate/apply"
+	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/report"
+)
+
+// mutationEnv is the CEL environment of mutation expressions: the
+// admission environment with the Object{…} and JSONPatch{…} types.
+var mutationEnv = sync.OnceValues(func() (*celgo.Env, error) {
+	base, err := cel.Env()
+	if err != nil {
+		return nil, err
+	}
+	return base.Extend(apply.EnvOptions()...)
+})
+
+// celMutating is a mutating CEL rule's mutations (a MutatingPolicy's, a
+// MutatingAdmissionPolicy's with one binding), run after the rule's
+// matchConditions with its variables.
+type celMutating struct {
+	c     *celRule
+	steps []celStep
+	merge apply.Merge
+}
+
+type celStep struct {
+	jsonPatch bool
+	program   *cel.Program
+}
+
+// compileCELMutations compiles spec.mutations of a mutating CEL rule.
+func compileCELMutations(c *celRule, spec *policy.CEL) (*celMutating, error) {
+	env, err := mutationEnv()
+	if err != nil {
+		return nil, err
+	}
+	m := &celMutating{c: c}
+	if spec.Evaluation != nil && spec.Evaluation.UseServerSideApply {
+		m.merge = apply.Atomics
+	}
+	var errs []error
+	for i, mu := range spec.Mutations {
+		step, err := compileCELStep(env, spec.Path, mu, i)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m.steps = append(m.steps, step)
+	}
+	if len(spec.Mutations) == 0 {
+		errs = append(errs, fmt.Errorf("%s.mutations: no mutation", spec.Path))
+	}
+	return m, errors.Join(errs...)
+}
+
+func compileCELStep(env *celgo.Env, at string, mu policy.Mutation, i int) (celStep, error) {
+	var field string
+	var want *celgo.Type
+	var src *policy.Expression
+	switch mu.PatchType {
+	case "ApplyConfiguration":
+		field, want, src = "applyConfiguration", apply.ObjectType, mu.ApplyConfiguration
+	case "JSONPatch":
+		field, want, src = "jsonPatch", celgo.ListType(apply.JSONPatchType), mu.JSONPatch
+	default:
+		return celStep{}, fmt.Errorf("%s.mutations[%d].patchType: %q is not ApplyConfiguration or JSONPatch", at, i, mu.PatchType)
+	}
+	path := fmt.Sprintf("%s.mutations[%d].%s.expression", at, i, field)
+	if src == nil || src.Expression == "" {
+		return celStep{}, fmt.Errorf("%s is required for patchType %s", path, mu.PatchType)
+	}
+	prg, err := cel.CompileIn(env, src.Expression, path)
+	if err != nil {
+		return celStep{}, err
+	}
+	if out := prg.OutputType(); out != nil && !out.IsExactType(celgo.DynType) && !out.IsAssignableType(want) {
+		return celStep{}, &cel.Error{Path: path, Expression: src.Expression, Detail: fmt.Sprintf("must evaluate to %s, not %s", want, out)}
+	}
+	return celStep{jsonPatch: mu.PatchType == "JSONPatch", program: prg}, nil
+}
+
+// apply evaluates the mutations in turn, each on the object the previous
+// one left, as the API server does, and writes the difference back.
+func (m *celMutating) apply(en env) (bool, error) {
+	o, err := apply.NewObject(en.u.node.YNode())
+	if err != nil {
+		return false, err
+	}
+	in, err := en.e.celInput(m.c.rule, en.u)
+	if err != nil {
+		return false, err
+	}
+	in.Object = o.Value()
+	ok, failed, err := m.c.conditions.Match(cel.NewBindings(in, m.c.variables))
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		return false, &conditionsNotMet{name: failed}
+	}
+	changed := false
+	for _, s := range m.steps {
+		in.Object = o.Value()
+		v, err := s.program.Eval(cel.NewBindings(in, m.c.variables))
+		if err != nil {
+			return changed, err
+		}
+		if err := m.applyStep(o, s, v); err != nil {
+			return changed, fmt.Errorf("%s: %w", s.program.Path, err)
+		}
+		// Written back after each mutation, so that the keys each one
+		// adds follow those of the mutations before it, as the policy
+		// lists them.
+		c, err := o.WriteBack()
+		changed = changed || c
+		if err != nil {
+			return changed, err
+		}
+	}
+	return changed, nil
+}
+
+func (m *celMutating) applyStep(o *apply.Object, s celStep, v ref.Val) error {
+	if s.jsonPatch {
+		ops, err := apply.OpsOf(v)
+		if err != nil {
+			return err
+		}
+		return o.JSONPatch(ops)
+	}
+	cfg, err := apply.ConfigurationOf(v)
+	if err != nil {
+		return err
+	}
+	return o.ApplyConfiguration(cfg, m.merge)
+}
+
+// conditionsNotMet is a CEL policy's matchConditions not holding on a
+// resource: a skip, as in Kyverno, not an error.
+type conditionsNotMet struct{ name string }
+
+func (c *conditionsNotMet) Error() string {
+	return fmt.Sprintf("matchCondition %s is not met", c.name)
+}
+
+// mutationErrorOutcome is the result of a mutation that returned err.
+func mutationErrorOutcome(err error) outcome {
+	var nm *conditionsNotMet
+	if errors.As(err, &nm) {
+		return outcome{status: report.StatusSkip, message: err.Error()}
+	}
+	return outcome{status: report.StatusError, message: err.Error()}
+}
+
+// unchangedOutcome is the result of a mutate rule that matched and changed
+// nothing: Kyverno skips a classic rule with "no patches applied", and
+// passes a CEL policy whose mutations left the resource as it was.
+func (r *rule) unchangedOutcome() outcome {
+	if r.cel != nil {
+		return outcome{status: report.StatusPass, message: "no change"}
+	}
+	return outcome{status: report.StatusSkip, message: "no patches applied"}
+}

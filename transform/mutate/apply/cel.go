@@ -1,0 +1,91 @@
+package apply
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"google.golang.org/protobuf/types/known/structpb"
+	"k8s.io/apiserver/pkg/cel/common"
+	"k8s.io/apiserver/pkg/cel/mutation"
+	"k8s.io/apiserver/pkg/cel/mutation/dynamic"
+)
+
+// The types a mutation expression returns, as the API server names them.
+var (
+	ObjectType    = types.NewObjectType("Object")
+	JSONPatchType = types.NewObjectType("JSONPatch")
+)
+
+// EnvOptions extend a CEL environment for mutation expressions: the
+// Object{…} and JSONPatch{…} initializers, resolved as the API server
+// resolves them (k8s.io/apiserver/pkg/cel/mutation).
+func EnvOptions() []cel.EnvOption {
+	return []cel.EnvOption{
+		cel.Types(ObjectType, JSONPatchType),
+		common.ResolverEnvOption(&mutation.DynamicTypeResolver{}),
+	}
+}
+
+// ConfigurationOf reads the value of an applyConfiguration expression.
+func ConfigurationOf(v ref.Val) (map[string]any, error) {
+	obj, ok := v.(*dynamic.ObjectVal)
+	if !ok {
+		return nil, fmt.Errorf("applyConfiguration gave %s, want an Object{…}", typeName(v))
+	}
+	if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
+		return nil, fmt.Errorf("type mismatch: %w", err)
+	}
+	m, ok := obj.Value().(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("applyConfiguration gave %T, want an object", obj.Value())
+	}
+	return m, nil
+}
+
+// OpsOf reads the value of a jsonPatch expression: a list of JSONPatch{…}.
+func OpsOf(v ref.Val) ([]Op, error) {
+	list, ok := v.(traits.Lister)
+	if !ok {
+		return nil, fmt.Errorf("jsonPatch gave %s, want a list of JSONPatch{…}", typeName(v))
+	}
+	var ops []Op
+	for it := list.Iterator(); it.HasNext() == types.True; {
+		native, err := it.Next().ConvertToNative(reflect.TypeFor[*mutation.JSONPatchVal]())
+		if err != nil {
+			return nil, fmt.Errorf("jsonPatch must give a list of JSONPatch{…}: %w", err)
+		}
+		p, ok := native.(*mutation.JSONPatchVal)
+		if !ok {
+			return nil, fmt.Errorf("jsonPatch gave an element of %T, want JSONPatch{…}", native)
+		}
+		op := Op{Op: p.Op, Path: p.Path, From: p.From}
+		if p.Val != nil {
+			if obj, ok := p.Val.(*dynamic.ObjectVal); ok {
+				if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
+					return nil, fmt.Errorf("type mismatch: %w", err)
+				}
+			}
+			jv, err := p.Val.ConvertToNative(reflect.TypeFor[*structpb.Value]())
+			if err != nil {
+				return nil, fmt.Errorf("a JSONPatch value that cannot be JSON: %w", err)
+			}
+			if op.Value, err = json.Marshal(jv); err != nil {
+				return nil, fmt.Errorf("a JSONPatch value that cannot be JSON: %w", err)
+			}
+		}
+		ops = append(ops, op)
+	}
+	return ops, nil
+}
+
+func typeName(v ref.Val) string {
+	if v == nil {
+		return "no value"
+	}
+	return v.Type().TypeName()
+}

@@ -1,0 +1,163 @@
+package apply
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+	"k8s.io/apimachinery/pkg/util/managedfields"
+	"k8s.io/apiserver/pkg/admission/plugin/policy/mutating/patch"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+	"sigs.k8s.io/structured-merge-diff/v6/typed"
+
+	"github.com/preadmit/preadmit/transform/cel"
+)
+
+// Object is one resource under mutation: its YAML node, and its
+// unstructured form, which the mutations change in turn. It is not safe
+// for concurrent use.
+type Object struct {
+	node *yaml.Node
+	obj  *unstructured.Unstructured
+}
+
+// NewObject reads a resource (a document or mapping node) for mutation.
+func NewObject(node *yaml.Node) (*Object, error) {
+	if node.Kind == yaml.DocumentNode && len(node.Content) > 0 {
+		node = node.Content[0]
+	}
+	v, err := cel.FromNode(node)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok || node.Kind != yaml.MappingNode {
+		return nil, errors.New("a resource must be a map")
+	}
+	return &Object{node: node, obj: &unstructured.Unstructured{Object: m}}, nil
+}
+
+// Value is the resource as it stands after the mutations so far, the
+// "object" a CEL expression sees. The caller must not modify it.
+func (o *Object) Value() map[string]any { return o.obj.Object }
+
+// Merge is how an ApplyConfiguration is merged.
+type Merge int
+
+const (
+	// Guarded is the API server's merge (MutatingAdmissionPolicy, and
+	// MutatingPolicy by default): a configuration that sets an atomic
+	// list, map or struct is an error, not a silent replacement.
+	Guarded Merge = iota
+	// Atomics lets a configuration replace atomic fields (MutatingPolicy
+	// with evaluation.mutateExisting... useServerSideApply), as Kyverno
+	// does.
+	Atomics
+)
+
+// ApplyConfiguration merges cfg (the value of an Object{…} expression)
+// into the resource with server-side-apply semantics.
+func (o *Object) ApplyConfiguration(cfg map[string]any, merge Merge) error {
+	p := &unstructured.Unstructured{Object: cfg}
+	gvk := o.obj.GroupVersionKind()
+	p.SetGroupVersionKind(gvk)
+	tc := typeConverter(gvk)
+	var out runtime.Object
+	var err error
+	if merge == Atomics {
+		out, err = mergeAtomics(tc, o.obj, p)
+	} else {
+		out, err = patch.ApplyStructuredMergeDiff(tc, o.obj, p)
+	}
+	if err != nil {
+		return err
+	}
+	u, ok := out.(*unstructured.Unstructured)
+	if !ok {
+		return fmt.Errorf("merge gave a %T", out)
+	}
+	o.obj = u
+	return nil
+}
+
+// mergeAtomics is patch.ApplyStructuredMergeDiff without its guard on
+// atomic fields, as Kyverno's MutatingPolicy compiler has it.
+func mergeAtomics(tc managedfields.TypeConverter, live, p *unstructured.Unstructured) (runtime.Object, error) {
+	pt, err := tc.ObjectToTyped(p)
+	if err != nil {
+		return nil, fmt.Errorf("failed to convert patch object to typed object: %w", err)
+	}
+	lt, err := tc.ObjectToTyped(live, typed.AllowDuplicates)
+	if err != nil {
+		return nil, fmt.Errorf("failed to convert original object to typed object: %w", err)
+	}
+	merged, err := lt.Merge(pt)
+	if err != nil {
+		return nil, fmt.Errorf("failed to merge patch: %w", err)
+	}
+	return tc.TypedToObject(merged)
+}
+
+// Op is one JSON Patch operation as a JSONPatch{…} CEL value gives it.
+type Op struct {
+	Op, Path, From string
+	// Value is the JSON of the value; nil when the operation has none.
+	Value json.RawMessage
+}
+
+// JSONPatch applies ops in order. A failed "test" operation leaves the
+// resource as it was, as the API server does.
+func (o *Object) JSONPatch(ops []Op) error {
+	p := make(jsonpatch.Patch, 0, len(ops))
+	for _, op := range ops {
+		p = append(p, op.operation())
+	}
+	doc, err := json.Marshal(o.obj.Object)
+	if err != nil {
+		return fmt.Errorf("JSON Patch: %w", err)
+	}
+	out, err := p.Apply(doc)
+	if errors.Is(err, jsonpatch.ErrTestFailed) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("JSON Patch: %w", err)
+	}
+	var m map[string]any
+	if err := utiljson.Unmarshal(out, &m); err != nil {
+		return fmt.Errorf("JSON Patch: %w", err)
+	}
+	if m == nil {
+		return errors.New("JSON Patch: the result is not an object")
+	}
+	o.obj = &unstructured.Unstructured{Object: m}
+	return nil
+}
+
+func (op Op) operation() jsonpatch.Operation {
+	raw := func(s string) *json.RawMessage {
+		b, _ := json.Marshal(s) // a string always marshals
+		m := json.RawMessage(b)
+		return &m
+	}
+	r := jsonpatch.Operation{"op": raw(op.Op), "path": raw(op.Path)}
+	if op.From != "" {
+		r["from"] = raw(op.From)
+	}
+	if op.Value != nil {
+		v := op.Value
+		r["value"] = &v
+	}
+	return r
+}
+
+// WriteBack writes the resource's current value onto its YAML node,
+// changing only what differs, and reports whether anything changed.
+func (o *Object) WriteBack() (bool, error) {
+	slot := o.node
+	return writeMap(slot, o.obj.Object, 0)
+}
