@@ -25,7 +25,7 @@ import (
 // tests hold the two to the same Set.
 
 // preparsedMagic starts the form; a new layout changes it.
-const preparsedMagic = "preadmit-preparsed-v2\n"
+const preparsedMagic = "preadmit-preparsed-v3\n"
 
 // Preparse loads the policies under root in fsys with LoadFS and encodes
 // the Set for LoadPreparsed. It fails on anything LoadFS reports, so that a
@@ -57,6 +57,16 @@ func Preparse(fsys fs.FS, root, prefix string) ([]byte, error) {
 }
 
 func (w *nodeWriter) policy(p *Policy) error {
+	if len(p.Rules) > 0 && p.Rules[0].IsCEL() {
+		// A CEL policy is its file and tree: its spec and autogen rules
+		// are decoded from the tree when read (no YAML parser, no schema
+		// check), which is cheap and keeps one decoder.
+		w.uint(1)
+		w.string(p.File)
+		w.ids = map[*yaml.Node]uint64{}
+		return w.node(p.Node.YNode())
+	}
+	w.uint(0)
 	for _, s := range []string{p.File, p.Kind, p.Name, p.Namespace, p.ValidationFailureAction, p.FailurePolicy} {
 		w.string(s)
 	}
@@ -128,6 +138,21 @@ func LoadPreparsed(data string) (*Set, error) {
 }
 
 func (r *nodeReader) policy() *Policy {
+	if r.count() == 1 {
+		file := r.string()
+		r.nodes = r.nodes[:0]
+		n := r.node()
+		if r.err != nil {
+			return nil
+		}
+		p, errs := parseCELPolicy(file, yaml.NewRNode(n), false)
+		if len(errs) > 0 {
+			r.err = errs
+			return nil
+		}
+		p.Checked = true
+		return p
+	}
 	p := &Policy{File: r.string(), Kind: r.string(), Name: r.string(), Namespace: r.string(), Checked: true}
 	p.ValidationFailureAction, p.FailurePolicy = r.string(), r.string()
 	if n := r.count(); n > 0 {
