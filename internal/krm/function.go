@@ -106,14 +106,11 @@ func inlinePolicies(cfg *Config, items Items) (*policy.Set, error) {
 		set.Others = append(set.Others, &policy.Document{File: itemFile(n), Node: n})
 	}
 	for _, n := range items.OtherPolicies {
-		// Checked against its CRD schema as in a file (exceptions are
-		// checked where they are parsed).
-		if es := policy.CheckSchema(itemFile(n), n); len(es) > 0 {
-			errs = append(errs, es...)
-			continue
-		}
-		set.Others = append(set.Others, &policy.Document{File: itemFile(n), Node: n})
+		// Read as in a file: CEL policies applied, the kinds preadmit
+		// cannot apply kept in Others for the loader to refuse.
+		errs = append(errs, set.AddDocument(itemFile(n), n)...)
 	}
+	errs = append(errs, set.PairAdmissionPolicies()...)
 	if len(set.Policies) == 0 && len(set.Others) == 0 {
 		return nil, errs.AsError()
 	}

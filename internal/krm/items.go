@@ -16,10 +16,10 @@ type Items struct {
 	Policies []*yaml.RNode
 	// Exceptions are Kyverno PolicyException items, consumed as well.
 	Exceptions []*yaml.RNode
-	// OtherPolicies are policies of the kinds preadmit cannot apply yet
-	// (CEL policies, Kubernetes admission policies): handed to the loader,
-	// which refuses them unless disabled by name, so that none is skipped
-	// without a word.
+	// OtherPolicies are the CEL policies and Kubernetes admission policies
+	// (with their bindings): handed to the loader, which applies the kinds
+	// it can and refuses the others unless disabled by name, so that none
+	// is skipped without a word.
 	OtherPolicies []*yaml.RNode
 }
 

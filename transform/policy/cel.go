@@ -134,8 +134,10 @@ func parseCELPolicy(file string, n *yaml.RNode, check bool) (*Policy, Errors) {
 	root := n.YNode()
 	apiVersion, kind := yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), yamlnode.Scalar(yamlnode.Field(root, "kind"))
 	meta := yamlnode.Field(root, "metadata")
-	p := &Policy{File: file, Kind: kind, Name: yamlnode.Scalar(yamlnode.Field(meta, "name")), Node: n,
-		Annotations: stringMap(yamlnode.Field(meta, "annotations"))}
+	p := &Policy{File: file, Kind: kind, Name: yamlnode.Scalar(yamlnode.Field(meta, "name")), Node: n}
+	if a := yamlnode.Field(meta, "annotations"); a != nil && a.Kind == yaml.MappingNode {
+		p.Annotations = n.GetAnnotations()
+	}
 	if p.Name == "" {
 		return nil, Errors{{File: file, Err: fmt.Errorf("%s: metadata.name is required", kind)}}
 	}
@@ -189,15 +191,4 @@ func decodeCEL(n *yaml.RNode) (*CEL, error) {
 		return nil, err
 	}
 	return spec, nil
-}
-
-func stringMap(n *yaml.Node) map[string]string {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	m := map[string]string{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		m[n.Content[i].Value] = n.Content[i+1].Value
-	}
-	return m
 }

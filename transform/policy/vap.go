@@ -163,3 +163,15 @@ func ParseAdmissionPolicy(file string, d *Document, bindings []*Binding) (*Polic
 	}
 	return p, nil
 }
+
+// AddDocument adds one document given on its own (a KRM function's item)
+// as a file's document would be added: a ClusterPolicy, Policy or CEL
+// policy to Policies, another Kyverno or admission document to Others.
+// PairAdmissionPolicies must follow once every document is added.
+func (s *Set) AddDocument(file string, n *yaml.RNode) Errors {
+	return s.addNode(file, 0, n)
+}
+
+// PairAdmissionPolicies turns the ValidatingAdmissionPolicies added with
+// AddDocument into policies, with their bindings (as LoadPaths does).
+func (s *Set) PairAdmissionPolicies() Errors { return s.pairAdmission() }
