@@ -74,7 +74,7 @@ func (s *Set) pairMutatingAdmission() Errors {
 func parseMutatingAdmission(d *Document, bindings []*Document) (*Policy, *Error) {
 	root := d.Node.YNode()
 	p := &Policy{File: d.File, Kind: KindMAP, Name: name(d), Node: d.Node,
-		Annotations: stringMap(yamlnode.Field(yamlnode.Field(root, "metadata"), "annotations"))}
+		Annotations: d.Node.GetAnnotations()}
 	if p.Name == "" {
 		return nil, &Error{File: d.File, Err: fmt.Errorf("%s: metadata.name is required", KindMAP)}
 	}
