@@ -24,18 +24,23 @@ func TestFailClosed(t *testing.T) {
 
 // TestPolicyKindsNotIgnored: every document handed in as a policy is
 // applied, named as not applied, or refused; none is skipped without a
-// word.
+// word. The CEL policies here are applied: the Deployment names no
+// replicas (the API server would default them), so their expressions
+// cannot be evaluated and the render fails closed, as kyverno apply does.
 func TestPolicyKindsNotIgnored(t *testing.T) {
 	r := func(args ...string) []string {
 		return append([]string{"render", "--no-builtin", "--mode", "enforce"}, args...)
 	}
 	runCases(t, []cmdTestCase{
-		{name: "kinds-validating-policy", args: r("-p", "testdata/kinds/cel"), input: "compliant.yaml", code: 2},
-		{name: "kinds-validating-policy-file", args: r("-p", "testdata/kinds/cel/validating-policy.yaml"), input: "compliant.yaml", code: 2},
+		{name: "kinds-validating-policy", args: r("-p", "testdata/kinds/cel"), input: "compliant.yaml", code: 1},
+		{name: "kinds-validating-policy-file", args: r("-p", "testdata/kinds/cel/validating-policy.yaml"), input: "compliant.yaml", code: 1},
+		{name: "kinds-image-validating-policy", args: r("-p", "testdata/kinds/ivpol"), input: "compliant.yaml", code: 2},
+		{name: "kinds-image-validating-policy-disabled", args: r("-p", "testdata/kinds/ivpol", "-p", "testdata/failclosed/validate-error-ignore.yaml",
+			"--disable", "verify-signatures"), input: "compliant.yaml", noGolden: true},
 		{name: "kinds-validating-policy-disabled", args: r("-p", "testdata/kinds/cel", "-p", "testdata/failclosed/validate-error-ignore.yaml",
 			"--disable", "max-one-replica"), input: "compliant.yaml", noGolden: true},
 		{name: "kinds-admission-policy", args: r("-p", "testdata/kinds/vap", "-p", "testdata/failclosed/validate-error-ignore.yaml"),
-			input: "compliant.yaml", code: 2},
+			input: "compliant.yaml", code: 1},
 		{name: "kinds-no-render-meaning", args: r("-p", "testdata/kinds/generating", "-p", "testdata/failclosed/validate-error-ignore.yaml"),
 			input: "compliant.yaml", noGolden: true},
 	})

@@ -45,11 +45,18 @@ type Variable struct {
 	Policies []string
 }
 
+// celTwinKinds are the kinds of the library's CEL twins (policies/cel),
+// which the chart does not install yet: its values (excludedNamespaces,
+// failureAction, the preadmit.* settings) are written into classic rules,
+// and a twin would apply the same change twice beside its classic policy.
+var celTwinKinds = map[string]bool{"MutatingPolicy": true, "ValidatingPolicy": true}
+
 // Files maps a path inside the chart directory to its content.
 type Files map[string][]byte
 
 // Generate returns the chart's generated files for the library in fsys:
-// templates/<policy>.yaml for every ClusterPolicy and values.yaml.
+// templates/<policy>.yaml for every ClusterPolicy and values.yaml (the
+// CEL twins are not installed, see celTwinKinds).
 func Generate(fsys fs.FS) (Files, error) {
 	set, err := policy.LoadFS(fsys, ".", "policies")
 	if err != nil {
@@ -58,6 +65,9 @@ func Generate(fsys fs.FS) (Files, error) {
 	files := Files{}
 	vars := map[string]*Variable{}
 	for _, p := range set.Policies {
+		if celTwinKinds[p.Kind] {
+			continue // the chart installs the classic flavour (see celTwinKinds)
+		}
 		if p.Kind != "ClusterPolicy" {
 			return nil, fmt.Errorf("%s: %s %s: the chart installs ClusterPolicies only", p.File, p.Kind, p.Name)
 		}
