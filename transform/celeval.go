@@ -12,12 +12,7 @@ import (
 
 // mayMatch reports whether the rule could select resources of the unit's
 // kind (rulesFor indexes rules by kind): a nil celRule never does.
-func (c *celRule) mayMatch() bool {
-	if c == nil {
-		return false
-	}
-	return true
-}
+func (c *celRule) mayMatch() bool { return c != nil }
 
 func (e *run) mapper() *admissionmatch.Mapper {
 	if e.cel == nil {

@@ -3,8 +3,6 @@ package transform
 import (
 	"bytes"
 	"slices"
-	"strings"
-	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -19,7 +17,6 @@ import (
 // (params) and the REST mapping with the CRDs known.
 type celState struct {
 	mapper admissionmatch.Mapper
-	mu     sync.Mutex
 	// namespaces are the stream's and Options' Namespace objects by name.
 	namespaces map[string]any
 	// objects are the candidate parameter objects: Options.CELObjects and
@@ -130,13 +127,6 @@ func (e *run) namespaceObject(u *unit) any {
 	labels[metadataNameLabel] = ns
 	return map[string]any{"apiVersion": "v1", "kind": "Namespace",
 		"metadata": map[string]any{"name": ns, "labels": labels}}
-}
-
-func groupOf(apiVersion string) (group, version string) {
-	if g, v, ok := strings.Cut(apiVersion, "/"); ok {
-		return g, v
-	}
-	return "", apiVersion
 }
 
 // celStreamKinds are the kinds CEL rules read from the stream beside
