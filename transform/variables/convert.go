@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -197,10 +199,35 @@ func toNode(v interface{}, depth int) (*yaml.Node, error) {
 // (kubectl, Helm) would take it for something else, such as "yes".
 func stringNode(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: s}
-	if mayReadAsNonString(s) && yaml.IsYaml1_1NonString(n) {
+	if mayReadAsNonString(s) && readsAsNonString(s) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
+}
+
+// nonString remembers kyaml's YAML 1.1 verdict (a parse) for the short
+// strings a mutation writes again and again ("100m", "128Mi"); at most
+// maxNonString of them, so a hostile stream cannot grow it.
+var (
+	nonString      sync.Map
+	nonStringCount atomic.Int64
+)
+
+const maxNonString, maxNonStringLen = 4096, 64
+
+// readsAsNonString is yaml.IsYaml1_1NonString of a plain scalar s.
+func readsAsNonString(s string) bool {
+	if len(s) > maxNonStringLen {
+		return yaml.IsValueNonString(s)
+	}
+	if v, ok := nonString.Load(s); ok {
+		return v.(bool)
+	}
+	v := yaml.IsValueNonString(s)
+	if nonStringCount.Add(1) <= maxNonString {
+		nonString.Store(strings.Clone(s), v)
+	}
+	return v
 }
 
 func numberNode(f float64) *yaml.Node {

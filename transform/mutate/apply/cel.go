@@ -37,12 +37,13 @@ func ConfigurationOf(v ref.Val) (map[string]any, error) {
 	if !ok {
 		return nil, fmt.Errorf("applyConfiguration gave %s, want an Object{…}", typeName(v))
 	}
-	if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
+	if err := checkTypeNames(obj); err != nil {
 		return nil, fmt.Errorf("type mismatch: %w", err)
 	}
-	m, ok := obj.Value().(map[string]any)
+	native := valueOf(obj)
+	m, ok := native.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("applyConfiguration gave %T, want an object", obj.Value())
+		return nil, fmt.Errorf("applyConfiguration gave %T, want an object", native)
 	}
 	return m, nil
 }
@@ -66,11 +67,11 @@ func OpsOf(v ref.Val) ([]Op, error) {
 		op := Op{Op: p.Op, Path: p.Path, From: p.From}
 		if p.Val != nil {
 			if obj, ok := p.Val.(*dynamic.ObjectVal); ok {
-				if err := obj.CheckTypeNamesMatchFieldPathNames(); err != nil {
+				if err := checkTypeNames(obj); err != nil {
 					return nil, fmt.Errorf("type mismatch: %w", err)
 				}
 			}
-			jv, err := p.Val.ConvertToNative(reflect.TypeFor[*structpb.Value]())
+			jv, err := jsonValue(p.Val)
 			if err != nil {
 				return nil, fmt.Errorf("a JSONPatch value that cannot be JSON: %w", err)
 			}
@@ -81,6 +82,24 @@ func OpsOf(v ref.Val) ([]Op, error) {
 		ops = append(ops, op)
 	}
 	return ops, nil
+}
+
+// jsonValue is v.ConvertToNative(*structpb.Value), an Object{…}
+// converted once.
+func jsonValue(v ref.Val) (*structpb.Value, error) {
+	obj, ok := v.(*dynamic.ObjectVal)
+	if !ok {
+		jv, err := v.ConvertToNative(reflect.TypeFor[*structpb.Value]())
+		if err != nil {
+			return nil, err
+		}
+		return jv.(*structpb.Value), nil
+	}
+	m, err := objectNative(obj)
+	if err != nil {
+		return nil, err
+	}
+	return structpb.NewValue(m)
 }
 
 func typeName(v ref.Val) string {

@@ -23,6 +23,10 @@ import (
 type Object struct {
 	node *yaml.Node
 	obj  *unstructured.Unstructured
+	// typed is obj as the last merge made it, with the converter it
+	// belongs to; nil when obj was not made by a merge.
+	typed *typed.TypedValue
+	tc    managedfields.TypeConverter
 }
 
 // NewObject reads a resource (a document or mapping node) for mutation.
@@ -65,7 +69,10 @@ func (o *Object) ApplyConfiguration(cfg map[string]any, merge Merge) error {
 	p := &unstructured.Unstructured{Object: cfg}
 	gvk := o.obj.GroupVersionKind()
 	p.SetGroupVersionKind(gvk)
-	tc := typeConverter(gvk)
+	tc := &reuseConverter{TypeConverter: typeConverter(gvk), live: o.obj}
+	if o.tc == tc.TypeConverter {
+		tc.liveTyped = o.typed
+	}
 	var out runtime.Object
 	var err error
 	if merge == Atomics {
@@ -80,8 +87,35 @@ func (o *Object) ApplyConfiguration(cfg map[string]any, merge Merge) error {
 	if !ok {
 		return fmt.Errorf("merge gave a %T", out)
 	}
-	o.obj = u
+	o.obj, o.typed, o.tc = u, nil, nil
+	if out == tc.out {
+		o.typed, o.tc = tc.outTyped, tc.TypeConverter
+	}
 	return nil
+}
+
+// reuseConverter spares a merge converting the live object when the merge
+// before made it: converting an object and back gives the typed value it
+// came from, so the one the last merge gave (outTyped) is used again.
+type reuseConverter struct {
+	managedfields.TypeConverter
+	live      runtime.Object
+	liveTyped *typed.TypedValue
+	out       runtime.Object
+	outTyped  *typed.TypedValue
+}
+
+func (c *reuseConverter) ObjectToTyped(obj runtime.Object, opts ...typed.ValidationOptions) (*typed.TypedValue, error) {
+	if obj == c.live && c.liveTyped != nil {
+		return c.liveTyped, nil
+	}
+	return c.TypeConverter.ObjectToTyped(obj, opts...)
+}
+
+func (c *reuseConverter) TypedToObject(v *typed.TypedValue) (runtime.Object, error) {
+	out, err := c.TypeConverter.TypedToObject(v)
+	c.out, c.outTyped = out, v
+	return out, err
 }
 
 // mergeAtomics is patch.ApplyStructuredMergeDiff without its guard on
@@ -134,7 +168,7 @@ func (o *Object) JSONPatch(ops []Op) error {
 	if m == nil {
 		return errors.New("JSON Patch: the result is not an object")
 	}
-	o.obj = &unstructured.Unstructured{Object: m}
+	o.obj, o.typed, o.tc = &unstructured.Unstructured{Object: m}, nil, nil
 	return nil
 }
 

@@ -65,13 +65,26 @@ var builtins = sync.OnceValue(func() managedfields.TypeConverter {
 // typeConverter returns the converter for a kind: the built-in schema, or
 // for any other kind (a custom resource) the deduced one, under which maps
 // merge key by key and lists are replaced whole, as the API server treats
-// a custom resource whose schema it does not know.
+// a custom resource whose schema it does not know. The choice depends on
+// the kind alone and is remembered (converters, shared by every render).
 func typeConverter(gvk schema.GroupVersionKind) managedfields.TypeConverter {
+	if tc, ok := converters.Load(gvk); ok {
+		return tc.(managedfields.TypeConverter)
+	}
 	tc := builtins()
 	stub := &unstructured.Unstructured{}
 	stub.SetGroupVersionKind(gvk)
-	if _, err := tc.ObjectToTyped(stub); err == nil {
-		return tc
+	if _, err := tc.ObjectToTyped(stub); err != nil {
+		tc = deduced()
 	}
-	return managedfields.NewDeducedTypeConverter()
+	converters.Store(gvk, tc)
+	return tc
 }
+
+var (
+	// converters maps a schema.GroupVersionKind to its converter.
+	converters sync.Map
+	// deduced is the converter of kinds without a schema; it holds no
+	// state of its own.
+	deduced = sync.OnceValue(managedfields.NewDeducedTypeConverter)
+)
