@@ -15,13 +15,14 @@ import (
 // policies/cel.
 var celTwins = []struct{ classic, twin string }{
 	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml"},
+	{"../../policies/best-practices/require-labels/require-labels.yaml", "../../policies/cel/require-labels-cel/require-labels-cel.yaml"},
 }
 
 // TestCELTwinsEquivalence renders every chart corpus render (and its hook
 // renders) and every chart under testdata/charts once with each classic
 // policy alone and once with its CEL twin alone: the output bytes must be
-// the same, and so must the documents each reports mutating and the
-// documents each selects.
+// the same, and so must the documents each reports mutating, the documents
+// each fails and the documents each selects.
 func TestCELTwinsEquivalence(t *testing.T) {
 	inputs := map[string][]byte{}
 	for _, r := range corpus.Renders(t) {
@@ -53,6 +54,9 @@ func TestCELTwinsEquivalence(t *testing.T) {
 				if !slices.Equal(classicDocs.mutated, twinDocs.mutated) {
 					t.Errorf("mutated documents: classic %v, twin %v", classicDocs.mutated, twinDocs.mutated)
 				}
+				if !slices.Equal(classicDocs.failed, twinDocs.failed) {
+					t.Errorf("failed documents: classic %v, twin %v", classicDocs.failed, twinDocs.failed)
+				}
 				if !slices.Equal(classicDocs.selected, twinDocs.selected) {
 					t.Errorf("selected documents: classic %v, twin %v", classicDocs.selected, twinDocs.selected)
 				}
@@ -61,10 +65,11 @@ func TestCELTwinsEquivalence(t *testing.T) {
 	}
 }
 
-type docVerdicts struct{ mutated, selected []int }
+type docVerdicts struct{ mutated, failed, selected []int }
 
 // renderWith renders in with one policy file and no library, and reads
-// which documents the policy mutated and which it had a result for.
+// which documents the policy mutated, which it failed and which it had a
+// result for.
 func renderWith(t *testing.T, policyFile string, in []byte) (string, docVerdicts) {
 	t.Helper()
 	report := filepath.Join(t.TempDir(), "report.json")
@@ -96,6 +101,9 @@ func renderWith(t *testing.T, policyFile string, in []byte) (string, docVerdicts
 		}
 		if !slices.Contains(v.selected, r.Resource.Index) {
 			v.selected = append(v.selected, r.Resource.Index)
+		}
+		if r.Status == "fail" && !slices.Contains(v.failed, r.Resource.Index) {
+			v.failed = append(v.failed, r.Resource.Index)
 		}
 		if r.Status == "pass" && r.Message == "mutated" && !slices.Contains(v.mutated, r.Resource.Index) {
 			v.mutated = append(v.mutated, r.Resource.Index)
