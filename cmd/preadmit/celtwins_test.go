@@ -12,10 +12,20 @@ import (
 )
 
 // celTwins pairs each classic library policy with its CEL twin under
-// policies/cel.
-var celTwins = []struct{ classic, twin string }{
-	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml"},
-	{"../../policies/best-practices/require-labels/require-labels.yaml", "../../policies/cel/require-labels-cel/require-labels-cel.yaml"},
+// policies/cel, and the render flags the classic needs to do what the twin
+// does.
+var celTwins = []struct {
+	classic, twin string
+	classicArgs   []string
+}{
+	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml", nil},
+	{"../../policies/best-practices/require-labels/require-labels.yaml", "../../policies/cel/require-labels-cel/require-labels-cel.yaml", nil},
+	// A MutatingPolicy cannot read preadmit.registry (it has no context
+	// variables and no paramKind): the twin's mirror is its own variable
+	// mirrorRegistry, mirror.corp.example, so the classic is given the same
+	// mirror. The classic without a mirror does nothing; the twin has no such
+	// state, and that pair is not compared.
+	{"../../policies/registry/mirror-images/mirror-images.yaml", "../../policies/cel/mirror-images-cel/mirror-images-cel.yaml", []string{"--registry", "mirror.corp.example"}},
 }
 
 // TestCELTwinsEquivalence renders every chart corpus render (and its hook
@@ -46,8 +56,8 @@ func TestCELTwinsEquivalence(t *testing.T) {
 	for _, tw := range celTwins {
 		for name, in := range inputs {
 			t.Run(filepath.Base(tw.twin)+"/"+name, func(t *testing.T) {
-				classic, classicDocs := renderWith(t, tw.classic, in)
-				twin, twinDocs := renderWith(t, tw.twin, in)
+				classic, classicDocs := renderWith(t, tw.classic, tw.classicArgs, in)
+				twin, twinDocs := renderWith(t, tw.twin, nil, in)
 				if classic != twin {
 					t.Errorf("the outputs differ:\n%s", twinDiff(classic, twin))
 				}
@@ -67,14 +77,14 @@ func TestCELTwinsEquivalence(t *testing.T) {
 
 type docVerdicts struct{ mutated, failed, selected []int }
 
-// renderWith renders in with one policy file and no library, and reads
+// renderWith renders in with one policy file, args and no library, and reads
 // which documents the policy mutated, which it failed and which it had a
 // result for.
-func renderWith(t *testing.T, policyFile string, in []byte) (string, docVerdicts) {
+func renderWith(t *testing.T, policyFile string, args []string, in []byte) (string, docVerdicts) {
 	t.Helper()
 	report := filepath.Join(t.TempDir(), "report.json")
-	res := runCmd(t, []string{"render", "--no-builtin", "-p", policyFile, "--mode", "audit",
-		"--report-file", report, "--report-format", "json"}, in, nil)
+	res := runCmd(t, append([]string{"render", "--no-builtin", "-p", policyFile, "--mode", "audit",
+		"--report-file", report, "--report-format", "json"}, args...), in, nil)
 	if res.code != 0 {
 		t.Fatalf("render -p %s: exit %d\n%s", policyFile, res.code, res.stderr)
 	}
