@@ -26,6 +26,7 @@ var celTwins = []struct {
 	// mirror. The classic without a mirror does nothing; the twin has no such
 	// state, and that pair is not compared.
 	{"../../policies/registry/mirror-images/mirror-images.yaml", "../../policies/cel/mirror-images-cel/mirror-images-cel.yaml", []string{"--registry", "mirror.corp.example"}},
+	{"../../policies/mutate/add-default-securitycontext/add-default-securitycontext.yaml", "../../policies/cel/add-default-securitycontext-cel/add-default-securitycontext-cel.yaml", nil},
 }
 
 // TestCELTwinsEquivalence renders every chart corpus render (and its hook
