@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,21 +13,27 @@ import (
 )
 
 // celTwins pairs each classic library policy with its CEL twin under
-// policies/cel, and the render flags the classic needs to do what the twin
-// does.
+// policies/cel, the render flags the classic needs to do what the twin
+// does, and an edit (old, new) of the twin's text that does the same to the
+// twin, for a setting the twin holds in its own variables.
 var celTwins = []struct {
 	classic, twin string
 	classicArgs   []string
+	twinEdit      [2]string
 }{
-	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml", nil},
-	{"../../policies/best-practices/require-labels/require-labels.yaml", "../../policies/cel/require-labels-cel/require-labels-cel.yaml", nil},
+	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml", nil, [2]string{}},
+	{"../../policies/best-practices/require-labels/require-labels.yaml", "../../policies/cel/require-labels-cel/require-labels-cel.yaml", nil, [2]string{}},
 	// A MutatingPolicy cannot read preadmit.registry (it has no context
 	// variables and no paramKind): the twin's mirror is its own variable
 	// mirrorRegistry, mirror.corp.example, so the classic is given the same
 	// mirror. The classic without a mirror does nothing; the twin has no such
 	// state, and that pair is not compared.
-	{"../../policies/registry/mirror-images/mirror-images.yaml", "../../policies/cel/mirror-images-cel/mirror-images-cel.yaml", []string{"--registry", "mirror.corp.example"}},
-	{"../../policies/mutate/add-default-securitycontext/add-default-securitycontext.yaml", "../../policies/cel/add-default-securitycontext-cel/add-default-securitycontext-cel.yaml", nil},
+	{"../../policies/registry/mirror-images/mirror-images.yaml", "../../policies/cel/mirror-images-cel/mirror-images-cel.yaml", []string{"--registry", "mirror.corp.example"}, [2]string{}},
+	// The exclusions, with both wildcards.
+	{"../../policies/registry/mirror-images/mirror-images.yaml", "../../policies/cel/mirror-images-cel/mirror-images-cel.yaml",
+		[]string{"--registry", "mirror.corp.example", "--registry-exclude", "registry.k8s.io/*", "--registry-exclude", "quay.io/?rometheus/*"},
+		[2]string{`expression: '[]'`, `expression: '["registry.k8s.io/*", "quay.io/?rometheus/*"]'`}},
+	{"../../policies/mutate/add-default-securitycontext/add-default-securitycontext.yaml", "../../policies/cel/add-default-securitycontext-cel/add-default-securitycontext-cel.yaml", nil, [2]string{}},
 }
 
 // TestCELTwinsEquivalence renders every chart corpus render (and its hook
@@ -54,11 +61,25 @@ func TestCELTwinsEquivalence(t *testing.T) {
 		}
 		inputs["charts/"+filepath.Base(filepath.Dir(d))] = []byte(r.stdout)
 	}
-	for _, tw := range celTwins {
+	for i, tw := range celTwins {
+		twinFile := tw.twin
+		if tw.twinEdit[0] != "" {
+			b, err := os.ReadFile(tw.twin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), tw.twinEdit[0]) {
+				t.Fatalf("%s does not hold %q", tw.twin, tw.twinEdit[0])
+			}
+			twinFile = filepath.Join(t.TempDir(), filepath.Base(tw.twin))
+			if err := os.WriteFile(twinFile, []byte(strings.Replace(string(b), tw.twinEdit[0], tw.twinEdit[1], 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for name, in := range inputs {
-			t.Run(filepath.Base(tw.twin)+"/"+name, func(t *testing.T) {
+			t.Run(fmt.Sprintf("%d-%s/%s", i, filepath.Base(tw.twin), name), func(t *testing.T) {
 				classic, classicDocs := renderWith(t, tw.classic, tw.classicArgs, in)
-				twin, twinDocs := renderWith(t, tw.twin, nil, in)
+				twin, twinDocs := renderWith(t, twinFile, nil, in)
 				if classic != twin {
 					t.Errorf("the outputs differ:\n%s", twinDiff(classic, twin))
 				}
