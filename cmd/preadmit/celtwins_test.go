@@ -20,20 +20,28 @@ var celTwins = []struct {
 	classic, twin string
 	classicArgs   []string
 	twinEdit      [2]string
+	// quoted: the classic writes the values it adds double-quoted, as
+	// the "{{ ... }}" template of its policy file is, and a CEL value
+	// has no quoting style, so the twin writes them plain. Only lines
+	// that differ by those quotes alone are accepted.
+	quoted bool
 }{
-	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml", nil, [2]string{}},
-	{"../../policies/best-practices/require-labels/require-labels.yaml", "../../policies/cel/require-labels-cel/require-labels-cel.yaml", nil, [2]string{}},
+	{"../../policies/mutate/add-default-resources/add-default-resources.yaml", "../../policies/cel/add-default-resources-cel/add-default-resources-cel.yaml", nil, [2]string{}, false},
+	{"../../policies/best-practices/require-labels/require-labels.yaml", "../../policies/cel/require-labels-cel/require-labels-cel.yaml", nil, [2]string{}, false},
 	// A MutatingPolicy cannot read preadmit.registry (it has no context
 	// variables and no paramKind): the twin's mirror is its own variable
 	// mirrorRegistry, mirror.corp.example, so the classic is given the same
 	// mirror. The classic without a mirror does nothing; the twin has no such
 	// state, and that pair is not compared.
-	{"../../policies/registry/mirror-images/mirror-images.yaml", "../../policies/cel/mirror-images-cel/mirror-images-cel.yaml", []string{"--registry", "mirror.corp.example"}, [2]string{}},
+	{"../../policies/registry/mirror-images/mirror-images.yaml", "../../policies/cel/mirror-images-cel/mirror-images-cel.yaml", []string{"--registry", "mirror.corp.example"}, [2]string{}, false},
 	// The exclusions, with both wildcards.
 	{"../../policies/registry/mirror-images/mirror-images.yaml", "../../policies/cel/mirror-images-cel/mirror-images-cel.yaml",
 		[]string{"--registry", "mirror.corp.example", "--registry-exclude", "registry.k8s.io/*", "--registry-exclude", "quay.io/?rometheus/*"},
-		[2]string{`expression: '[]'`, `expression: '["registry.k8s.io/*", "quay.io/?rometheus/*"]'`}},
-	{"../../policies/mutate/add-default-securitycontext/add-default-securitycontext.yaml", "../../policies/cel/add-default-securitycontext-cel/add-default-securitycontext-cel.yaml", nil, [2]string{}},
+		[2]string{`expression: '[]'`, `expression: '["registry.k8s.io/*", "quay.io/?rometheus/*"]'`}, false},
+	{"../../policies/mutate/add-default-securitycontext/add-default-securitycontext.yaml", "../../policies/cel/add-default-securitycontext-cel/add-default-securitycontext-cel.yaml", nil, [2]string{}, false},
+	// A MutatingPolicy cannot read preadmit.managedBy either: the twin's
+	// value is its variable managedBy, preadmit, the classic's default.
+	{"../../policies/mutate/add-default-labels/add-default-labels.yaml", "../../policies/cel/add-default-labels-cel/add-default-labels-cel.yaml", nil, [2]string{}, true},
 }
 
 // TestCELTwinsEquivalence renders every chart corpus render (and its hook
@@ -80,7 +88,7 @@ func TestCELTwinsEquivalence(t *testing.T) {
 			t.Run(fmt.Sprintf("%d-%s/%s", i, filepath.Base(tw.twin), name), func(t *testing.T) {
 				classic, classicDocs := renderWith(t, tw.classic, tw.classicArgs, in)
 				twin, twinDocs := renderWith(t, twinFile, nil, in)
-				if classic != twin {
+				if classic != twin && !(tw.quoted && equalUpToQuotes(classic, twin)) {
 					t.Errorf("the outputs differ:\n%s", twinDiff(classic, twin))
 				}
 				if !slices.Equal(classicDocs.mutated, twinDocs.mutated) {
@@ -155,4 +163,24 @@ func twinDiff(a, b string) string {
 		}
 	}
 	return ""
+}
+
+// equalUpToQuotes reports whether a and b have the same lines but for
+// lines whose value is double-quoted in a ("key: "v"") and plain in b
+// ("key: v").
+func equalUpToQuotes(a, b string) bool {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	if len(la) != len(lb) {
+		return false
+	}
+	for i := range la {
+		if la[i] == lb[i] {
+			continue
+		}
+		k, v, ok := strings.Cut(la[i], `: "`)
+		if !ok || !strings.HasSuffix(v, `"`) || strings.ContainsAny(v[:len(v)-1], `"\`) || lb[i] != k+": "+v[:len(v)-1] {
+			return false
+		}
+	}
+	return true
 }
