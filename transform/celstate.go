@@ -35,13 +35,16 @@ type celObject struct {
 	value                             any
 }
 
-func (e *Engine) hasCELRules() bool {
-	for _, r := range e.rules {
-		if r.celRule() != nil {
-			return true
-		}
-	}
-	return false
+// writtenInCEL reports whether any rule is written in CEL.
+func (e *Engine) writtenInCEL() bool {
+	return slices.ContainsFunc(e.rules, (*rule).writtenInCEL)
+}
+
+// writtenInCEL reports whether the rule is written in CEL. It reads the
+// rule as written, not as compiled: a rule of the checked library is
+// compiled on first use, concurrently with renders.
+func (r *rule) writtenInCEL() bool {
+	return r.cel != nil || r.src.CEL != nil || r.src.Field("validate", "cel") != nil
 }
 
 // celRule is the CEL part of a rule: a CEL policy's rule, or a
@@ -59,7 +62,7 @@ func (r *rule) celRule() *celRule {
 func (e *run) collectCEL(docs []*stream.Document) {
 	e.cel = nil
 	streamRules, err := e.streamAdmissionPolicies(docs)
-	if !e.hasCELRules() && len(streamRules) == 0 && err == nil {
+	if !e.hasCEL && len(streamRules) == 0 && err == nil {
 		return
 	}
 	st := &celState{namespaces: map[string]any{}, rules: streamRules, err: err}
@@ -133,7 +136,7 @@ func (e *run) namespaceObject(u *unit) any {
 // Namespaces: their parameter kinds and CustomResourceDefinitions (for the
 // REST mapping). A compact render parses them ahead.
 func (e *Engine) celStreamKinds() []string {
-	if !e.hasCELRules() {
+	if !e.hasCEL {
 		return nil
 	}
 	kinds := []string{"CustomResourceDefinition"}

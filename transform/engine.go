@@ -33,8 +33,10 @@ type Engine struct {
 	// kinds holds the request.kind value of every kind seen (kindValue).
 	kindsMu sync.RWMutex
 	kinds   map[gvk]map[string]interface{}
-	// celKinds are the kinds CEL rules read from the stream, set once.
+	// celKinds are the kinds CEL rules read from the stream, and hasCEL
+	// whether any rule is written in CEL: both set once, in New.
 	celKinds []string
+	hasCEL   bool
 }
 
 // New compiles every rule of every policy once. Problems are returned as
@@ -75,6 +77,7 @@ func New(opts Options) (*Engine, error) {
 		return nil, errs
 	}
 	e.readsConfigMaps, e.readsNamespaces = e.usesConfigMaps(), e.usesNamespaceSelector()
+	e.hasCEL = e.writtenInCEL()
 	e.celKinds = e.celStreamKinds()
 	if opts.RequireExceptionMetadata {
 		if err := exception.CheckMetadata(opts.Exceptions); err != nil {

@@ -53,7 +53,7 @@ func (e *run) namespaceLabels(ns string) map[string]string {
 
 func (e *Engine) usesNamespaceSelector() bool {
 	for _, r := range e.rules {
-		if r.src.Match.HasNamespaceSelector() || r.src.Exclude.HasNamespaceSelector() || r.celRule() != nil {
+		if r.src.Match.HasNamespaceSelector() || r.src.Exclude.HasNamespaceSelector() || r.writtenInCEL() {
 			return true
 		}
 	}
