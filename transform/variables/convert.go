@@ -23,7 +23,7 @@ func FromRNode(n *yaml.RNode) (interface{}, error) {
 	if n == nil || n.YNode() == nil {
 		return nil, nil
 	}
-	return fromNode(n.YNode(), 0, false)
+	return jmespathValues.Value(n.YNode())
 }
 
 // FromResource is FromRNode for a resource: a null "annotations",
@@ -33,59 +33,15 @@ func FromResource(n *yaml.RNode) (interface{}, error) {
 	if n == nil || n.YNode() == nil {
 		return nil, nil
 	}
-	return fromNode(n.YNode(), 0, true)
+	return resourceValues.Value(n.YNode())
 }
 
-const maxDepth = 10000
-
-func fromNode(n *yaml.Node, depth int, resource bool) (interface{}, error) {
-	if depth > maxDepth {
-		return nil, fmt.Errorf("YAML nested deeper than %d levels", maxDepth)
-	}
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return fromNode(n.Content[0], depth+1, resource)
-	case yaml.AliasNode:
-		if n.Alias == nil {
-			return nil, nil
-		}
-		return fromNode(n.Alias, depth+1, resource)
-	case yaml.MappingNode:
-		m := make(map[string]interface{}, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind == yaml.AliasNode && k.Alias != nil {
-				k = k.Alias
-			}
-			if resource && yamlnode.IsNilMap(k.Value, yamlnode.Deref(n.Content[i+1])) {
-				m[k.Value] = map[string]interface{}{}
-				continue
-			}
-			v, err := fromNode(n.Content[i+1], depth+1, resource)
-			if err != nil {
-				return nil, err
-			}
-			m[k.Value] = v
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		a := make([]interface{}, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := fromNode(c, depth+1, resource)
-			if err != nil {
-				return nil, err
-			}
-			a = append(a, v)
-		}
-		return a, nil
-	case yaml.ScalarNode:
-		return scalarValue(n), nil
-	}
-	return nil, nil
-}
+// jmespathValues reads numbers as float64, as Kyverno decodes JSON;
+// resourceValues also reads a resource's null maps as empty ones.
+var (
+	jmespathValues = yamlnode.Decoder{Scalar: scalarValue}
+	resourceValues = yamlnode.Decoder{Scalar: scalarValue, EmptyNilMaps: true}
+)
 
 func scalarValue(n *yaml.Node) interface{} {
 	switch n.ShortTag() {
@@ -140,8 +96,8 @@ func ToRNode(v interface{}) (*yaml.RNode, error) {
 }
 
 func toNode(v interface{}, depth int) (*yaml.Node, error) {
-	if depth > maxDepth {
-		return nil, fmt.Errorf("value nested deeper than %d levels", maxDepth)
+	if depth > yamlnode.MaxDepth {
+		return nil, fmt.Errorf("value nested deeper than %d levels", yamlnode.MaxDepth)
 	}
 	switch t := v.(type) {
 	case nil:

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
 // varBody matches one variable at the start of a string, as Kyverno's
@@ -258,8 +260,8 @@ func Compile(node *yaml.RNode) (*Template, error) {
 }
 
 func (t *Template) collect(n *yaml.Node, index []int, path, self string, depth int) error {
-	if depth > maxDepth {
-		return fmt.Errorf("YAML nested deeper than %d levels at %s", maxDepth, path)
+	if depth > yamlnode.MaxDepth {
+		return fmt.Errorf("YAML nested deeper than %d levels at %s", yamlnode.MaxDepth, path)
 	}
 	child := func(i int) []int {
 		c := make([]int, len(index)+1)
@@ -346,7 +348,7 @@ func HasVariables(node *yaml.RNode) bool {
 }
 
 func hasVars(n *yaml.Node, depth int) bool {
-	if n == nil || depth > maxDepth {
+	if n == nil || depth > yamlnode.MaxDepth {
 		return false
 	}
 	switch n.Kind {
@@ -460,7 +462,7 @@ func (t *Template) Value(ctx *Context) (interface{}, error) {
 		return nil, nil
 	}
 	if len(t.sites) == 0 {
-		return fromNode(t.root, 0, false)
+		return jmespathValues.Value(t.root)
 	}
 	n, err := t.Substitute(ctx)
 	if err != nil {
