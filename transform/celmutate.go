@@ -167,7 +167,7 @@ func mutationErrorOutcome(err error) outcome {
 // passes a CEL policy whose mutations left the resource as it was.
 func (r *rule) unchangedOutcome() outcome {
 	if r.cel != nil {
-		return outcome{status: report.StatusPass, message: "no change"}
+		return outcome{status: report.StatusPass, message: "no change", unchanged: true}
 	}
 	return outcome{status: report.StatusSkip, message: "no patches applied"}
 }

@@ -28,6 +28,8 @@ type outcome struct {
 	exception string
 	// expression is the failing CEL expression, with its field path.
 	expression string
+	// unchanged marks a passing mutation that left the resource as it was.
+	unchanged bool
 }
 
 // env is what a mechanism runs with: the engine, the resource and, for
@@ -312,6 +314,7 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		Control:         o.control,
 		Exception:       o.exception,
 		Expression:      o.expression,
+		Unchanged:       o.unchanged,
 	}
 	if r.typ == "Validation" {
 		res.Action = r.action

@@ -75,6 +75,10 @@ type Result struct {
 	// policy's failurePolicy is not Ignore. A gate fails closed, as the
 	// admission webhook does with failurePolicy Fail.
 	Blocking bool `json:"blocking,omitempty"`
+	// Unchanged marks a passing mutation that left the resource as it
+	// was (a CEL policy passes then, where a classic rule is skipped):
+	// the summary does not count the resource as mutated.
+	Unchanged bool `json:"-"`
 }
 
 // Violation reports whether the result stops the render: a validation

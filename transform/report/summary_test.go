@@ -57,6 +57,14 @@ func TestTotalsString(t *testing.T) {
 			},
 			want: "preadmit: 3 resources, 2 mutated, 3 pass, 0 fail, 1 warn, 1 error, 1 skip",
 		},
+		{
+			name: "a passing mutation that changed nothing is not a mutated resource",
+			results: []Result{
+				{Resource: Resource{Index: 0}, Type: "Mutation", Status: StatusPass, Unchanged: true},
+				res(1, "Mutation", StatusPass, ""),
+			},
+			want: "preadmit: 2 resources, 1 mutated, 2 pass, 0 fail, 0 warn, 0 error, 0 skip",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
