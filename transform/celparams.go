@@ -65,7 +65,11 @@ func (p *celParams) resolve(e *run, u *unit) ([]any, *outcome) {
 			if p.selector != nil && !p.selector.Matches(labels.Set(o.labels)) {
 				continue
 			}
-			out = append(out, o.value)
+			v, err := o.value()
+			if err != nil {
+				return nil, &outcome{status: report.StatusError, message: fmt.Sprintf("parameter object %s %s: %v", o.kind, o.name, err)}
+			}
+			out = append(out, v)
 		}
 	}
 	if len(out) > 0 {

@@ -3,6 +3,7 @@ package transform
 import (
 	"bytes"
 	"slices"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -18,7 +19,7 @@ import (
 type celState struct {
 	mapper admissionmatch.Mapper
 	// namespaces are the stream's and Options' Namespace objects by name.
-	namespaces map[string]any
+	namespaces map[string]celObject
 	// objects are the candidate parameter objects: Options.CELObjects and
 	// the stream's documents.
 	objects []celObject
@@ -28,11 +29,13 @@ type celState struct {
 	err   error
 }
 
-// celObject is a document a paramRef may select.
+// celObject is a document a paramRef may select. Its CEL value is
+// converted on first use, once: most documents of a stream are never a
+// parameter or a namespaceObject.
 type celObject struct {
 	apiVersion, kind, namespace, name string
 	labels                            map[string]string
-	value                             any
+	value                             func() (any, error)
 }
 
 // writtenInCEL reports whether any rule is written in CEL.
@@ -65,7 +68,7 @@ func (e *run) collectCEL(docs []*stream.Document) {
 	if !e.hasCEL && len(streamRules) == 0 && err == nil {
 		return
 	}
-	st := &celState{namespaces: map[string]any{}, rules: streamRules, err: err}
+	st := &celState{namespaces: map[string]celObject{}, rules: streamRules, err: err}
 	add := func(n *yaml.RNode) {
 		if n == nil || n.YNode().Kind != yaml.MappingNode {
 			return
@@ -77,7 +80,7 @@ func (e *run) collectCEL(docs []*stream.Document) {
 		}
 		if o.kind == "Namespace" && o.apiVersion == "v1" {
 			if _, seen := st.namespaces[o.name]; !seen {
-				st.namespaces[o.name] = o.value
+				st.namespaces[o.name] = o
 			}
 		}
 		st.objects = append(st.objects, o)
@@ -101,11 +104,7 @@ func celObjectOf(n *yaml.RNode) celObject {
 		name:       yamlnode.Scalar(yamlnode.Field(meta, "name")),
 		labels:     stringMap(yamlnode.Field(meta, "labels")),
 	}
-	v, err := cel.FromNode(root)
-	if err != nil {
-		return celObject{}
-	}
-	o.value = v
+	o.value = sync.OnceValues(func() (any, error) { return cel.FromNode(root) })
 	return o
 }
 
@@ -119,8 +118,12 @@ func (e *run) namespaceObject(u *unit) any {
 		return nil
 	}
 	if e.cel != nil {
-		if v, ok := e.cel.namespaces[ns]; ok {
-			return v
+		// A Namespace that does not convert (nested past
+		// yamlnode.MaxDepth) is read as the one made from its labels.
+		if o, ok := e.cel.namespaces[ns]; ok {
+			if v, err := o.value(); err == nil {
+				return v
+			}
 		}
 	}
 	labels := map[string]any{}
@@ -173,16 +176,8 @@ func (e *run) celNamespaceLabels(ns string) map[string]string {
 	for k, v := range e.opts.NamespaceLabels[ns] {
 		out[k] = v
 	}
-	if m, ok := e.cel.namespaces[ns].(map[string]any); ok {
-		if meta, ok := m["metadata"].(map[string]any); ok {
-			if l, ok := meta["labels"].(map[string]any); ok {
-				for k, v := range l {
-					if s, ok := v.(string); ok {
-						out[k] = s
-					}
-				}
-			}
-		}
+	for k, v := range e.cel.namespaces[ns].labels {
+		out[k] = v
 	}
 	return out
 }
