@@ -15,8 +15,8 @@ import (
 // validations by the level their category names, opt-in policies only when
 // enabled. Mutations and other categories are always loaded.
 func inProfile(p *policy.Policy, profile Profile, enable []string) bool {
-	if p.Annotations["preadmit.io/opt-in"] == "true" {
-		return slices.Contains(enable, p.Name) || string(profile) == p.Name
+	if !optedIn(p.Name, p.Annotations, profile, enable) {
+		return false
 	}
 	if hasMutation(p) {
 		return true
@@ -26,6 +26,16 @@ func inProfile(p *policy.Policy, profile Profile, enable []string) bool {
 		return profile == ProfileBaseline || profile == ProfileRestricted
 	case "Pod Security Standards (Restricted)":
 		return profile == ProfileRestricted
+	}
+	return true
+}
+
+// optedIn is false for an opt-in built-in policy that is not enabled by
+// name or by the profile, true for every other policy. It reads only what
+// the library's Keep is given, so that such a policy is not even decoded.
+func optedIn(name string, annotations map[string]string, profile Profile, enable []string) bool {
+	if annotations["preadmit.io/opt-in"] == "true" {
+		return slices.Contains(enable, name) || string(profile) == name
 	}
 	return true
 }
@@ -63,12 +73,19 @@ func LoadPolicies(o Options) (*policy.Set, error) {
 		go schema.Prepare("kyverno.io/v1", "ClusterPolicy")
 	}
 	if !o.NoBuiltin || len(o.Enable) > 0 {
-		b, err := policies.Library()
+		// Only the policies this run may apply are decoded; the others'
+		// names are still known.
+		b, err := policies.Library(func(name string, annotations map[string]string) bool {
+			return !o.NoBuiltin && optedIn(name, annotations, o.Profile, o.Enable)
+		})
 		if err != nil {
 			return nil, fmt.Errorf("built-in library: %w", err)
 		}
 		for _, p := range b.Policies {
 			known[p.Name] = true
+		}
+		for _, name := range b.Left {
+			known[name] = true
 		}
 		if !o.NoBuiltin {
 			for _, p := range b.Policies {

@@ -24,7 +24,8 @@ var preparsed string
 
 // Library returns the built-in library as policy.LoadFS reads it from FS,
 // without parsing its YAML: the documents were parsed at build time. Each
-// call returns a Set of its own.
-func Library() (*policy.Set, error) {
-	return policy.LoadPreparsed(preparsed)
+// call returns a Set of its own. With keep, only the policies it keeps are
+// decoded (see policy.Keep); nil keeps all.
+func Library(keep policy.Keep) (*policy.Set, error) {
+	return policy.LoadPreparsed(preparsed, keep)
 }

@@ -30,7 +30,7 @@ func TestLibraryAsParsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Library()
+	got, err := Library(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func inTree(root, n *yaml.Node) bool {
 // panic or a partial library.
 func TestPreparsedCorrupt(t *testing.T) {
 	for _, data := range []string{"", "not the form", preparsed[:len(preparsed)/2], preparsed[:len(preparsed)-1], preparsed + "x"} {
-		if set, err := policy.LoadPreparsed(data); err == nil {
+		if set, err := policy.LoadPreparsed(data, nil); err == nil {
 			t.Errorf("LoadPreparsed of %d bytes: %d policies and no error", len(data), len(set.Policies))
 		}
 	}
@@ -91,7 +91,7 @@ func TestPreparsedCorrupt(t *testing.T) {
 // this test to have found their defects when the binary was built.
 func TestLibraryCompiles(t *testing.T) {
 	for _, mode := range []transform.Mode{transform.ModePolicy, transform.ModeAudit, transform.ModeWarn, transform.ModeEnforce} {
-		set, err := Library()
+		set, err := Library(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

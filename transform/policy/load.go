@@ -27,6 +27,9 @@ type Set struct {
 	// NotApplied are the policies read but not applied, because they have
 	// no render-time meaning; a command names them in its report.
 	NotApplied []NotApplied
+	// Left are the names of the policies LoadPreparsed did not decode,
+	// because its Keep left them out.
+	Left []string
 
 	// trusted skips the schema check: the embedded library is checked by
 	// its tests, not at every start.

@@ -25,7 +25,7 @@ import (
 // tests hold the two to the same Set.
 
 // preparsedMagic starts the form; a new layout changes it.
-const preparsedMagic = "preadmit-preparsed-v3\n"
+const preparsedMagic = "preadmit-preparsed-v4\n"
 
 // Preparse loads the policies under root in fsys with LoadFS and encodes
 // the Set for LoadPreparsed. It fails on anything LoadFS reports, so that a
@@ -41,9 +41,15 @@ func Preparse(fsys fs.FS, root, prefix string) ([]byte, error) {
 	w := &nodeWriter{buf: []byte(preparsedMagic)}
 	w.uint(uint64(len(set.Policies)))
 	for _, p := range set.Policies {
-		if err := w.policy(p); err != nil {
+		// Each policy is its name and annotations, which a reader's keep
+		// decides on, then its body, which a reader may skip unread.
+		w.string(p.Name)
+		w.annotations(p.Annotations)
+		body := &nodeWriter{}
+		if err := body.policy(p); err != nil {
 			return nil, fmt.Errorf("%s: policy %s: %w", p.File, p.Name, err)
 		}
+		w.string(string(body.buf))
 	}
 	w.uint(uint64(len(set.Others)))
 	for _, d := range set.Others {
@@ -70,20 +76,7 @@ func (w *nodeWriter) policy(p *Policy) error {
 	for _, s := range []string{p.File, p.Kind, p.Name, p.Namespace, p.ValidationFailureAction, p.FailurePolicy} {
 		w.string(s)
 	}
-	if p.Annotations == nil {
-		w.uint(0)
-	} else {
-		w.uint(uint64(len(p.Annotations)) + 1)
-		keys := make([]string, 0, len(p.Annotations))
-		for k := range p.Annotations {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			w.string(k)
-			w.string(p.Annotations[k])
-		}
-	}
+	w.annotations(p.Annotations)
 	// One numbering for the policy's tree and its rules': a rule as
 	// written is a node of the policy's tree, and stays one.
 	w.ids = map[*yaml.Node]uint64{}
@@ -108,16 +101,68 @@ func (w *nodeWriter) policy(p *Policy) error {
 	return nil
 }
 
+// annotations writes a policy's annotations in key order: 0 for none, else
+// their number plus one and each key and value.
+func (w *nodeWriter) annotations(a map[string]string) {
+	if a == nil {
+		w.uint(0)
+		return
+	}
+	w.uint(uint64(len(a)) + 1)
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		w.string(k)
+		w.string(a[k])
+	}
+}
+
+func (r *nodeReader) annotations() map[string]string {
+	n := r.count()
+	if n == 0 {
+		return nil
+	}
+	a := make(map[string]string, n-1)
+	for i := uint64(1); i < n && r.err == nil; i++ {
+		k := r.string()
+		a[k] = r.string()
+	}
+	return a
+}
+
+// Keep decides from a policy's name and annotations whether LoadPreparsed
+// decodes it. Deciding before decoding lets a process that will not apply
+// a policy (an opt-in one not enabled) not pay for reading it.
+type Keep func(name string, annotations map[string]string) bool
+
 // LoadPreparsed returns the Set Preparse encoded, as LoadFS returned it:
-// trusted, without the schema check.
-func LoadPreparsed(data string) (*Set, error) {
+// trusted, without the schema check. With keep, only the policies it keeps
+// are decoded; the names of the others are in Set.Left.
+func LoadPreparsed(data string, keep Keep) (*Set, error) {
 	if !strings.HasPrefix(data, preparsedMagic) {
 		return nil, errors.New("preparsed policies: not in the form of this build (go generate ./policies)")
 	}
 	r := &nodeReader{data: data, pos: len(preparsedMagic)}
 	set := &Set{trusted: true}
 	for n := r.count(); n > 0 && r.err == nil; n-- {
-		if p := r.policy(); r.err == nil {
+		name, annotations := r.string(), r.annotations()
+		body := r.string()
+		if r.err != nil {
+			break
+		}
+		if keep != nil && !keep(name, annotations) {
+			set.Left = append(set.Left, name)
+			continue
+		}
+		br := &nodeReader{data: body}
+		p := br.policy()
+		if br.err == nil && br.pos != len(body) {
+			br.err = errors.New("bytes after a policy")
+		}
+		if r.err = br.err; r.err == nil {
 			set.Policies = append(set.Policies, p)
 		}
 	}
@@ -155,13 +200,7 @@ func (r *nodeReader) policy() *Policy {
 	}
 	p := &Policy{File: r.string(), Kind: r.string(), Name: r.string(), Namespace: r.string(), Checked: true}
 	p.ValidationFailureAction, p.FailurePolicy = r.string(), r.string()
-	if n := r.count(); n > 0 {
-		p.Annotations = make(map[string]string, n-1)
-		for i := uint64(1); i < n && r.err == nil; i++ {
-			k := r.string()
-			p.Annotations[k] = r.string()
-		}
-	}
+	p.Annotations = r.annotations()
 	r.nodes = r.nodes[:0]
 	p.Node = yaml.NewRNode(r.node())
 	for n := r.count(); n > 0 && r.err == nil; n-- {
@@ -179,8 +218,10 @@ func (r *nodeReader) policy() *Policy {
 	return p
 }
 
-// The form is preparsedMagic, the number of policies, each policy, the
-// number of other documents and each of them (its file and tree).
+// The form is preparsedMagic, the number of policies, each policy (its
+// name, its annotations and its body as a string, so that a reader can step
+// over it), the number of other documents and each of them (its file and
+// tree).
 //
 // nodeWriter encodes yaml.Node trees: each node as its kind, style, tag,
 // value, anchor, comments, line, column, alias (the number of the node it

@@ -69,7 +69,7 @@ func TestPreparsedAsLoaded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := policy.LoadPreparsed(string(data))
+	got, err := policy.LoadPreparsed(string(data), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +86,38 @@ func TestPreparsedAsLoaded(t *testing.T) {
 	}
 }
 
+// TestPreparsedKeep: a policy Keep leaves out is not decoded, and only its
+// name is left; Keep sees each policy's name and annotations.
+func TestPreparsedKeep(t *testing.T) {
+	data, err := policy.Preparse(preparsedFS, ".", "lib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		keep     bool
+		policies int
+		left     []string
+	}{
+		{keep: true, policies: 1},
+		{keep: false, left: []string{"require-labels"}},
+	} {
+		var seen []string
+		got, err := policy.LoadPreparsed(string(data), func(name string, annotations map[string]string) bool {
+			seen = append(seen, name+" "+annotations["policies.kyverno.io/category"])
+			return tc.keep
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Policies) != tc.policies || !reflect.DeepEqual(got.Left, tc.left) || len(got.Others) != 1 {
+			t.Errorf("keep %v: %d policies, left %q, %d others; want %d, %q, 1", tc.keep, len(got.Policies), got.Left, len(got.Others), tc.policies, tc.left)
+		}
+		if want := []string{"require-labels Best Practices"}; !reflect.DeepEqual(seen, want) {
+			t.Errorf("keep was given %q, want %q", seen, want)
+		}
+	}
+}
+
 // FuzzLoadPreparsed: any bytes give a Set or an error, never a panic.
 func FuzzLoadPreparsed(f *testing.F) {
 	data, err := policy.Preparse(preparsedFS, ".", "lib")
@@ -95,7 +127,7 @@ func FuzzLoadPreparsed(f *testing.F) {
 	f.Add(string(data))
 	f.Add(string(data[:len(data)/2]))
 	f.Fuzz(func(t *testing.T, s string) {
-		set, err := policy.LoadPreparsed(s)
+		set, err := policy.LoadPreparsed(s, nil)
 		if err == nil && set == nil {
 			t.Fatal("no Set and no error")
 		}
