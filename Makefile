@@ -39,9 +39,9 @@ unit: build $(HELM) $(HELM4) $(KUSTOMIZE) $(KYVERNO) ## Unit, golden, corpus and
 	KYVERNO_CLI_SUITE=1 PATH="$(BIN):$$PATH" HELM_BIN=$(HELM) HELM4_BIN=$(HELM4) KUSTOMIZE_BIN=$(KUSTOMIZE) KYVERNO_BIN=$(KYVERNO) PREADMIT_BIN=$(PREADMIT) \
 		$(GO) test -race -count=1 -timeout 30m ./...
 
-generate: ## Regenerate charts/preadmit-policies from policies/, the pre-parsed library policies/library.bin, the Kyverno CRD schemas of transform/schema and kyaml's Kubernetes schema as Go values (transform/builtinschema) (tests fail when they are stale)
+generate: ## Regenerate charts/preadmit-policies from policies/, the pre-parsed library policies/library.bin, the Kyverno CRD schemas of transform/schema and the merge keys of kyaml's Kubernetes schema as static data (transform/listmerge) (tests fail when they are stale)
 	$(GO) run ./hack/genpolicychart charts/preadmit-policies
-	$(GO) generate ./policies ./transform/schema ./transform/builtinschema
+	$(GO) generate ./policies ./transform/schema ./transform/listmerge
 
 kyverno-test: build ## The library's own kyverno-test.yaml files, as "kyverno test policies/" would run them
 	$(PREADMIT) test --require-tests --fail-only policies/

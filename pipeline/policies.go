@@ -15,8 +15,8 @@ import (
 // validations by the level their category names, opt-in policies only when
 // enabled. Mutations and other categories are always loaded.
 func inProfile(p *policy.Policy, profile Profile, enable []string) bool {
-	if !optedIn(p.Name, p.Annotations, profile, enable) {
-		return false
+	if optIn(p.Annotations) {
+		return enabled(p.Name, profile, enable)
 	}
 	if hasMutation(p) {
 		return true
@@ -30,14 +30,16 @@ func inProfile(p *policy.Policy, profile Profile, enable []string) bool {
 	return true
 }
 
-// optedIn is false for an opt-in built-in policy that is not enabled by
-// name or by the profile, true for every other policy. It reads only what
-// the library's Keep is given, so that such a policy is not even decoded.
-func optedIn(name string, annotations map[string]string, profile Profile, enable []string) bool {
-	if annotations["preadmit.io/opt-in"] == "true" {
-		return slices.Contains(enable, name) || string(profile) == name
-	}
-	return true
+// optIn tells an opt-in built-in policy by its annotations, and enabled
+// whether --enable or the profile names it: both read only what the
+// library's Keep is given, so that an opt-in policy not enabled is not even
+// decoded.
+func optIn(annotations map[string]string) bool {
+	return annotations["preadmit.io/opt-in"] == "true"
+}
+
+func enabled(name string, profile Profile, enable []string) bool {
+	return slices.Contains(enable, name) || string(profile) == name
 }
 
 func hasMutation(p *policy.Policy) bool {
@@ -76,7 +78,7 @@ func LoadPolicies(o Options) (*policy.Set, error) {
 		// Only the policies this run may apply are decoded; the others'
 		// names are still known.
 		b, err := policies.Library(func(name string, annotations map[string]string) bool {
-			return !o.NoBuiltin && optedIn(name, annotations, o.Profile, o.Enable)
+			return !o.NoBuiltin && (!optIn(annotations) || enabled(name, o.Profile, o.Enable))
 		})
 		if err != nil {
 			return nil, fmt.Errorf("built-in library: %w", err)

@@ -141,9 +141,9 @@ func TestConcurrentRenders(t *testing.T) {
 		t.Run(fmt.Sprintf("lazy=%v,compact=%v", c.lazy, c.compact), func(t *testing.T) {
 			load := policies.Library
 			if !c.lazy {
-				load = func() (*policy.Set, error) { return policy.LoadFS(policies.FS, ".", "embedded:policies") }
+				load = func(policy.Keep) (*policy.Set, error) { return policy.LoadFS(policies.FS, ".", "embedded:policies") }
 			}
-			lib, err := load()
+			lib, err := load(nil)
 			if err != nil {
 				t.Fatal(err)
 			}

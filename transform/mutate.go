@@ -8,7 +8,6 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/preadmit/preadmit/transform/builtinschema"
 	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/mutate/jsonpatch"
 	"github.com/preadmit/preadmit/transform/mutate/strategic"
@@ -78,9 +77,6 @@ type strategicStep struct {
 }
 
 func compileStrategic(n *yaml.RNode) (strategicStep, error) {
-	// Merges read kyaml's schema: give it its definitions as Go values
-	// before any render can read it (see builtinschema).
-	builtinschema.Install()
 	if variables.HasVariables(n) {
 		t, err := variables.Compile(n)
 		if err != nil {

@@ -1,11 +1,9 @@
 package flux
 
 import (
-	"strings"
-
-	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/listmerge"
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
@@ -15,11 +13,10 @@ import (
 // container's name); other lists are replaced whole. A field after no longer
 // has is set to null.
 func strategicDiff(before, after *yaml.RNode) *yaml.Node {
-	s := openapi.SchemaForResourceType(yaml.TypeMeta{APIVersion: after.GetApiVersion(), Kind: after.GetKind()})
-	return diffMap(before.YNode(), after.YNode(), s)
+	return diffMap(before.YNode(), after.YNode(), listmerge.For(after.GetApiVersion(), after.GetKind()))
 }
 
-func diffValue(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
+func diffValue(b, a *yaml.Node, s listmerge.Schema) *yaml.Node {
 	if sameTree(b, a) {
 		return nil
 	}
@@ -32,14 +29,11 @@ func diffValue(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
 	return deepCopy(a)
 }
 
-func diffMap(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
+func diffMap(b, a *yaml.Node, s listmerge.Schema) *yaml.Node {
 	out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		k, av := a.Content[i], a.Content[i+1]
-		var fs *openapi.ResourceSchema
-		if s != nil {
-			fs = s.Field(k.Value)
-		}
+		fs := s.Field(k.Value)
 		bv := yamlnode.Field(b, k.Value)
 		var d *yaml.Node
 		if bv == nil {
@@ -64,15 +58,12 @@ func diffMap(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
 
 // diffSeq diffs a list element by element when kustomize merges it by key,
 // and replaces it otherwise.
-func diffSeq(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
-	key := mergeKey(s)
+func diffSeq(b, a *yaml.Node, s listmerge.Schema) *yaml.Node {
+	key := s.MergeKey()
 	if key == "" || !keyed(a, key) || !keyed(b, key) {
 		return deepCopy(a)
 	}
-	var es *openapi.ResourceSchema
-	if s != nil {
-		es = s.Elements()
-	}
+	es := s.Elements()
 	out := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 	for _, ae := range a.Content {
 		kv := yamlnode.Field(ae, key).Value
@@ -97,20 +88,6 @@ func diffSeq(b, a *yaml.Node, s *openapi.ResourceSchema) *yaml.Node {
 		return nil
 	}
 	return out
-}
-
-// mergeKey is the key of a list kustomize merges element by element, or "".
-func mergeKey(s *openapi.ResourceSchema) string {
-	if s == nil {
-		return ""
-	}
-	strategy, key := s.PatchStrategyAndKey()
-	for _, st := range strings.Split(strategy, ",") {
-		if st == "merge" {
-			return key
-		}
-	}
-	return ""
 }
 
 // keyed reports whether every element is a mapping with a distinct scalar

@@ -6,6 +6,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/listmerge"
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
@@ -26,7 +27,7 @@ type merger struct {
 }
 
 // mapping merges p into d. It reports whether p asks for d to be deleted.
-func (m *merger) mapping(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
+func (m *merger) mapping(p, d *yaml.Node, s listmerge.Schema, path *fpath) (bool, error) {
 	switch directiveOf(p) {
 	case "delete":
 		return true, nil
@@ -79,12 +80,12 @@ func (m *merger) mapping(p, d *yaml.Node, s *schema, path *fpath) (bool, error) 
 			if dv.Kind != yaml.MappingNode {
 				return false, &MergeError{Path: childPath.String(), Err: fmt.Errorf("patch has a map, resource has a %s", kindName(dv))}
 			}
-			del, err = m.mapping(v, dv, fieldSchema(s, k.Value), childPath)
+			del, err = m.mapping(v, dv, s.Field(k.Value), childPath)
 		case yaml.SequenceNode:
 			if dv.Kind != yaml.SequenceNode {
 				return false, &MergeError{Path: childPath.String(), Err: fmt.Errorf("patch has a list, resource has a %s", kindName(dv))}
 			}
-			del, err = m.list(v, dv, fieldSchema(s, k.Value), childPath)
+			del, err = m.list(v, dv, s.Field(k.Value), childPath)
 		case yaml.ScalarNode:
 			if dv.Kind != yaml.ScalarNode {
 				return false, &MergeError{Path: childPath.String(), Err: fmt.Errorf("patch has a value, resource has a %s", kindName(dv))}
@@ -108,13 +109,13 @@ func (m *merger) mapping(p, d *yaml.Node, s *schema, path *fpath) (bool, error) 
 
 // list merges patch list p into resource list d. It reports whether p asks
 // for d to be deleted.
-func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
+func (m *merger) list(p, d *yaml.Node, s listmerge.Schema, path *fpath) (bool, error) {
 	directive, elems := splitDirective(p)
 	if directive == "delete" {
 		return true, nil
 	}
 	adoptStyle(d, p)
-	es := elementSchema(s)
+	es := s.Elements()
 
 	rest, err := m.boundElements(elems, d, es, path)
 	if err != nil {
@@ -124,7 +125,7 @@ func (m *merger) list(p, d *yaml.Node, s *schema, path *fpath) (bool, error) {
 		return false, nil
 	}
 
-	assoc, keys := listStrategy(s)
+	assoc, keys := s.Merge()
 	switch {
 	case directive == "replace" || !assoc:
 		c := cleanList(rest)
@@ -157,7 +158,7 @@ func splitDirective(p *yaml.Node) (directive string, elems []*yaml.Node) {
 
 // boundElements merges the elements expanded from anchors into the element
 // of d they were bound to, and returns the other elements.
-func (m *merger) boundElements(elems []*yaml.Node, d *yaml.Node, es *schema, path *fpath) ([]*yaml.Node, error) {
+func (m *merger) boundElements(elems []*yaml.Node, d *yaml.Node, es listmerge.Schema, path *fpath) ([]*yaml.Node, error) {
 	var rest []*yaml.Node
 	for _, e := range elems {
 		t := m.targets[e]
@@ -180,7 +181,7 @@ func (m *merger) boundElements(elems []*yaml.Node, d *yaml.Node, es *schema, pat
 // keyedList merges the patch elements into a list the schema merges by
 // keys (containers by name): an element whose keys match one of d merges
 // into it, a new one goes before the existing elements.
-func (m *merger) keyedList(rest []*yaml.Node, d *yaml.Node, keys []string, es *schema, path *fpath) error {
+func (m *merger) keyedList(rest []*yaml.Node, d *yaml.Node, keys []string, es listmerge.Schema, path *fpath) error {
 	if err := checkMapElements(d.Content, keys, path); err != nil {
 		return err
 	}

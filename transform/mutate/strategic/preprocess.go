@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/anchor"
+	"github.com/preadmit/preadmit/transform/listmerge"
 	"github.com/preadmit/preadmit/transform/yamlnode"
 )
 
@@ -63,7 +64,7 @@ type preprocessor struct {
 // a copy of the changed nodes sharing the unchanged ones (the compiled patch
 // is shared by every resource). It reports whether p is left empty by the
 // removal of anchors, in which case the caller drops it.
-func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path *fpath) (*yaml.Node, bool, error) {
+func (pp *preprocessor) mapping(p, r *yaml.Node, s listmerge.Schema, path *fpath) (*yaml.Node, bool, error) {
 	rm := r
 	if rm != nil && rm.Kind != yaml.MappingNode {
 		rm = nil
@@ -124,9 +125,9 @@ func (pp *preprocessor) mapping(p, r *yaml.Node, s *schema, path *fpath) (*yaml.
 		var err error
 		switch v.Kind {
 		case yaml.MappingNode:
-			v, drop, err = pp.mapping(v, rv, fieldSchema(s, k.Value), childPath)
+			v, drop, err = pp.mapping(v, rv, s.Field(k.Value), childPath)
 		case yaml.SequenceNode:
-			v, drop, err = pp.list(v, rv, fieldSchema(s, k.Value), childPath)
+			v, drop, err = pp.list(v, rv, s.Field(k.Value), childPath)
 		}
 		if err != nil {
 			return nil, false, err
@@ -184,19 +185,19 @@ func distinct(n, orig *yaml.Node) *yaml.Node {
 // r. An anchored element applies to every resource element whose conditions
 // hold (and whose merge keys equal the element's plain merge keys, if it has
 // any); each application becomes a copy bound to that resource element.
-func (pp *preprocessor) list(p, r *yaml.Node, s *schema, path *fpath) (*yaml.Node, bool, error) {
+func (pp *preprocessor) list(p, r *yaml.Node, s listmerge.Schema, path *fpath) (*yaml.Node, bool, error) {
 	var resElems []*yaml.Node
 	if r != nil && r.Kind == yaml.SequenceNode {
 		resElems = r.Content
 	}
-	_, keys := listStrategy(s)
+	_, keys := s.Merge()
 	if err := checkMapElements(resElems, keys, path); err != nil {
 		return nil, false, err
 	}
 	if len(keys) == 0 {
 		keys = byName // Kyverno binds expanded elements by name
 	}
-	es := elementSchema(s)
+	es := s.Elements()
 
 	out := make([]*yaml.Node, 0, len(p.Content))
 	for i, e := range p.Content {
