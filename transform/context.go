@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -106,7 +107,7 @@ func needsOf(rule *yaml.Node) need {
 	scalarValues(rule, &b)
 	text := b.String()
 	var n need
-	if readsObject.MatchString(text) {
+	if readsObject().MatchString(text) {
 		n |= needObject
 	}
 	if strings.Contains(text, "images") {
@@ -136,7 +137,9 @@ func scalarValues(n *yaml.Node, b *strings.Builder) {
 // read request.object (or the whole context through "@" or a bare
 // "request"): only rules for which it is false get a context without the
 // resource.
-var readsObject = regexp.MustCompile(`@|request\s*(\.\s*(object|oldObject)|[^.\sa-zA-Z0-9_]|$)|request\s*\.\s*"`)
+var readsObject = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`@|request\s*(\.\s*(object|oldObject)|[^.\sa-zA-Z0-9_]|$)|request\s*\.\s*"`)
+})
 
 // contextEntry is a compiled entry of a rule's (or foreach's) context list.
 type contextEntry struct {

@@ -31,7 +31,7 @@ func TestReadsObject(t *testing.T) {
 		{`key: "{{ images.containers.*.registry }}"`, false},
 		{`key: "{{ serviceAccountName }}"`, false},
 	} {
-		if got := readsObject.MatchString(tc.text); got != tc.want {
+		if got := readsObject().MatchString(tc.text); got != tc.want {
 			t.Errorf("readsObject(%q) = %v, want %v", tc.text, got, tc.want)
 		}
 	}

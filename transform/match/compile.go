@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Matcher is a compiled match or exclude block.
@@ -138,9 +139,9 @@ func parseKind(s string) (kindSelector, error) {
 
 // versionPattern is Kyverno's test for the version part of a kind
 // selector.
-var versionPattern = regexp.MustCompile(`^(v\d((alpha|beta)\d)?|\*)$`)
+var versionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(v\d((alpha|beta)\d)?|\*)$`) })
 
-func isVersion(s string) bool { return versionPattern.MatchString(s) }
+func isVersion(s string) bool { return versionPattern().MatchString(s) }
 
 // ContainsKind is Kyverno's kubeutils.ContainsKind, which autogen uses:
 // whether a kind list names kind, in any of its forms ("Pod", "v1/Pod",

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -146,9 +147,9 @@ func convertExpression(n *yaml.Node, config string) {
 }
 
 var (
-	mpolSpecRe        = regexp.MustCompile(`\b(object|oldObject|Object)\.spec`)
-	mpolLabelsRe      = regexp.MustCompile(`\b(object|oldObject|Object)\.metadata\.labels`)
-	mpolAnnotationsRe = regexp.MustCompile(`\b(object|oldObject|Object)\.metadata\.annotations`)
+	mpolSpecRe        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(object|oldObject|Object)\.spec`) })
+	mpolLabelsRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(object|oldObject|Object)\.metadata\.labels`) })
+	mpolAnnotationsRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(object|oldObject|Object)\.metadata\.annotations`) })
 )
 
 // mpolPodToTemplate rewrites an expression written for a Pod to one for the
@@ -163,9 +164,9 @@ func mpolPodToTemplate(expr, config string) string {
 		wrap = "Object{spec: Object.spec{jobTemplate: Object.spec.jobTemplate{spec: Object.spec.jobTemplate.spec{template: Object.spec.jobTemplate.spec.template{"
 		closing = "}}}}}"
 	}
-	expr = mpolSpecRe.ReplaceAllString(expr, "${1}."+spec)
-	expr = mpolLabelsRe.ReplaceAllString(expr, "${1}."+meta+".labels")
-	expr = mpolAnnotationsRe.ReplaceAllString(expr, "${1}."+meta+".annotations")
+	expr = mpolSpecRe().ReplaceAllString(expr, "${1}."+spec)
+	expr = mpolLabelsRe().ReplaceAllString(expr, "${1}."+meta+".labels")
+	expr = mpolAnnotationsRe().ReplaceAllString(expr, "${1}."+meta+".annotations")
 	rest, ok := strings.CutPrefix(strings.TrimSpace(expr), "Object")
 	if !ok {
 		return expr

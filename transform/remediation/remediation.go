@@ -21,7 +21,9 @@ var containerLists = []string{"containers", "initContainers", "ephemeralContaine
 
 // containerAt reads "containers[0]" (or initContainers, ephemeralContainers)
 // at the start of the rest of a field path.
-var containerAt = regexp.MustCompile(`^(containers|initContainers|ephemeralContainers)\[(\d+)\]`)
+var containerAt = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(containers|initContainers|ephemeralContainers)\[(\d+)\]`)
+})
 
 // Snippet is a policy's remediation snippet, parsed once per process: a
 // rule fits it to every resource that fails.
@@ -67,7 +69,7 @@ func (s Snippet) Fit(resource *yaml.RNode, kind, path string) string {
 	}
 	var list string
 	var c *yaml.Node
-	if m := containerAt.FindStringSubmatch(strings.TrimPrefix(path, prefix+"spec.")); m != nil {
+	if m := containerAt().FindStringSubmatch(strings.TrimPrefix(path, prefix+"spec.")); m != nil {
 		list = m[1]
 		i, _ := strconv.Atoi(m[2])
 		l := yamlnode.Path(resource.YNode(), append(podSpec, list)...)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -49,12 +50,19 @@ func (i ImageInfo) ReferenceWithTag() string {
 }
 
 // The grammar of github.com/distribution/reference, which Kyverno parses
-// images with.
+// images with. Like the engine's other regular expressions, each is compiled
+// on first use rather than at every process start.
 var (
-	domainRe = regexp.MustCompile(`^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$`)
-	pathRe   = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$`)
-	tagRe    = regexp.MustCompile(`^[\w][\w.-]{0,127}$`)
-	digestRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$`)
+	domainRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$`)
+	})
+	pathRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$`)
+	})
+	tagRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w][\w.-]{0,127}$`) })
+	digestRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$`)
+	})
 )
 
 var digestLen = map[string]int{"sha256": 64, "sha384": 96, "sha512": 128}
@@ -76,7 +84,7 @@ func ParseImage(image string) (ImageInfo, error) {
 	if i := strings.IndexByte(rest, '@'); i >= 0 {
 		info.Digest = rest[i+1:]
 		rest = rest[:i]
-		if !digestRe.MatchString(info.Digest) {
+		if !digestRe().MatchString(info.Digest) {
 			return bad("invalid reference format")
 		}
 		alg, hex, _ := strings.Cut(info.Digest, ":")
@@ -87,16 +95,16 @@ func ParseImage(image string) (ImageInfo, error) {
 	if i := strings.LastIndexByte(rest, ':'); i > strings.LastIndexByte(rest, '/') {
 		info.Tag = rest[i+1:]
 		rest = rest[:i]
-		if !tagRe.MatchString(info.Tag) {
+		if !tagRe().MatchString(info.Tag) {
 			return bad("invalid reference format")
 		}
 	}
 	if len(rest) > 255 {
 		return bad("repository name must not be more than 255 characters")
 	}
-	if d, p, ok := strings.Cut(rest, "/"); ok && domainRe.MatchString(d) && pathRe.MatchString(p) {
+	if d, p, ok := strings.Cut(rest, "/"); ok && domainRe().MatchString(d) && pathRe().MatchString(p) {
 		info.Registry, info.Path = d, p
-	} else if pathRe.MatchString(rest) {
+	} else if pathRe().MatchString(rest) {
 		info.Path = rest
 	} else if strings.ToLower(rest) != rest {
 		return bad("repository name must be lowercase")

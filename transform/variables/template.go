@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -15,10 +16,10 @@ import (
 // varBody matches one variable at the start of a string, as Kyverno's
 // RegexVariables does: "{{", then characters other than braces or
 // brace-free "{...}" groups (JMESPath object literals), then "}}".
-var varBody = regexp.MustCompile(`^\{\{(?:\{[^{}]*\}|[^{}])*\}\}`)
+var varBody = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\{\{(?:\{[^{}]*\}|[^{}])*\}\}`) })
 
 // escaped matches "\{{...}}", which Kyverno writes out as "{{...}}".
-var escaped = regexp.MustCompile(`\\\{\{(?:\{[^{}]*\}|[^{}])*\}\}`)
+var escaped = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\\{\{(?:\{[^{}]*\}|[^{}])*\}\}`) })
 
 // maxRounds bounds re-substitution of variables that substitution itself
 // produced. Kyverno loops until none are left, which never ends for a value
@@ -108,7 +109,7 @@ func scan(s string) []part {
 			i = j + 1
 			continue
 		}
-		loc := varBody.FindStringIndex(s[j:])
+		loc := varBody().FindStringIndex(s[j:])
 		if loc == nil {
 			i = j + 1
 			continue
@@ -121,7 +122,7 @@ func scan(s string) []part {
 		i = last
 	}
 	if parts == nil {
-		if strings.Contains(s, `\{{`) && escaped.MatchString(s) {
+		if strings.Contains(s, `\{{`) && escaped().MatchString(s) {
 			return []part{{lit: s}}
 		}
 		return nil
@@ -225,7 +226,7 @@ func unescape(s string) string {
 	if !strings.Contains(s, `\{{`) {
 		return s
 	}
-	return escaped.ReplaceAllStringFunc(s, func(m string) string { return m[1:] })
+	return escaped().ReplaceAllStringFunc(s, func(m string) string { return m[1:] })
 }
 
 // site is one scalar of the compiled node that needs substitution.
@@ -326,10 +327,10 @@ func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-var plainIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var plainIdent = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 func jmesField(k string) string {
-	if plainIdent.MatchString(k) {
+	if plainIdent().MatchString(k) {
 		return k
 	}
 	return strconv.Quote(k)

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -36,8 +37,12 @@ func (o op) String() string {
 // The range forms Kyverno accepts: two signed numbers with optional unit
 // suffixes joined by "-" (inside, inclusive) or "!-" (outside).
 var (
-	inRange    = regexp.MustCompile(`^([-|+]?\d+(?:\.\d+)?[A-Za-z]*)-([-|+]?\d+(?:\.\d+)?[A-Za-z]*)$`)
-	notInRange = regexp.MustCompile(`^([-|+]?\d+(?:\.\d+)?[A-Za-z]*)!-([-|+]?\d+(?:\.\d+)?[A-Za-z]*)$`)
+	inRange = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([-|+]?\d+(?:\.\d+)?[A-Za-z]*)-([-|+]?\d+(?:\.\d+)?[A-Za-z]*)$`)
+	})
+	notInRange = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([-|+]?\d+(?:\.\d+)?[A-Za-z]*)!-([-|+]?\d+(?:\.\d+)?[A-Za-z]*)$`)
+	})
 )
 
 // cond is one operator and operand, parsed once.
@@ -139,13 +144,13 @@ func parseBounds(m []string, loOp, hiOp op) ([]cond, error) {
 func parseTerm(c string) (term, error) {
 	o := operatorOf(c)
 	switch {
-	case o == opEqual && notInRange.MatchString(c):
+	case o == opEqual && notInRange().MatchString(c):
 		// "a!-b": below a or above b.
-		conds, err := parseBounds(notInRange.FindStringSubmatch(c), opLess, opMore)
+		conds, err := parseBounds(notInRange().FindStringSubmatch(c), opLess, opMore)
 		return term{conds: conds, anyOf: true}, err
-	case o == opEqual && inRange.MatchString(c):
+	case o == opEqual && inRange().MatchString(c):
 		// "a-b": from a to b.
-		conds, err := parseBounds(inRange.FindStringSubmatch(c), opMoreEqual, opLessEqual)
+		conds, err := parseBounds(inRange().FindStringSubmatch(c), opMoreEqual, opLessEqual)
 		return term{conds: conds}, err
 	}
 	cd, err := parseCond(o, strings.TrimSpace(c[len(o.String()):]))
@@ -426,7 +431,7 @@ func mayBeDuration(s string) bool {
 // range, two signed numbers with optional units. The set operators of
 // conditions (AnyIn, AllIn, ...) take such a value as a range.
 func IsInRange(s string) bool {
-	return operatorOf(s) == opEqual && !notInRange.MatchString(s) && inRange.MatchString(s)
+	return operatorOf(s) == opEqual && !notInRange().MatchString(s) && inRange().MatchString(s)
 }
 
 // MatchString matches s as a string value (Kyverno's pattern.Validate on a

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -32,10 +33,10 @@ type containerRef struct {
 	name, image string
 }
 
-var listIndex = regexp.MustCompile(`\[\d+\]`)
+var listIndex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[\d+\]`) })
 
 func podField(path string, values ...string) field {
-	return field{path: path, wildcard: listIndex.ReplaceAllString(path, "[*]"), values: values}
+	return field{path: path, wildcard: listIndex().ReplaceAllString(path, "[*]"), values: values}
 }
 
 // ctr is a container with its place in the pod spec.
