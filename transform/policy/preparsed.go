@@ -25,7 +25,7 @@ import (
 // tests hold the two to the same Set.
 
 // preparsedMagic starts the form; a new layout changes it.
-const preparsedMagic = "preadmit-preparsed-v4\n"
+const preparsedMagic = "preadmit-preparsed-v5\n"
 
 // Preparse loads the policies under root in fsys with LoadFS and encodes
 // the Set for LoadPreparsed. It fails on anything LoadFS reports, so that a
@@ -49,6 +49,7 @@ func Preparse(fsys fs.FS, root, prefix string) ([]byte, error) {
 		if err := body.policy(p); err != nil {
 			return nil, fmt.Errorf("%s: policy %s: %w", p.File, p.Name, err)
 		}
+		w.uint(uint64(len(body.ids)))
 		w.string(string(body.buf))
 	}
 	w.uint(uint64(len(set.Others)))
@@ -149,7 +150,7 @@ func LoadPreparsed(data string, keep Keep) (*Set, error) {
 	set := &Set{trusted: true}
 	for n := r.count(); n > 0 && r.err == nil; n-- {
 		name, annotations := r.string(), r.annotations()
-		body := r.string()
+		nodes, body := r.uint(), r.string()
 		if r.err != nil {
 			break
 		}
@@ -158,6 +159,10 @@ func LoadPreparsed(data string, keep Keep) (*Set, error) {
 			continue
 		}
 		br := &nodeReader{data: body}
+		if nodes <= uint64(len(body)) {
+			// One allocation for the policy's nodes, each at least a byte.
+			br.slab, br.nodes = make([]yaml.Node, nodes), make([]*yaml.Node, 0, nodes)
+		}
 		p := br.policy()
 		if br.err == nil && br.pos != len(body) {
 			br.err = errors.New("bytes after a policy")
@@ -219,8 +224,8 @@ func (r *nodeReader) policy() *Policy {
 }
 
 // The form is preparsedMagic, the number of policies, each policy (its
-// name, its annotations and its body as a string, so that a reader can step
-// over it), the number of other documents and each of them (its file and
+// name, its annotations, the number of its nodes and its body as a string,
+// so that a reader can step over it), the number of other documents and each of them (its file and
 // tree).
 //
 // nodeWriter encodes yaml.Node trees: each node as its kind, style, tag,
@@ -279,6 +284,7 @@ type nodeReader struct {
 	pos   int
 	err   error
 	nodes []*yaml.Node // of the current document, in the order read
+	slab  []yaml.Node  // where new nodes are put, while it lasts
 }
 
 func (r *nodeReader) uint() uint64 {
@@ -332,7 +338,13 @@ func (r *nodeReader) node() *yaml.Node {
 		}
 		return r.nodes[id]
 	}
-	n := &yaml.Node{Kind: yaml.Kind(kind), Style: yaml.Style(r.uint())}
+	var n *yaml.Node
+	if len(r.slab) > 0 {
+		n, r.slab = &r.slab[0], r.slab[1:]
+	} else {
+		n = &yaml.Node{}
+	}
+	n.Kind, n.Style = yaml.Kind(kind), yaml.Style(r.uint())
 	r.nodes = append(r.nodes, n)
 	n.Tag, n.Value, n.Anchor = r.string(), r.string(), r.string()
 	n.HeadComment, n.LineComment, n.FootComment = r.string(), r.string(), r.string()
