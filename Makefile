@@ -60,7 +60,8 @@ bench: build ## Benchmarks: the 10,000-document stream against the go-yaml floor
 	$(GO) run ./hack/benchstream > $(BIN)/bench-10k.yaml
 	$(GO) run ./hack/peakrss -in $(BIN)/bench-10k.yaml -- $(PREADMIT) render --mode audit --tty=never -q
 	$(GO) run ./hack/peakrss -in $(BIN)/bench-10k.yaml -- $(PREADMIT) render --mode audit --tty=never -q --registry registry.local
-	$(GO) run ./hack/startup -bin $(PREADMIT) -runs 21
+	CGO_ENABLED=0 $(GO) build -ldflags "-s -w" -o $(BIN)/startupfloor ./hack/startupfloor
+	$(GO) run ./hack/startup -bin $(PREADMIT) -runs 21 -floor $(BIN)/startupfloor
 
 demo: build $(HELM) ## Render charts/demo-app through preadmit: diff of the mutations, then the report
 	@echo "== helm template demo charts/demo-app | preadmit render --diff   (what the mutations change)"
