@@ -48,7 +48,7 @@ type celAnnotation struct {
 // and the expression (the caller adds file, policy and rule).
 func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	spec := r.CEL
-	cr := &rule{policy: p, src: r, typ: r.Type(), action: spec.Action()}
+	cr := &rule{policy: p, src: r, typ: r.RuleType(), action: spec.Action()}
 	if a := mode.action(); a != "" {
 		cr.action = a
 	}

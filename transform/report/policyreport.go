@@ -180,7 +180,7 @@ func toPolicyReportResult(r Result, source string, ts Timestamp) PolicyReportRes
 	setProperty(props, PropertyPath, r.Path)
 	setProperty(props, PropertyTemplate, r.Resource.Source)
 	setProperty(props, PropertyHook, r.Resource.Hook)
-	setProperty(props, PropertyRuleType, r.Type)
+	setProperty(props, PropertyRuleType, string(r.Type))
 	setProperty(props, PropertyExceptions, r.Exception)
 	setProperty(props, PropertyControls, r.Control)
 	return PolicyReportResult{

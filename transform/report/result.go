@@ -51,11 +51,12 @@ type Result struct {
 	// PolicyNamespace is set for namespaced Policy objects.
 	PolicyNamespace string `json:"policyNamespace,omitempty"`
 	Rule            string `json:"rule"`
-	// Type is "Validation" or "Mutation".
-	Type    string `json:"type"`
-	Status  Status `json:"status"`
-	Action  Action `json:"action,omitempty"`
-	Message string `json:"message,omitempty"`
+	// Type is the rule's type: Validation or Mutation for a rule that ran;
+	// Generation or ImageVerification for one named as not applied.
+	Type    RuleType `json:"type"`
+	Status  Status   `json:"status"`
+	Action  Action   `json:"action,omitempty"`
+	Message string   `json:"message,omitempty"`
 	// Path is the failing field, e.g. "spec.template.spec.containers[0].image".
 	Path        string `json:"path,omitempty"`
 	Severity    string `json:"severity,omitempty"`

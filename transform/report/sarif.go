@@ -202,7 +202,7 @@ func (rule *sarifRule) describe(r Result) {
 		rule.DefaultConfiguration.Level = "error"
 	}
 	setOnce(props, "failureAction", string(r.Action))
-	setOnce(props, "ruleType", r.Type)
+	setOnce(props, "ruleType", string(r.Type))
 	if rule.ShortDescription == nil && r.Message != "" && finding(r) {
 		rule.ShortDescription = &sarifText{Text: oneLine(r.Message)}
 	}
