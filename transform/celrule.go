@@ -9,6 +9,7 @@ import (
 	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/remediation"
 	"github.com/preadmit/preadmit/transform/report"
 )
 
@@ -69,6 +70,9 @@ func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) 
 		return cr, nil
 	}
 	cr.validate = c
+	// The policy's fix snippet, as a classic validate rule has it
+	// (compileRest).
+	cr.remedy = remediation.Parse(p.Remediation())
 	return cr, nil
 }
 

@@ -26,8 +26,10 @@ type outcome struct {
 	// exception names the PolicyExceptions ("namespace/name", comma
 	// separated) behind a skip.
 	exception string
-	// expression is the failing CEL expression, with its field path.
+	// expression is the failing CEL expression, with its field path, and
+	// validation its index in the policy's list of validations.
 	expression string
+	validation int
 	// unchanged marks a passing mutation that left the resource as it was.
 	unchanged bool
 }
@@ -315,6 +317,9 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		Exception:       o.exception,
 		Expression:      o.expression,
 		Unchanged:       o.unchanged,
+	}
+	if r.cel != nil {
+		r.cel.report(&res, o)
 	}
 	if r.typ == policy.RuleValidation {
 		res.Action = r.action

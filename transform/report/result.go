@@ -68,6 +68,14 @@ type Result struct {
 	// Expression is the CEL expression that failed, with its field path
 	// in the policy (spec.validations[0].expression: ...).
 	Expression string `json:"expression,omitempty"`
+	// ValidationIndex is the 0-based index, in its policy's list, of the
+	// validation Expression names (Kyverno's cel.validationIndex); it
+	// means nothing without Expression.
+	ValidationIndex int `json:"validationIndex,omitempty"`
+	// Binding names the ValidatingAdmissionPolicyBinding or
+	// MutatingAdmissionPolicyBinding an admission policy was applied
+	// through (the Rule of such a result is the binding's name too).
+	Binding string `json:"binding,omitempty"`
 	// Control is the Pod Security Standards control, for podSecurity rules.
 	Control string `json:"control,omitempty"`
 	// Blocking marks an error result that stops the render: the rule

@@ -233,6 +233,9 @@ func sarifResultFor(r Result, ruleIndex int) sarifResult {
 	if r.Path != "" {
 		msg += " (" + r.Path + ")"
 	}
+	if r.Expression != "" {
+		msg += " (" + oneLine(r.Expression) + ")"
+	}
 	res := r.Resource
 	loc := sarifLocation{LogicalLocations: []sarifLogicalLocation{{
 		Name:               res.Name,
@@ -265,6 +268,13 @@ func sarifResultFor(r Result, ruleIndex int) sarifResult {
 	}
 	if r.Control != "" {
 		props["control"] = r.Control
+	}
+	if r.Expression != "" {
+		props["expression"] = r.Expression
+		props["validationIndex"] = r.ValidationIndex
+	}
+	if r.Binding != "" {
+		props["binding"] = r.Binding
 	}
 	out := sarifResult{
 		RuleID:              r.RuleKey(),
