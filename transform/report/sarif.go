@@ -305,8 +305,12 @@ func resourceFQN(res Resource) string {
 }
 
 func fingerprint(r Result) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{
-		resourceFQN(r.Resource), r.RuleKey(), r.Path,
-	}, "\x00")))
+	parts := []string{resourceFQN(r.Resource), r.RuleKey(), r.Path}
+	if r.Expression != "" {
+		// A CEL rule has no failing field: which of its validations
+		// failed tells one finding from another.
+		parts = append(parts, r.Expression)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(sum[:16])
 }
