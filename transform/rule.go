@@ -326,7 +326,13 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		if res.Remediation != "" && (o.status == report.StatusFail || o.status == report.StatusWarn) {
 			// The policy's snippet is written for a Pod; a person reads
 			// it for this resource, its kind and its failing container.
-			res.Remediation = r.remedy.Fit(u.node, u.ref.Kind, o.path)
+			if o.expression != "" && r.src.Autogen() {
+				// A CEL expression names no field; its rule,
+				// derived from one on Pods, checked the pod template.
+				res.Remediation = r.remedy.FitTemplate(u.node, u.ref.Kind)
+			} else {
+				res.Remediation = r.remedy.Fit(u.node, u.ref.Kind, o.path)
+			}
 		}
 	}
 	res.Blocking = o.status == report.StatusError && r.failClosed

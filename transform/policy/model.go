@@ -62,7 +62,15 @@ type Rule struct {
 	// typ is a classic rule's type, classified once when the rule is read
 	// (RuleType).
 	typ RuleType
+	// celAutogen marks a CEL rule autogen derived for pod controllers
+	// (autogen-defaults, autogen-cronjobs): see Autogen.
+	celAutogen bool
 }
+
+// Autogen reports whether autogen derived the rule from one written for
+// Pods, to check the pod template of a pod controller: a classic rule's
+// AutogenOf names its source; a CEL policy's autogen rules are its own.
+func (r *Rule) Autogen() bool { return r.AutogenOf != "" || r.celAutogen }
 
 // Field returns a field of the rule node, or nil.
 func (r *Rule) Field(path ...string) *yaml.RNode {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -78,6 +79,13 @@ func TestRuleType(t *testing.T) {
 			got[r.Name] = r.RuleType()
 		}
 	}
+	for _, p := range set.Policies {
+		for _, r := range p.Rules {
+			if r.Autogen() != strings.HasPrefix(r.Name, "autogen-") {
+				t.Errorf("rule %s: Autogen() = %v", r.Name, r.Autogen())
+			}
+		}
+	}
 	for name, typ := range want {
 		if got[name] != typ {
 			t.Errorf("rule %s: RuleType() = %q, want %q (all: %v)", name, got[name], typ, got)
@@ -90,9 +98,16 @@ func TestRuleType(t *testing.T) {
 		"  matchConstraints:\n    resourceRules: [{apiGroups: [''], apiVersions: [v1], operations: [CREATE], resources: [pods]}]\n" +
 		"  mutations: [{patchType: JSONPatch, jsonPatch: {expression: '[]'}}]\n"
 	for doc, typ := range map[string]RuleType{vp: RuleValidation, mp: RuleMutation} {
-		for _, r := range load(t, doc).Rules {
+		rules := load(t, doc).Rules
+		if len(rules) < 2 {
+			t.Fatalf("%s: %d rules, want the policy's and its autogen rules", typ, len(rules))
+		}
+		for i, r := range rules {
 			if r.RuleType() != typ {
 				t.Errorf("%s rule %q: RuleType() = %q, want %q", typ, r.Name, r.RuleType(), typ)
+			}
+			if r.Autogen() != (i > 0) {
+				t.Errorf("%s rule %q: Autogen() = %v", typ, r.Name, r.Autogen())
 			}
 		}
 	}
