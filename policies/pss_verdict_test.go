@@ -270,7 +270,7 @@ func describe(rs []report.Result) string {
 
 func hasMutation(p *policy.Policy) bool {
 	for _, r := range p.Rules {
-		if r.Type() == "Mutation" {
+		if r.RuleType() == policy.RuleMutation {
 			return true
 		}
 	}

@@ -132,10 +132,10 @@ func (c *celRule) evaluate(in cel.Input) outcome {
 	for i, v := range c.validations {
 		ok, err := v.expr.Bool(b)
 		if err != nil {
-			return outcome{status: report.StatusError, message: err.Error(), expression: v.where()}
+			return outcome{status: report.StatusError, message: err.Error(), expression: v.where(), validation: i}
 		}
 		if !ok {
-			return outcome{status: report.StatusFail, message: c.message(i, v, b), expression: v.where()}
+			return outcome{status: report.StatusFail, message: c.message(i, v, b), expression: v.where(), validation: i}
 		}
 	}
 	for _, a := range c.annotations {

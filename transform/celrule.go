@@ -9,6 +9,7 @@ import (
 	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/remediation"
 	"github.com/preadmit/preadmit/transform/report"
 )
 
@@ -48,7 +49,7 @@ type celAnnotation struct {
 // and the expression (the caller adds file, policy and rule).
 func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	spec := r.CEL
-	cr := &rule{policy: p, src: r, typ: r.Type(), action: spec.Action()}
+	cr := &rule{policy: p, src: r, typ: r.RuleType(), action: spec.Action()}
 	if a := mode.action(); a != "" {
 		cr.action = a
 	}
@@ -69,6 +70,9 @@ func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) 
 		return cr, nil
 	}
 	cr.validate = c
+	// The policy's fix snippet, as a classic validate rule has it
+	// (compileRest).
+	cr.remedy = remediation.Parse(p.Remediation())
 	return cr, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 
 	"github.com/preadmit/preadmit/transform/policy"
+	"github.com/preadmit/preadmit/transform/report"
 )
 
 // validateCEL is a ClusterPolicy or Policy rule's validate.cel block with
@@ -54,4 +55,16 @@ func compileValidateCEL(cr *rule, r *policy.Rule) (*celRule, error) {
 	}
 	c.rule = cr
 	return c, nil
+}
+
+// report adds to a result of the rule what a CEL rule knows beyond a
+// classic one: the binding an admission policy was applied through, and
+// the index of the validation Expression names.
+func (c *celRule) report(res *report.Result, o outcome) {
+	if b := c.spec.Binding; b != nil {
+		res.Binding = b.Name
+	}
+	if o.expression != "" {
+		res.ValidationIndex = o.validation
+	}
 }

@@ -26,8 +26,10 @@ type outcome struct {
 	// exception names the PolicyExceptions ("namespace/name", comma
 	// separated) behind a skip.
 	exception string
-	// expression is the failing CEL expression, with its field path.
+	// expression is the failing CEL expression, with its field path, and
+	// validation its index in the policy's list of validations.
 	expression string
+	validation int
 	// unchanged marks a passing mutation that left the resource as it was.
 	unchanged bool
 }
@@ -58,7 +60,7 @@ type rule struct {
 	src     *policy.Rule
 	match   *match.Matcher
 	exclude *match.Matcher
-	typ     string
+	typ     policy.RuleType
 	action  report.Action
 	message *variables.Template
 
@@ -106,15 +108,15 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode, lazy bool) (*rule,
 	if err != nil {
 		return nil, fmt.Errorf("exclude: %w", err)
 	}
-	cr := &rule{policy: p, src: r, match: m, exclude: x, typ: r.Type(), action: p.Action(r)}
+	cr := &rule{policy: p, src: r, match: m, exclude: x, typ: r.RuleType(), action: p.Action(r)}
 	if a := mode.action(); a != "" {
 		cr.action = a
 	}
 	if p.FailurePolicy != "Ignore" {
 		switch cr.typ {
-		case "Validation", "ImageVerification":
+		case policy.RuleValidation, policy.RuleImageVerification:
 			cr.failClosed = cr.action == report.ActionEnforce
-		case "Mutation":
+		case policy.RuleMutation:
 			cr.failClosed = mode.action() == "" || mode.action() == report.ActionEnforce
 		}
 	}
@@ -133,7 +135,7 @@ func compileRule(p *policy.Policy, r *policy.Rule, mode Mode, lazy bool) (*rule,
 // in Kyverno that cannot run offline is marked unsupported, not an error.
 func (cr *rule) compileRest() error {
 	r := cr.src
-	if cr.typ == "Validation" {
+	if cr.typ == policy.RuleValidation {
 		cr.remedy = remediation.Parse(cr.policy.Remediation())
 	}
 	cr.needsVars = variables.HasVariables(r.Node) || r.Field("context") != nil ||
@@ -178,9 +180,9 @@ func (cr *rule) compileBody(r *policy.Rule) error {
 		return fmt.Errorf("preconditions: %w", err)
 	}
 	switch cr.typ {
-	case "Mutation":
+	case policy.RuleMutation:
 		cr.mutate, err = compileMutation(r.Field("mutate"))
-	case "Validation":
+	case policy.RuleValidation:
 		if m := r.Field("validate", "message"); m != nil {
 			if cr.message, err = variables.Compile(m); err != nil {
 				return fmt.Errorf("validate.message: %w", err)
@@ -191,9 +193,9 @@ func (cr *rule) compileBody(r *policy.Rule) error {
 			break
 		}
 		cr.validate, err = compileValidation(r.Field("validate"))
-	case "Generation":
+	case policy.RuleGeneration:
 		return unsupported("generate rules create resources in the cluster and are not applied at render time")
-	case "ImageVerification":
+	case policy.RuleImageVerification:
 		return unsupported("verifyImages needs registry access and is not applied at render time")
 	}
 	return err
@@ -202,7 +204,7 @@ func (cr *rule) compileBody(r *policy.Rule) error {
 // unsupportedOutcome is the result of a rule that cannot run at render
 // time: an error, or for a generate rule (no render-time meaning) a skip.
 func (r *rule) unsupportedOutcome() outcome {
-	if r.typ == "Generation" {
+	if r.typ == policy.RuleGeneration {
 		return outcome{status: report.StatusSkip, message: "not applied: " + r.unsupported}
 	}
 	return outcome{status: report.StatusError, message: r.unsupported}
@@ -316,12 +318,21 @@ func (r *rule) result(u *unit, o outcome) report.Result {
 		Expression:      o.expression,
 		Unchanged:       o.unchanged,
 	}
-	if r.typ == "Validation" {
+	if r.cel != nil {
+		r.cel.report(&res, o)
+	}
+	if r.typ == policy.RuleValidation {
 		res.Action = r.action
 		if res.Remediation != "" && (o.status == report.StatusFail || o.status == report.StatusWarn) {
 			// The policy's snippet is written for a Pod; a person reads
 			// it for this resource, its kind and its failing container.
-			res.Remediation = r.remedy.Fit(u.node, u.ref.Kind, o.path)
+			if o.expression != "" && r.src.Autogen() {
+				// A CEL expression names no field; its rule,
+				// derived from one on Pods, checked the pod template.
+				res.Remediation = r.remedy.FitTemplate(u.node, u.ref.Kind)
+			} else {
+				res.Remediation = r.remedy.Fit(u.node, u.ref.Kind, o.path)
+			}
 		}
 	}
 	res.Blocking = o.status == report.StatusError && r.failClosed

@@ -53,7 +53,7 @@ func listPolicies(w io.Writer, ps []*policy.Policy) error {
 			if r.RuleType() == policy.RuleValidation {
 				action = string(p.Action(r))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, r.Name, r.Type(), action, p.Category(), p.File)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, r.Name, r.RuleType(), action, p.Category(), p.File)
 		}
 	}
 	return tw.Flush()

@@ -173,7 +173,7 @@ func fluxNotes(ex *Export, policies []*policy.Policy, results []report.Result) [
 	}
 	var mutated []string
 	for _, r := range results {
-		if r.Type == string(policy.RuleMutation) && r.Status == report.StatusPass && !slices.Contains(mutated, r.RuleKey()) {
+		if r.Type == policy.RuleMutation && r.Status == report.StatusPass && !slices.Contains(mutated, r.RuleKey()) {
 			mutated = append(mutated, r.RuleKey())
 		}
 	}

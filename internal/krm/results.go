@@ -72,6 +72,8 @@ func tags(r report.Result) map[string]string {
 	set("severity", r.Severity)
 	set("exception", r.Exception)
 	set("remediation", r.Remediation)
+	set("expression", r.Expression)
+	set("binding", r.Binding)
 	if r.Resource.Item >= 0 {
 		t["item"] = strconv.Itoa(r.Resource.Item)
 	}

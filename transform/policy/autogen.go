@@ -171,7 +171,7 @@ func generate(r *Rule, name string, kinds []string, tplPath, shift string) (*Rul
 		}
 	}
 	shiftVariables(n.YNode(), shift)
-	g := &Rule{Name: name, AutogenOf: r.Name, Node: n}
+	g := &Rule{Name: name, AutogenOf: r.Name, Node: n, typ: r.typ}
 	if err := decodeStrict(n.Field("match"), &g.Match); err != nil {
 		return nil, err
 	}

@@ -101,11 +101,11 @@ func (c *CEL) Action() report.Action {
 }
 
 // RuleType is the engine's rule type of a CEL rule.
-func (c *CEL) RuleType() string {
+func (c *CEL) RuleType() RuleType {
 	if c.Mutating {
-		return "Mutation"
+		return RuleMutation
 	}
-	return "Validation"
+	return RuleValidation
 }
 
 // Applied reports whether documents of a kind are policies the engine

@@ -70,7 +70,7 @@ func celAutogen(spec *CEL) []*Rule {
 	for _, c := range configs {
 		gen := autogenCEL(spec, c, byConfig[c])
 		if gen != nil {
-			out = append(out, &Rule{Name: "autogen-" + c, CEL: gen})
+			out = append(out, &Rule{Name: "autogen-" + c, CEL: gen, celAutogen: true})
 		}
 	}
 	return out

@@ -363,6 +363,7 @@ func parseRule(n *yaml.RNode) (*Rule, error) {
 	if count != 1 {
 		return r, errors.New("a rule needs exactly one of mutate, validate, generate or verifyImages")
 	}
+	r.typ = classify(n)
 	if a := scalar(n, "validate", "failureAction"); a != "" {
 		if _, err := ParseAction(a); err != nil {
 			return r, fmt.Errorf("validate.failureAction: %w", err)

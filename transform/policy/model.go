@@ -59,7 +59,18 @@ type Rule struct {
 	// CEL is set for a rule written in CEL (a ValidatingPolicy, a
 	// ValidatingAdmissionPolicy binding, validate.cel): see cel.go.
 	CEL *CEL
+	// typ is a classic rule's type, classified once when the rule is read
+	// (RuleType).
+	typ RuleType
+	// celAutogen marks a CEL rule autogen derived for pod controllers
+	// (autogen-defaults, autogen-cronjobs): see Autogen.
+	celAutogen bool
 }
+
+// Autogen reports whether autogen derived the rule from one written for
+// Pods, to check the pod template of a pod controller: a classic rule's
+// AutogenOf names its source; a CEL policy's autogen rules are its own.
+func (r *Rule) Autogen() bool { return r.AutogenOf != "" || r.celAutogen }
 
 // Field returns a field of the rule node, or nil.
 func (r *Rule) Field(path ...string) *yaml.RNode {
@@ -68,25 +79,6 @@ func (r *Rule) Field(path ...string) *yaml.RNode {
 		return nil
 	}
 	return n
-}
-
-// Type is "Mutation", "Validation" or the name of a rule type preadmit
-// does not apply at render time.
-func (r *Rule) Type() string {
-	if r.CEL != nil {
-		return r.CEL.RuleType()
-	}
-	switch {
-	case r.Field("mutate") != nil:
-		return "Mutation"
-	case r.Field("validate") != nil:
-		return "Validation"
-	case r.Field("generate") != nil:
-		return "Generation"
-	case r.Field("verifyImages") != nil:
-		return "ImageVerification"
-	}
-	return ""
 }
 
 // Severity returns the policy's severity annotation.

@@ -70,7 +70,7 @@ func mutatingAutogen(n *yaml.RNode) ([]*Rule, error) {
 			return nil, fmt.Errorf("autogen: %w", err)
 		}
 		gen.Mutating = true
-		rules = append(rules, &Rule{Name: "autogen-" + config, Node: doc, CEL: gen})
+		rules = append(rules, &Rule{Name: "autogen-" + config, Node: doc, CEL: gen, celAutogen: true})
 	}
 	return rules, nil
 }

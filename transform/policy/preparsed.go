@@ -218,6 +218,7 @@ func (r *nodeReader) policy() *Policy {
 			}
 		}
 		rule.Node = yaml.NewRNode(r.node())
+		rule.typ = classify(rule.Node)
 		p.Rules = append(p.Rules, rule)
 	}
 	return p

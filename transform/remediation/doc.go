@@ -5,6 +5,8 @@
 // failing container's list (containers, initContainers,
 // ephemeralContainers), its name, and an image built from the image it
 // runs (its repository kept, a tag to pin asked for rather than invented).
+// FitTemplate does the first of these alone, for a failure in the pod
+// template that names no field (a CEL expression).
 //
 // It only rewrites the text shown to a person; it must not change a
 // manifest or decide a result, and it leaves a snippet it cannot read, or

@@ -102,6 +102,20 @@ func (s Snippet) Fit(resource *yaml.RNode, kind, path string) string {
 	return text
 }
 
+// FitTemplate returns the snippet fitted to resource, a kind whose pod
+// template failed where no field path says which field (a CEL expression
+// of a rule autogen derived for pod controllers): moved under the kind's
+// pod template, its containers as written. Other kinds, and a snippet
+// that is not a mapping, give the snippet as written.
+func (s Snippet) FitTemplate(resource *yaml.RNode, kind string) string {
+	podSpec, ok := variables.PodSpecPath(kind)
+	if !ok {
+		return s.text
+	}
+	// The pod spec itself: in the template, at no container.
+	return s.Fit(resource, kind, strings.Join(podSpec, "."))
+}
+
 // fitContainer makes the snippet's first container the failing one: in
 // list, named as c, with an image derived from c's.
 func fitContainer(pod *yaml.Node, list string, c *yaml.Node) {

@@ -174,3 +174,39 @@ func TestImage(t *testing.T) {
 		}
 	}
 }
+
+// TestFitTemplate: a failure in the pod template that names no field (a
+// CEL rule autogen derived for pod controllers) moves the snippet under
+// the kind's template, its containers as written.
+func TestFitTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		name, snippet, resource, kind, want string
+	}{
+		{"deployment", podLevel, deployment, "Deployment", `spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+`},
+		{"cronjob containers as written", roRootfs, cronJob, "CronJob", `spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: app
+            securityContext:
+              readOnlyRootFilesystem: true
+`},
+		{"pod", podLevel, pod, "Pod", podLevel},
+		{"not a pod kind", teamLabel, "kind: Service\n", "Service", teamLabel},
+		{"not a mapping", "run as a non-root user\n", deployment, "Deployment", "run as a non-root user\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := remediation.Parse(tc.snippet).FitTemplate(yaml.MustParse(tc.resource), tc.kind)
+			if got != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}

@@ -32,6 +32,11 @@
 //   - junit: JUnit XML, a test suite per policy and a test case per rule and
 //     resource.
 //
+// A result of a CEL policy carries, beside its message and the policy's fix
+// (Remediation), the expression that failed with its field path
+// (Expression), that validation's index and the admission policy binding
+// it ran under; every format writes them (see docs/cel.md).
+//
 // Every time stamp comes from Options.Now and the tool version from
 // Options.ToolVersion, so tests pin both and the output is byte-for-byte
 // reproducible.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -73,16 +74,22 @@ type ObjectReference struct {
 }
 
 // The properties preadmit adds to PolicyReport results. "process",
-// "exceptions" and "controls" are Kyverno's own keys.
+// "exceptions", "controls", "cel.validationIndex", "binding" and
+// "mapBinding" are Kyverno's own keys, with Kyverno's meaning.
 const (
-	PropertyProcess    = "process"
-	PropertyExceptions = "exceptions"
-	PropertyControls   = "controls"
-	PropertyAction     = "failureAction"
-	PropertyPath       = "path"
-	PropertyTemplate   = "template"
-	PropertyHook       = "hook"
-	PropertyRuleType   = "ruleType"
+	PropertyProcess         = "process"
+	PropertyExceptions      = "exceptions"
+	PropertyControls        = "controls"
+	PropertyValidationIndex = "cel.validationIndex"
+	PropertyBinding         = "binding"
+	PropertyMAPBinding      = "mapBinding"
+	PropertyAction          = "failureAction"
+	PropertyPath            = "path"
+	PropertyExpression      = "expression"
+	PropertyRemediation     = "remediation"
+	PropertyTemplate        = "template"
+	PropertyHook            = "hook"
+	PropertyRuleType        = "ruleType"
 	// ProcessRender is the "process" value of every result: Kyverno writes
 	// "admission review" or "background scan".
 	ProcessRender = "render"
@@ -180,9 +187,21 @@ func toPolicyReportResult(r Result, source string, ts Timestamp) PolicyReportRes
 	setProperty(props, PropertyPath, r.Path)
 	setProperty(props, PropertyTemplate, r.Resource.Source)
 	setProperty(props, PropertyHook, r.Resource.Hook)
-	setProperty(props, PropertyRuleType, r.Type)
+	setProperty(props, PropertyRuleType, string(r.Type))
 	setProperty(props, PropertyExceptions, r.Exception)
 	setProperty(props, PropertyControls, r.Control)
+	setProperty(props, PropertyExpression, r.Expression)
+	if r.Expression != "" {
+		props[PropertyValidationIndex] = strconv.Itoa(r.ValidationIndex)
+	}
+	if r.Type == RuleMutation {
+		setProperty(props, PropertyMAPBinding, r.Binding)
+	} else {
+		setProperty(props, PropertyBinding, r.Binding)
+	}
+	if finding(r) {
+		setProperty(props, PropertyRemediation, r.Remediation)
+	}
 	return PolicyReportResult{
 		Source:     source,
 		Policy:     r.PolicyKey(),

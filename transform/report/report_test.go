@@ -22,15 +22,22 @@ func goldenOptions() Options {
 
 // loadResults reads testdata/results.json, a mix of every status, action
 // and scope, in no particular order.
-func loadResults(t *testing.T) []Result {
+func loadResults(t *testing.T) []Result { return readResults(t, "results.json") }
+
+// loadCELResults reads testdata/cel-results.json: results of CEL policies
+// (admission policies through their bindings, a ValidatingPolicy,
+// validate.cel), with their failing expressions and fixes.
+func loadCELResults(t *testing.T) []Result { return readResults(t, "cel-results.json") }
+
+func readResults(t *testing.T, name string) []Result {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "results.json"))
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rs []Result
 	if err := json.Unmarshal(data, &rs); err != nil {
-		t.Fatalf("testdata/results.json: %v", err)
+		t.Fatalf("testdata/%s: %v", name, err)
 	}
 	return rs
 }
@@ -76,6 +83,7 @@ func goldenCases() []goldenCase {
 		{name: "mixed", results: loadResults, opts: goldenOptions()},
 		{name: "verbose", results: loadResults, opts: verbose},
 		{name: "empty", results: func(*testing.T) []Result { return nil }, opts: goldenOptions()},
+		{name: "cel", results: loadCELResults, opts: goldenOptions()},
 	}
 }
 

@@ -51,11 +51,12 @@ type Result struct {
 	// PolicyNamespace is set for namespaced Policy objects.
 	PolicyNamespace string `json:"policyNamespace,omitempty"`
 	Rule            string `json:"rule"`
-	// Type is "Validation" or "Mutation".
-	Type    string `json:"type"`
-	Status  Status `json:"status"`
-	Action  Action `json:"action,omitempty"`
-	Message string `json:"message,omitempty"`
+	// Type is the rule's type: Validation or Mutation for a rule that ran;
+	// Generation or ImageVerification for one named as not applied.
+	Type    RuleType `json:"type"`
+	Status  Status   `json:"status"`
+	Action  Action   `json:"action,omitempty"`
+	Message string   `json:"message,omitempty"`
 	// Path is the failing field, e.g. "spec.template.spec.containers[0].image".
 	Path        string `json:"path,omitempty"`
 	Severity    string `json:"severity,omitempty"`
@@ -67,6 +68,14 @@ type Result struct {
 	// Expression is the CEL expression that failed, with its field path
 	// in the policy (spec.validations[0].expression: ...).
 	Expression string `json:"expression,omitempty"`
+	// ValidationIndex is the 0-based index, in its policy's list, of the
+	// validation Expression names (Kyverno's cel.validationIndex); it
+	// means nothing without Expression.
+	ValidationIndex int `json:"validationIndex,omitempty"`
+	// Binding names the ValidatingAdmissionPolicyBinding or
+	// MutatingAdmissionPolicyBinding an admission policy was applied
+	// through (the Rule of such a result is the binding's name too).
+	Binding string `json:"binding,omitempty"`
 	// Control is the Pod Security Standards control, for podSecurity rules.
 	Control string `json:"control,omitempty"`
 	// Blocking marks an error result that stops the render: the rule

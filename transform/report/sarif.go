@@ -202,7 +202,7 @@ func (rule *sarifRule) describe(r Result) {
 		rule.DefaultConfiguration.Level = "error"
 	}
 	setOnce(props, "failureAction", string(r.Action))
-	setOnce(props, "ruleType", r.Type)
+	setOnce(props, "ruleType", string(r.Type))
 	if rule.ShortDescription == nil && r.Message != "" && finding(r) {
 		rule.ShortDescription = &sarifText{Text: oneLine(r.Message)}
 	}
@@ -232,6 +232,9 @@ func sarifResultFor(r Result, ruleIndex int) sarifResult {
 	}
 	if r.Path != "" {
 		msg += " (" + r.Path + ")"
+	}
+	if r.Expression != "" {
+		msg += " (" + oneLine(r.Expression) + ")"
 	}
 	res := r.Resource
 	loc := sarifLocation{LogicalLocations: []sarifLogicalLocation{{
@@ -266,6 +269,13 @@ func sarifResultFor(r Result, ruleIndex int) sarifResult {
 	if r.Control != "" {
 		props["control"] = r.Control
 	}
+	if r.Expression != "" {
+		props["expression"] = r.Expression
+		props["validationIndex"] = r.ValidationIndex
+	}
+	if r.Binding != "" {
+		props["binding"] = r.Binding
+	}
 	out := sarifResult{
 		RuleID:              r.RuleKey(),
 		RuleIndex:           ruleIndex,
@@ -295,8 +305,12 @@ func resourceFQN(res Resource) string {
 }
 
 func fingerprint(r Result) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{
-		resourceFQN(r.Resource), r.RuleKey(), r.Path,
-	}, "\x00")))
+	parts := []string{resourceFQN(r.Resource), r.RuleKey(), r.Path}
+	if r.Expression != "" {
+		// A CEL rule has no failing field: which of its validations
+		// failed tells one finding from another.
+		parts = append(parts, r.Expression)
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(sum[:16])
 }

@@ -175,6 +175,23 @@ func TestPolicyReportMatchesCRD(t *testing.T) {
 	}
 }
 
+// TestCELPolicyReportMatchesCRD: the properties CEL results add (the
+// expression, cel.validationIndex, binding, mapBinding, remediation) are
+// strings, as the CRD wants them.
+func TestCELPolicyReportMatchesCRD(t *testing.T) {
+	schemas := map[string]*jsonschema.Schema{}
+	for _, f := range []string{"wgpolicyk8s.io_policyreports.yaml", "wgpolicyk8s.io_clusterpolicyreports.yaml"} {
+		kind, s := crdSchema(t, f)
+		schemas[kind] = s
+	}
+	for i, doc := range decodeYAMLStream(t, render(t, FormatPolicyReport, goldenOptions(), loadCELResults(t))) {
+		kind, _ := doc.(map[string]any)["kind"].(string)
+		if err := schemas[kind].Validate(doc); err != nil {
+			t.Errorf("doc %d (%s) does not match its CRD:\n%v", i, kind, err)
+		}
+	}
+}
+
 func TestPolicyReportOptions(t *testing.T) {
 	opts := goldenOptions()
 	opts.PolicyReportSource = SourceKyverno

@@ -129,7 +129,7 @@ func (c *Counter) Add(r Result) {
 	c.init()
 	k := resourceKey{r.Resource.Index, r.Resource.Item}
 	c.seen[k] = struct{}{}
-	if r.Type == "Mutation" && r.Status == StatusPass && !r.Unchanged {
+	if r.Type == RuleMutation && r.Status == StatusPass && !r.Unchanged {
 		c.mutated[k] = struct{}{}
 	}
 	c.t.Add(r.Status)

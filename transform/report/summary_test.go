@@ -7,7 +7,7 @@ import (
 )
 
 func TestTotalsString(t *testing.T) {
-	res := func(idx int, typ string, s Status, a Action) Result {
+	res := func(idx int, typ RuleType, s Status, a Action) Result {
 		return Result{Resource: Resource{Index: idx, Item: -1}, Type: typ, Status: s, Action: a}
 	}
 	tests := []struct {

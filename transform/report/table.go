@@ -128,6 +128,9 @@ func writeFinding(w io.Writer, r Result) {
 	if r.Path != "" {
 		fmt.Fprintln(w, findingIndent+"at "+r.Path)
 	}
+	if r.Expression != "" {
+		fmt.Fprintln(w, findingIndent+"expression "+oneLine(r.Expression))
+	}
 	if r.Control != "" {
 		fmt.Fprintln(w, findingIndent+"control "+r.Control)
 	}
