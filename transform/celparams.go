@@ -82,5 +82,5 @@ func (p *celParams) resolve(e *run, u *unit) ([]any, *outcome) {
 	if p.ref.Name != "" {
 		what += " " + p.ref.Name
 	}
-	return nil, &outcome{status: report.StatusError, message: fmt.Sprintf("no %s parameter object found (parameter objects come from the stream, or a test's paramResources)", what)}
+	return nil, &outcome{status: report.StatusError, message: fmt.Sprintf("no %s parameter object found (parameter objects come from the stream, --params, or a test's paramResources)", what)}
 }
