@@ -24,6 +24,8 @@ func TestRenderCELObjectsCLI(t *testing.T) {
 		// Without it, the kind maps to the plural the API server would
 		// guess (octopuses), which the rule does not name.
 		{name: "cel-crd-none", args: crd, input: "cel-octopus.yaml"},
+		// The help lists every render flag, --params and --crd among them.
+		{name: "render-help", args: []string{"render", "--help"}},
 	})
 }
 
