@@ -35,11 +35,15 @@ func newEngine(o Options, m engineMode) (*transform.Engine, *policy.Set, error) 
 	if err != nil {
 		return nil, nil, err
 	}
+	objects, err := loadCELObjects(o.CEL)
+	if err != nil {
+		return nil, nil, err
+	}
 	eng, err := transform.New(transform.Options{
 		Policies: set.Policies, Mode: o.Mode, Namespace: namespace, Now: clock(o.Exceptions.At),
 		Variables: in.vars, Values: in.values, NamespaceLabels: in.namespaces, ConfigMaps: in.configMaps,
 		Exceptions: xs, KeepExceptions: o.Exceptions.Keep, RequireExceptionMetadata: o.Exceptions.RequireMetadata,
-		Compact: m.compact, FindingsOnly: m.findingsOnly,
+		CELObjects: objects, Compact: m.compact, FindingsOnly: m.findingsOnly,
 	})
 	if err = joinPolicyErrors(loadErr, err); err != nil {
 		return nil, nil, err

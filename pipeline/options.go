@@ -26,6 +26,9 @@ type Options struct {
 	// Profile selects the built-in Pod Security Standards validations; ""
 	// is ProfileRestricted.
 	Profile Profile
+	// CEL are the parameter objects and CustomResourceDefinitions CEL
+	// policies read beside the stream (--params, --crd).
+	CEL CELOptions
 	// Inline are user policies (and PolicyExceptions, in Others) given as
 	// objects rather than files: a KRM function's config and items.
 	Inline *policy.Set

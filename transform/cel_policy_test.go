@@ -75,6 +75,13 @@ spec:
   policyName: nowhere
   validationActions: [Deny]
 `, []string{`names ValidatingAdmissionPolicy "nowhere", which is not among the policies`}},
+		{"mutating binding without policy", `apiVersion: admissionregistration.k8s.io/v1beta1
+kind: MutatingAdmissionPolicyBinding
+metadata:
+  name: orphan
+spec:
+  policyName: nowhere
+`, []string{`MutatingAdmissionPolicyBinding orphan names MutatingAdmissionPolicy "nowhere", which is not among the policies`}},
 		{"validate.cel", `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata:

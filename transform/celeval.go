@@ -7,6 +7,7 @@ import (
 	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/exception"
+	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 )
 
@@ -50,6 +51,9 @@ func (c *celRule) selects(e *run, r *rule, u *unit) bool {
 	mp := e.mapper()
 	if c.constraints == nil && c.binding == nil {
 		return false // a policy that names no resources selects none
+	}
+	if (r.policy.Kind == policy.KindVAP || r.policy.Kind == policy.KindMAP) && o.ExemptFromPolicies() {
+		return false
 	}
 	return c.constraints.Matches(o, mp) && c.binding.Matches(o, mp)
 }

@@ -90,7 +90,9 @@ func compileCELStep(env *celgo.Env, at string, mu policy.Mutation, i int) (celSt
 }
 
 // apply evaluates the mutations in turn, each on the object the previous
-// one left, as the API server does, and writes the difference back.
+// one left, as the API server does, and writes the difference back. With a
+// paramKind the policy runs once per parameter object, in turn, each run
+// under its own matchConditions (the API server's invocations).
 func (m *celMutating) apply(en env) (bool, error) {
 	o, err := apply.NewObject(en.u.node.YNode())
 	if err != nil {
@@ -100,6 +102,37 @@ func (m *celMutating) apply(en env) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	params := []any{nil}
+	if m.c.params != nil {
+		var skip *outcome
+		if params, skip = m.c.params.resolve(en.e, en.u); skip != nil {
+			return false, &outcomeError{o: *skip}
+		}
+	}
+	changed, ran := false, false
+	var notMet error
+	for _, p := range params {
+		in.Params = p
+		c, err := m.invoke(o, in)
+		changed = changed || c
+		var nm *conditionsNotMet
+		switch {
+		case errors.As(err, &nm):
+			notMet = err
+			continue
+		case err != nil:
+			return changed, err
+		}
+		ran = true
+	}
+	if !ran {
+		return false, notMet
+	}
+	return changed, nil
+}
+
+// invoke runs the mutations once, with one binding of params.
+func (m *celMutating) invoke(o *apply.Object, in cel.Input) (bool, error) {
 	in.Object = o.Value()
 	ok, failed, err := m.c.conditions.Match(cel.NewBindings(in, m.c.variables))
 	if err != nil {
@@ -153,11 +186,21 @@ func (c *conditionsNotMet) Error() string {
 	return fmt.Sprintf("matchCondition %s is not met", c.name)
 }
 
+// outcomeError is a mutation that did not run, with the result it gives
+// (no parameter object found: a skip or an error).
+type outcomeError struct{ o outcome }
+
+func (e *outcomeError) Error() string { return e.o.message }
+
 // mutationErrorOutcome is the result of a mutation that returned err.
 func mutationErrorOutcome(err error) outcome {
 	var nm *conditionsNotMet
 	if errors.As(err, &nm) {
 		return outcome{status: report.StatusSkip, message: err.Error()}
+	}
+	var oe *outcomeError
+	if errors.As(err, &oe) {
+		return oe.o
 	}
 	return outcome{status: report.StatusError, message: err.Error()}
 }

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -38,17 +39,39 @@ func compileParams(spec *policy.CEL) (*celParams, error) {
 }
 
 // resolve returns the parameter objects for a resource, as the API server
-// binds them: paramRef.name selects one object, paramRef.selector every
-// matching one, in paramRef.namespace or else the resource's namespace
-// (for a namespaced paramKind). None found is an error unless
-// parameterNotFoundAction is Allow (the rule is then skipped).
+// collects them (CollectParams): without a paramRef, one run with params
+// null; paramRef.name selects one object, paramRef.selector every matching
+// one, for a namespaced paramKind in paramRef.namespace or else the
+// resource's namespace. None found is an error when
+// parameterNotFoundAction is Deny (or unset, which the API server
+// refuses), and skips the rule when it is Allow.
 func (p *celParams) resolve(e *run, u *unit) ([]any, *outcome) {
 	if p.ref == nil {
-		return nil, &outcome{status: report.StatusError, message: fmt.Sprintf("the policy has paramKind %s but its binding has no paramRef", p.kind.Kind)}
+		return []any{nil}, nil
 	}
+	fail := func(format string, args ...any) ([]any, *outcome) {
+		return nil, &outcome{status: report.StatusError, message: fmt.Sprintf(format, args...)}
+	}
+	group, _, _ := strings.Cut(p.kind.APIVersion, "/")
+	if !strings.Contains(p.kind.APIVersion, "/") {
+		group = ""
+	}
+	mapping, _ := e.mapper().Map(group, p.kind.Kind)
 	ns := p.ref.Namespace
-	if ns == "" {
-		ns = u.res.Namespace
+	switch {
+	case p.ref.Name != "" && p.ref.Selector != nil:
+		return fail("paramRef.name and paramRef.selector are mutually exclusive")
+	case p.ref.Name == "" && p.ref.Selector == nil:
+		return fail("paramRef: one of name or selector must be provided")
+	case !mapping.Namespaced && ns != "":
+		return fail("paramRef.namespace must not be provided for a cluster-scoped paramKind (%s)", p.kind.Kind)
+	case mapping.Namespaced && ns == "":
+		if ns = u.res.Namespace; !resourceNamespaced(e, u) {
+			ns = ""
+		}
+		if ns == "" {
+			return fail("cannot use namespaced paramRef in policy binding that matches cluster-scoped resources")
+		}
 	}
 	var out []any
 	if e.cel != nil {
@@ -56,7 +79,8 @@ func (p *celParams) resolve(e *run, u *unit) ([]any, *outcome) {
 			if o.apiVersion != p.kind.APIVersion || o.kind != p.kind.Kind {
 				continue
 			}
-			if o.namespace != "" && ns != "" && o.namespace != ns {
+			// An object that names no namespace is taken to be in any.
+			if mapping.Namespaced && o.namespace != "" && o.namespace != ns {
 				continue
 			}
 			if p.ref.Name != "" && o.name != p.ref.Name {
@@ -67,9 +91,12 @@ func (p *celParams) resolve(e *run, u *unit) ([]any, *outcome) {
 			}
 			v, err := o.value()
 			if err != nil {
-				return nil, &outcome{status: report.StatusError, message: fmt.Sprintf("parameter object %s %s: %v", o.kind, o.name, err)}
+				return fail("parameter object %s %s: %v", o.kind, o.name, err)
 			}
 			out = append(out, v)
+			if p.ref.Name != "" {
+				break // the API server gets one object by name
+			}
 		}
 	}
 	if len(out) > 0 {
@@ -82,5 +109,12 @@ func (p *celParams) resolve(e *run, u *unit) ([]any, *outcome) {
 	if p.ref.Name != "" {
 		what += " " + p.ref.Name
 	}
-	return nil, &outcome{status: report.StatusError, message: fmt.Sprintf("no %s parameter object found (parameter objects come from the stream, or a test's paramResources)", what)}
+	return fail("no %s parameter object found (parameter objects come from the stream, --params, or a test's paramResources)", what)
+}
+
+// resourceNamespaced reports whether the unit's kind is namespaced (a kind
+// the mapping does not know is).
+func resourceNamespaced(e *run, u *unit) bool {
+	m, known := e.mapper().Map(u.res.Group, u.res.Kind)
+	return !known || m.Namespaced
 }

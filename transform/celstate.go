@@ -68,6 +68,7 @@ func (e *run) collectCEL(docs []*stream.Document) {
 	if !e.hasCEL && len(streamRules) == 0 && err == nil {
 		return
 	}
+	e.cover(streamRules)
 	st := &celState{namespaces: map[string]celObject{}, rules: streamRules, err: err}
 	add := func(n *yaml.RNode) {
 		if n == nil || n.YNode().Kind != yaml.MappingNode {

@@ -84,7 +84,7 @@ func (e *Engine) maybeStreamInput(raw []byte) bool {
 	return bytes.Contains(raw, []byte(exception.Kind)) ||
 		(e.readsConfigMaps && bytes.Contains(raw, []byte("ConfigMap"))) ||
 		(e.readsNamespaces && bytes.Contains(raw, []byte("Namespace"))) || e.celStreamInput(raw) ||
-		bytes.Contains(raw, []byte(policy.KindVAP))
+		bytes.Contains(raw, []byte("AdmissionPolicy")) // validating and mutating, and their bindings
 }
 
 // parseLate parses a document of a compact render in its batch. One the
@@ -100,7 +100,7 @@ func (e *run) parseLate(d *stream.Document) error {
 	}
 	kind := yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind"))
 	if exception.IsException(d.Node) || (kind == "ConfigMap" && e.readsConfigMaps) ||
-		(kind == "Namespace" && e.readsNamespaces) || e.celStreamKind(kind) || kind == policy.KindVAP || kind == policy.KindVAPBinding {
+		(kind == "Namespace" && e.readsNamespaces) || e.celStreamKind(kind) || policy.IsAdmissionDocument(d.Node) {
 		return errFallback
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/preadmit/preadmit/transform/exception"
+	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
 	"github.com/preadmit/preadmit/transform/validate/podsecurity"
@@ -34,13 +35,18 @@ func (e *run) startExceptions(inStream []*exception.Exception) {
 	if e.opts.Now != nil {
 		e.now = e.opts.Now()
 	}
-	all := append(append([]*exception.Exception(nil), e.opts.Exceptions...), inStream...)
+	e.exceptions = append(append([]*exception.Exception(nil), e.opts.Exceptions...), inStream...)
 	e.covering = map[*rule][]*exception.Exception{}
-	if len(all) == 0 {
+	e.cover(e.rules)
+}
+
+// cover records the exceptions that name each of rules.
+func (e *run) cover(rules []*rule) {
+	if len(e.exceptions) == 0 {
 		return
 	}
-	for _, r := range e.rules {
-		for _, x := range all {
+	for _, r := range rules {
+		for _, x := range e.exceptions {
 			if x.Covers(r.policy.Kind, r.policy.Namespace, r.policy.Name, r.src.Name) {
 				e.covering[r] = append(e.covering[r], x)
 			}
@@ -94,6 +100,16 @@ func (e *Engine) streamExceptions(docs []*stream.Document) ([]*exception.Excepti
 func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, bool) {
 	xs := e.covering[r]
 	if len(xs) == 0 {
+		return nil, false
+	}
+	if r.policy.Kind == policy.KindVAP || r.policy.Kind == policy.KindMAP {
+		// The API server enforces its admission policies itself: no
+		// Kyverno PolicyException reaches them, in the cluster or in the
+		// Kyverno CLI. Named, so that the exception is not taken for one
+		// that works.
+		for _, x := range xs {
+			out.log.add(r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: it names %s %s, which the API server enforces out of reach of Kyverno's exceptions", x.Key(), r.policy.Kind, r.policy.Name))))
+		}
 		return nil, false
 	}
 	var active []*exception.Exception

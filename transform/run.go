@@ -23,6 +23,9 @@ type run struct {
 	// the time their expiry is judged at.
 	covering map[*rule][]*exception.Exception
 	now      time.Time
+	// exceptions are every exception of the render: Options' and the
+	// stream's (the stream's own policies are covered once compiled).
+	exceptions []*exception.Exception
 	// cel is what CEL rules read beside the resource (celstate.go).
 	cel *celState
 }

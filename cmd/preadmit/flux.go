@@ -60,6 +60,7 @@ expressed; the output says so in comments, and on stderr.`,
 	fs.BoolVar(&o.Render.NoBuiltin, "no-builtin", false, "do not load the embedded policy library")
 	fs.StringSliceVar(&o.Render.Disable, "disable", nil, "policy names to leave out (repeatable, comma-separated)")
 	fs.StringSliceVar(&o.Render.Enable, "enable", nil, "opt-in built-in policies to load (repeatable)")
+	cliflags.CELObjects(fs, &o.Render.CEL)
 	fs.StringVar(&profile, "profile", "restricted", "built-in Pod Security Standards profile")
 	fs.StringVarP(&mode, "mode", "m", "", "override every rule's failure action: audit, warn or enforce")
 	fs.StringVarP(&o.Render.Namespace, "namespace", "n", "default", "namespace of resources that name none (the HelmRelease's targetNamespace)")

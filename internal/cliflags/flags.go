@@ -16,6 +16,13 @@ func Policies(fs *pflag.FlagSet, o *pipeline.Options, profile *string) {
 	fs.StringVar(profile, "profile", "restricted", "built-in Pod Security Standards: restricted, baseline, none, podsecurity-baseline, podsecurity-restricted")
 }
 
+// CELObjects adds --params and --crd: the objects CEL policies read beside
+// the stream.
+func CELObjects(fs *pflag.FlagSet, o *pipeline.CELOptions) {
+	fs.StringArrayVar(&o.Params, "params", nil, "parameter objects for CEL policies' paramRef: file or directory (repeatable)")
+	fs.StringArrayVar(&o.CRDs, "crd", nil, "CustomResourceDefinitions mapping kinds to resources for CEL policies: file or directory (repeatable)")
+}
+
 // Registry adds the air-gapped mirror flags of render and images.
 func Registry(fs *pflag.FlagSet, o *pipeline.RegistryOptions) {
 	fs.StringVar(&o.Registry, "registry", "", "mirror registry HOST[:PORT][/PATH]: prefix every image with it (sets preadmit.registry)")

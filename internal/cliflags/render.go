@@ -25,6 +25,7 @@ type Render struct {
 func (f *Render) Register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	Policies(fs, &f.o, &f.profile)
+	CELObjects(fs, &f.o.CEL)
 	fs.StringVarP(&f.mode, "mode", "m", "", "override every rule's failure action: audit, warn or enforce")
 	fs.StringVarP(&f.o.Namespace, "namespace", "n", "default", "namespace of resources that name none (as helm install -n)")
 	fs.BoolVarP(&f.o.Report.Quiet, "quiet", "q", false, "no audit lines and no summary line on success")

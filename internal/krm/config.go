@@ -48,6 +48,11 @@ type Spec struct {
 	Variables map[string]interface{} `json:"variables,omitempty"`
 	// ExceptionPaths are PolicyException files or directories (--exceptions).
 	ExceptionPaths []string `json:"exceptionPaths,omitempty"`
+	// ParamPaths are parameter objects for CEL policies' paramRef
+	// (--params); CRDPaths CustomResourceDefinitions for the REST mapping
+	// of their kinds (--crd). Files or directories.
+	ParamPaths []string `json:"paramPaths,omitempty"`
+	CRDPaths   []string `json:"crdPaths,omitempty"`
 	// ReportFile and ReportFormat also write the full report to a file
 	// (--report-file, --report-format); "-" is stderr.
 	ReportFile   string `json:"reportFile,omitempty"`
@@ -97,6 +102,7 @@ func (c *Config) typed(kind, prefix string) error {
 		NoBuiltin: c.NoBuiltin, Disable: c.Disable, Enable: c.Enable, Profile: profile,
 		Mode: mode, Namespace: c.Namespace, Variables: c.Variables,
 		Registry: pipeline.RegistryOptions{Registry: c.Registry},
+		CEL:      pipeline.CELOptions{Params: c.ParamPaths, CRDs: c.CRDPaths},
 		Report:   pipeline.ReportOptions{File: c.ReportFile, Format: format, Quiet: c.Quiet},
 	}
 	return nil
@@ -185,7 +191,7 @@ func unknownFields(spec []byte) error {
 
 // configMapKeys are the data keys a ConfigMap functionConfig may set.
 var configMapKeys = []string{"policyPaths", "policies", "noBuiltin", "profile", "enable", "disable",
-	"mode", "namespace", "registry", "variables", "exceptionPaths", "reportFile", "reportFormat", "quiet"}
+	"mode", "namespace", "registry", "variables", "exceptionPaths", "paramPaths", "crdPaths", "reportFile", "reportFormat", "quiet"}
 
 // parseConfigMap reads the ConfigMap form: lists are comma-separated,
 // booleans "true"/"false", policies a multi-document YAML string of Kyverno
@@ -201,6 +207,10 @@ func parseConfigMap(fc *yaml.RNode) (*Config, error) {
 			c.PolicyPaths = list(v)
 		case "exceptionPaths":
 			c.ExceptionPaths = list(v)
+		case "paramPaths":
+			c.ParamPaths = list(v)
+		case "crdPaths":
+			c.CRDPaths = list(v)
 		case "enable":
 			c.Enable = list(v)
 		case "disable":

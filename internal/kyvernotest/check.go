@@ -3,6 +3,7 @@ package kyvernotest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/preadmit/preadmit/transform/policy"
@@ -93,9 +94,23 @@ func (r *runner) checkNames(i int, res *Result) error {
 
 // targets returns the resources a result is checked on, as "kyverno test"
 // selects them: every resource named by a "name" or "namespace/name" of
-// the result, whatever its kind; when none is, every resource.
+// the result, whatever its kind; when none is, every resource. A result
+// that names no resource is checked on every resource the policy
+// answered for.
 func (r *runner) targets(i int, res *Result, x *rendered) []target {
 	var out []target
+	if len(res.resources()) == 0 && len(res.ResourceSpecs) == 0 {
+		_, name, _ := strings.Cut(res.Policy, "/")
+		if name == "" {
+			name = res.Policy
+		}
+		for _, u := range x.resources {
+			if slices.ContainsFunc(x.results[u.key], func(rr report.Result) bool { return rr.Policy == name }) {
+				out = append(out, target{u, display(u.kind, u.namespace, u.name)})
+			}
+		}
+		return out
+	}
 	for _, name := range res.resources() {
 		for _, u := range x.resources {
 			if u.named(name) && (res.Namespace == "" || u.effective == res.Namespace) {

@@ -141,9 +141,6 @@ func (t *Test) check() error {
 		default:
 			return fmt.Errorf("%s (policy %s, rule %s): operation %q: expected CREATE, UPDATE or DELETE", where, r.Policy, r.Rule, r.Operation)
 		}
-		if len(r.resources()) == 0 && len(r.ResourceSpecs) == 0 {
-			return fmt.Errorf("%s (policy %s, rule %s): resources: at least one resource name is required", where, r.Policy, r.Rule)
-		}
 	}
 	return nil
 }

@@ -181,3 +181,18 @@ func allOperations(rs []admissionregistrationv1.NamedRuleWithOperations) []admis
 	}
 	return out
 }
+
+// ExemptFromPolicies reports whether the API server keeps a resource of the
+// object's kind from the admission policies stored in the cluster
+// (ValidatingAdmissionPolicy, MutatingAdmissionPolicy): their own kinds
+// and bindings, so that a policy cannot lock itself in.
+func (o *Object) ExemptFromPolicies() bool {
+	if o.Group != "admissionregistration.k8s.io" {
+		return false
+	}
+	switch o.Kind {
+	case "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding":
+		return true
+	}
+	return false
+}

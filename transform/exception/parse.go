@@ -293,6 +293,12 @@ func (p *parser) celSpec(spec *yaml.Node) error {
 			if err := p.matchConditions(v); err != nil {
 				return err
 			}
+		case "properties":
+			// Metadata for people (reason, ticket, approver): any
+			// string values.
+			if v.Kind != yaml.MappingNode {
+				return p.errf("spec.properties", "must be a mapping of strings")
+			}
 		case "images", "allowedValues":
 			// Read by CEL policies through exceptions.allowedImages and
 			// allowedValues; preadmit's policies have no use for them.
@@ -317,7 +323,7 @@ func (p *parser) celSpec(spec *yaml.Node) error {
 				p.x.Expires, p.x.ExpiresText, p.x.ExpiresDate = t, s, false
 			}
 		default:
-			return p.errf("spec."+k, "unknown field; a %s PolicyException has policyRefs, matchConditions, images, allowedValues, reportResult and expiresAt", p.x.APIVersion)
+			return p.errf("spec."+k, "unknown field; a %s PolicyException has policyRefs, matchConditions, images, allowedValues, reportResult, expiresAt and properties", p.x.APIVersion)
 		}
 	}
 	if len(p.x.Targets) == 0 {

@@ -42,10 +42,6 @@ var kindSupport = map[string]map[string]struct {
 		"ImageValidatingPolicy":           {SupportRefused, "image verification needs registry access and is not applied at render time"},
 		"NamespacedImageValidatingPolicy": {SupportRefused, "image verification needs registry access and is not applied at render time"},
 	},
-	"admissionregistration.k8s.io": {
-		"MutatingAdmissionPolicy":        {SupportRefused, "a MutatingAdmissionPolicy with params (paramKind) is not applied yet"},
-		"MutatingAdmissionPolicyBinding": {SupportRefused, "a MutatingAdmissionPolicy with params (paramKind) is not applied yet"},
-	},
 }
 
 // Kind is what preadmit does with a non-ClusterPolicy document found among
@@ -72,7 +68,5 @@ func (d *Document) Kind() (kind, name string, support Support, reason string) {
 // isAdmissionPolicy reports whether a document is one of Kubernetes' own
 // admission policies or bindings, which the loader keeps beside Kyverno's.
 func isAdmissionPolicy(apiVersion, kind string) bool {
-	_, ok := kindSupport["admissionregistration.k8s.io"][kind]
-	ok = ok || kind == KindVAP || kind == KindVAPBinding
-	return ok && apiGroup(apiVersion) == "admissionregistration.k8s.io"
+	return admissionKinds[kind] != "" && apiGroup(apiVersion) == "admissionregistration.k8s.io"
 }

@@ -96,7 +96,6 @@ func LoadFS(fsys fs.FS, root, prefix string) (*Set, error) {
 
 func finish(set *Set, errs Errors) error {
 	errs = append(errs, set.pairAdmission()...)
-	errs = append(errs, set.pairMutatingAdmission()...)
 	errs = append(errs, checkDuplicates(set.Policies)...)
 	return errs.AsError()
 }

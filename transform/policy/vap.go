@@ -44,59 +44,85 @@ func (s *Set) pairAdmission() Errors {
 	return errs
 }
 
-// IsAdmissionDocument reports whether a document is a
-// ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding.
+// IsAdmissionDocument reports whether a document is one of Kubernetes'
+// admission policies or bindings: ValidatingAdmissionPolicy,
+// MutatingAdmissionPolicy and their bindings.
 func IsAdmissionDocument(n *yaml.RNode) bool {
 	root := n.YNode()
 	api, kind := yamlnode.Scalar(yamlnode.Field(root, "apiVersion")), yamlnode.Scalar(yamlnode.Field(root, "kind"))
-	return admissionVersions[api] && (kind == KindVAP || kind == KindVAPBinding)
+	return admissionVersions[api] && admissionKinds[kind] != ""
 }
 
-// PairAdmission makes policies of ValidatingAdmissionPolicy documents, one
-// rule per binding among docs that names them (the binding's name). For
-// policies handed in (-p), a policy no binding names is applied alone, as
-// the Kyverno CLI does, and a binding that names no policy is an error.
-// For those a stream ships (boundOnly), as in the cluster: a policy
-// without a binding does nothing, and a binding may name a policy
-// installed elsewhere.
+// admissionKinds map each admission kind to its policy kind.
+var admissionKinds = map[string]string{
+	KindVAP: KindVAP, KindVAPBinding: KindVAP,
+	KindMAP: KindMAP, KindMAPBinding: KindMAP,
+}
+
+// PairAdmission makes policies of ValidatingAdmissionPolicy and
+// MutatingAdmissionPolicy documents, one rule per binding among docs that
+// names them (the binding's name). For policies handed in (-p), a policy
+// no binding names is applied alone, as the Kyverno CLI does, and a
+// binding that names no policy is an error. For those a stream ships
+// (boundOnly), as in the cluster: a policy without a binding does
+// nothing, and a binding may name a policy installed elsewhere.
 func PairAdmission(docs []*Document, boundOnly bool) ([]*Policy, Errors) {
 	var errs Errors
-	var vaps []*Document
-	bindings := map[string][]*Binding{}
+	var policies []*Document
+	type key struct{ kind, name string }
+	bindings := map[key][]*Binding{}
+	var order []key // the policies bindings name, in the order read
 	for _, d := range docs {
-		if yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind")) == KindVAP {
-			vaps = append(vaps, d)
+		kind := yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind"))
+		if kind == KindVAP || kind == KindMAP {
+			policies = append(policies, d)
 			continue
 		}
-		b, err := decodeBinding(d)
+		decode := decodeBinding
+		if kind == KindMAPBinding {
+			decode = decodeMutatingBinding
+		}
+		b, err := decode(d)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		bindings[b.Spec.PolicyName] = append(bindings[b.Spec.PolicyName], b)
+		k := key{admissionKinds[kind], b.Spec.PolicyName}
+		if len(bindings[k]) == 0 {
+			order = append(order, k)
+		}
+		bindings[k] = append(bindings[k], b)
 	}
-	seen := map[string]bool{}
+	seen := map[key]bool{}
 	var out []*Policy
-	for _, d := range vaps {
-		bs := bindings[name(d)]
+	for _, d := range policies {
+		k := key{yamlnode.Scalar(yamlnode.Field(d.Node.YNode(), "kind")), name(d)}
+		bs := bindings[k]
 		if boundOnly && len(bs) == 0 {
 			continue
 		}
-		p, err := ParseAdmissionPolicy(d.File, d, bs)
+		parse := ParseAdmissionPolicy
+		if k.kind == KindMAP {
+			parse = parseMutatingAdmission
+		}
+		p, err := parse(d.File, d, bs)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		seen[p.Name] = true
+		seen[k] = true
 		out = append(out, p)
 	}
-	for policyName, bs := range bindings {
-		if seen[policyName] || boundOnly {
+	if boundOnly {
+		return out, errs
+	}
+	for _, k := range order {
+		if seen[k] {
 			continue
 		}
-		for _, b := range bs {
-			errs = append(errs, &Error{File: b.File, Policy: policyName,
-				Err: fmt.Errorf("%s %s names ValidatingAdmissionPolicy %q, which is not among the policies", KindVAPBinding, b.Name, policyName)})
+		for _, b := range bindings[k] {
+			errs = append(errs, &Error{File: b.File, Policy: k.name,
+				Err: fmt.Errorf("%sBinding %s names %s %q, which is not among the policies", k.kind, b.Name, k.kind, k.name)})
 		}
 	}
 	return out, errs
