@@ -1,6 +1,8 @@
 package cel
 
 import (
+	"time"
+
 	"errors"
 	"fmt"
 
@@ -29,6 +31,9 @@ type Input struct {
 	Request         any
 	NamespaceObject any
 	Params          any
+	// Now is what time.now() gives (KyvernoLibraries): the render's
+	// clock. Zero is the wall clock, read when an expression asks.
+	Now time.Time
 }
 
 // Variable is a compiled spec.variables entry.
@@ -45,6 +50,7 @@ type Bindings struct {
 	vals      map[string]ref.Val
 	variables *lazy.MapValue
 	budget    int64
+	now       time.Time
 }
 
 var _ interpreter.Activation = (*Bindings)(nil)
@@ -66,6 +72,7 @@ func NewBindings(in Input, vars []Variable) *Bindings {
 		},
 		variables: lazy.NewMapValue(variablesType),
 		budget:    celconfig.RuntimeCELCostBudget,
+		now:       in.Now,
 	}
 	for _, v := range vars {
 		p := v.Program
@@ -82,8 +89,14 @@ func NewBindings(in Input, vars []Variable) *Bindings {
 
 // ResolveName implements interpreter.Activation.
 func (b *Bindings) ResolveName(name string) (any, bool) {
-	if name == VariablesVar {
+	switch name {
+	case VariablesVar:
 		return b.variables, true
+	case nowVar:
+		if b.now.IsZero() {
+			return types.Timestamp{Time: time.Now()}, true
+		}
+		return types.Timestamp{Time: b.now}, true
 	}
 	v, ok := b.vals[name]
 	return v, ok
