@@ -2,6 +2,7 @@ package cel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -39,7 +40,12 @@ func (l Libraries) Compile(expr, path string) (*Program, error) {
 	if err != nil {
 		return nil, &Error{Path: path, Expression: expr, Detail: err.Error()}
 	}
-	return CompileIn(env, expr, path)
+	p, err := CompileIn(env, expr, path)
+	var ce *Error
+	if l == APIServerLibraries && errors.As(err, &ce) && !ce.NeedsCluster {
+		ce.Detail += kyvernoOnly(ce.Detail)
+	}
+	return p, err
 }
 
 // CompileIn compiles an expression in env, an extension of Env (the
