@@ -85,7 +85,12 @@ func newKyvernoEnv(extra ...cel.EnvOption) (*cel.Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	return set.Env(environment.StoredExpressions)
+	env, err := set.Env(environment.StoredExpressions)
+	if err != nil {
+		return nil, err
+	}
+	// After the libraries: it replaces one of their bindings.
+	return env.Extend(boundedGzip())
 }
 
 // kyvernoOptions are the libraries Kyverno v1.19's ValidatingPolicy and

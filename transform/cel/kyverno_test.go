@@ -1,6 +1,9 @@
 package cel_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"errors"
 	"os"
 	"strings"
@@ -98,6 +101,38 @@ func TestNondeterministic(t *testing.T) {
 		}
 		if got := p.Nondeterministic(); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// TestGzipBomb: a small compressed value that decompresses into more than
+// the API server's largest request is an error, not an allocation.
+func TestGzipBomb(t *testing.T) {
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	zeros := make([]byte, 1<<20)
+	for range 64 {
+		if _, err := w.Write(zeros); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	in := cel.Input{Object: map[string]any{"data": base64.StdEncoding.EncodeToString(buf.Bytes())}}
+	for _, tt := range []struct {
+		expr, want string
+	}{
+		{`gzip.decompress(base64.decode(object.data)).size() > 0`, "decompresses to more than"},
+		{`gzip.decompress(gzip.compress("ok")) == "ok"`, ""},
+	} {
+		p, err := cel.KyvernoLibraries.Compile(tt.expr, "spec.validations[0].expression")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.Bool(cel.NewBindings(in, nil))
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: got %v, want %q", tt.expr, err, tt.want)
 		}
 	}
 }
