@@ -20,6 +20,9 @@ import (
 var mutationEnvs = [...]func() (*celgo.Env, error){
 	cel.APIServerLibraries: sync.OnceValues(func() (*celgo.Env, error) { return cel.APIServerLibraries.EnvWith(apply.EnvOptions()...) }),
 	cel.KyvernoLibraries:   sync.OnceValues(func() (*celgo.Env, error) { return cel.KyvernoLibraries.EnvWith(apply.EnvOptions()...) }),
+	cel.KyvernoClusterLibraries: sync.OnceValues(func() (*celgo.Env, error) {
+		return cel.KyvernoClusterLibraries.EnvWith(apply.EnvOptions()...)
+	}),
 }
 
 // celMutating is a mutating CEL rule's mutations (a MutatingPolicy's, a

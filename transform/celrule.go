@@ -79,9 +79,14 @@ func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) 
 // server's alone for the admission kinds, which the API server evaluates,
 // and for validate.cel, which Kyverno evaluates in the API server's
 // environment.
+// The cluster-scoped ones also have those that read the cluster or the
+// network, refused by New unless something stands in for the cluster
+// (clusterCallErrors); a namespaced one's do not compile.
 func libraries(p *policy.Policy) cel.Libraries {
 	switch p.Kind {
-	case "ValidatingPolicy", "NamespacedValidatingPolicy", "MutatingPolicy", "NamespacedMutatingPolicy":
+	case "ValidatingPolicy", "MutatingPolicy":
+		return cel.KyvernoClusterLibraries
+	case "NamespacedValidatingPolicy", "NamespacedMutatingPolicy":
 		return cel.KyvernoLibraries
 	}
 	return cel.APIServerLibraries

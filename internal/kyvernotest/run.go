@@ -125,6 +125,7 @@ func (r *runner) prepare() error {
 		APICallResponses: apiCalls,
 		GlobalContext:    gctx,
 		Subresources:     subresources(values),
+		OfflineCluster:   true,
 	}
 	if r.opts.CELObjects, err = r.paramResources(); err != nil {
 		return err

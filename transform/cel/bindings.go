@@ -34,6 +34,9 @@ type Input struct {
 	// Now is what time.now() gives (KyvernoLibraries): the render's
 	// clock. Zero is the wall clock, read when an expression asks.
 	Now time.Time
+	// Cluster answers the libraries that read the cluster or the network
+	// (KyvernoClusterLibraries); nil answers them with an error.
+	Cluster *Cluster
 }
 
 // Variable is a compiled spec.variables entry.
@@ -51,6 +54,7 @@ type Bindings struct {
 	variables *lazy.MapValue
 	budget    int64
 	now       time.Time
+	cluster   *Cluster
 }
 
 var _ interpreter.Activation = (*Bindings)(nil)
@@ -73,6 +77,7 @@ func NewBindings(in Input, vars []Variable) *Bindings {
 		variables: lazy.NewMapValue(variablesType),
 		budget:    celconfig.RuntimeCELCostBudget,
 		now:       in.Now,
+		cluster:   in.Cluster,
 	}
 	for _, v := range vars {
 		p := v.Program
@@ -97,6 +102,8 @@ func (b *Bindings) ResolveName(name string) (any, bool) {
 			return types.Timestamp{Time: time.Now()}, true
 		}
 		return types.Timestamp{Time: b.now}, true
+	case "resource", "globalContext", "http":
+		return b.resolveCluster(name)
 	}
 	v, ok := b.vals[name]
 	return v, ok

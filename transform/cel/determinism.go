@@ -12,6 +12,25 @@ import (
 // or a render would not give the same output twice.
 func (p *Program) Nondeterministic() string { return p.nondeterministic }
 
+// ClusterCall names the library reading the cluster or the network the
+// expression calls (resource, globalContext, http), or "".
+func (p *Program) ClusterCall() string { return p.clusterCall }
+
+// clusterCall walks a checked expression for a read of a cluster
+// library's variable.
+func clusterCall(ast *cel.Ast) string {
+	found := ""
+	celast.PreOrderVisit(ast.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if found == "" && e.Kind() == celast.IdentKind {
+			switch n := e.AsIdent(); n {
+			case "resource", "globalContext", "http":
+				found = n
+			}
+		}
+	}))
+	return found
+}
+
 // nondeterministic walks a checked expression for the calls
 // Nondeterministic names.
 func nondeterministic(ast *cel.Ast) string {

@@ -38,6 +38,12 @@ const (
 	// x509, hash, math, random, time, transform, user, image references,
 	// gzip, and cel-go's regex and protos extensions.
 	KyvernoLibraries
+	// KyvernoClusterLibraries add to KyvernoLibraries those that read the
+	// cluster or the network (resource, globalContext, http), answered
+	// from Input.Cluster: for "preadmit test", whose files stand in for
+	// the cluster as they do for the Kyverno CLI. The cluster-scoped kinds
+	// only: a namespaced policy's resource library is another one.
+	KyvernoClusterLibraries
 )
 
 // nowVar is what time.now() reads: a macro rewrites the call to this
@@ -45,19 +51,17 @@ const (
 // and not the wall clock, in an environment compiled once per process.
 const nowVar = "__preadmit_time_now__"
 
-var (
-	kyvernoOnce sync.Once
-	kyvernoEnv  *cel.Env
-	kyvernoErr  error
-)
+var kyvernoEnvs = [...]func() (*cel.Env, error){
+	KyvernoLibraries:        sync.OnceValues(func() (*cel.Env, error) { return newKyvernoEnv(KyvernoLibraries) }),
+	KyvernoClusterLibraries: sync.OnceValues(func() (*cel.Env, error) { return newKyvernoEnv(KyvernoClusterLibraries) }),
+}
 
 // Env is the environment of the libraries, built once per process.
 func (l Libraries) Env() (*cel.Env, error) {
-	if l == KyvernoLibraries {
-		kyvernoOnce.Do(func() { kyvernoEnv, kyvernoErr = newKyvernoEnv() })
-		return kyvernoEnv, kyvernoErr
+	if l == APIServerLibraries {
+		return Env()
 	}
-	return Env()
+	return kyvernoEnvs[l]()
 }
 
 // EnvWith is a new environment of the libraries extended with opts, which
@@ -65,8 +69,8 @@ func (l Libraries) Env() (*cel.Env, error) {
 // Object{…} resolver) must be set before the native types those libraries
 // register. Callers keep the result; it is not cached.
 func (l Libraries) EnvWith(opts ...cel.EnvOption) (*cel.Env, error) {
-	if l == KyvernoLibraries {
-		return newKyvernoEnv(opts...)
+	if l != APIServerLibraries {
+		return newKyvernoEnv(l, opts...)
 	}
 	env, err := Env()
 	if err != nil {
@@ -75,8 +79,11 @@ func (l Libraries) EnvWith(opts ...cel.EnvOption) (*cel.Env, error) {
 	return env.Extend(opts...)
 }
 
-func newKyvernoEnv(extra ...cel.EnvOption) (*cel.Env, error) {
+func newKyvernoEnv(l Libraries, extra ...cel.EnvOption) (*cel.Env, error) {
 	opts := append(append(envOptions(), extra...), kyvernoOptions()...)
+	if l == KyvernoClusterLibraries {
+		opts = append(opts, clusterLibraryOptions()...)
+	}
 	set := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion())
 	set, err := set.Extend(environment.VersionedOptions{
 		IntroducedVersion: environment.DefaultCompatibilityVersion(),
