@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	sdkhttp "github.com/kyverno/sdk/extensions/cel/libs/http"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
 	"github.com/preadmit/preadmit/transform/cel"
 )
 
@@ -134,5 +138,66 @@ func TestGzipBomb(t *testing.T) {
 		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
 			t.Errorf("%s: got %v, want %q", tt.expr, err, tt.want)
 		}
+	}
+}
+
+// fakeCluster answers the cluster libraries with fixed values.
+type fakeCluster struct{}
+
+func (fakeCluster) ListResources(string, string, string, map[string]string) (*unstructured.UnstructuredList, error) {
+	return &unstructured.UnstructuredList{Items: []unstructured.Unstructured{{Object: map[string]any{"kind": "ConfigMap"}}}}, nil
+}
+
+func (fakeCluster) GetResource(_, _, namespace, name string) (*unstructured.Unstructured, error) {
+	return &unstructured.Unstructured{Object: map[string]any{"data": map[string]any{"key": namespace + "/" + name}}}, nil
+}
+
+func (fakeCluster) PostResource(string, string, string, map[string]any) (*unstructured.Unstructured, error) {
+	return nil, errors.New("no")
+}
+
+func (fakeCluster) ToGVR(string, string) (*schema.GroupVersionResource, error) { return nil, errors.New("no") }
+
+func (fakeCluster) GetGlobalReference(name, projection string) (any, error) {
+	return name + "." + projection, nil
+}
+
+func (fakeCluster) Get(url string, _ map[string]string) (any, error) {
+	return map[string]any{"body": map[string]any{"url": url}}, nil
+}
+
+func (fakeCluster) Post(url string, _ any, _ map[string]string) (any, error) {
+	return map[string]any{"statusCode": 201}, nil
+}
+
+func (f fakeCluster) Client(string) (sdkhttp.ContextInterface, error) { return f, nil }
+
+// TestKyvernoClusterLibrariesAnswered: with KyvernoClusterLibraries the
+// calls compile, read the bindings' Cluster when there is one, and are an
+// error naming no value when there is none.
+func TestKyvernoClusterLibrariesAnswered(t *testing.T) {
+	f := fakeCluster{}
+	with := cel.Input{Cluster: &cel.Cluster{Resources: f, GlobalContext: f, HTTP: f}}
+	tests := []struct{ library, expr string }{
+		{"resource", `resource.Get("v1", "configmaps", "ns", "cm").data.key == "ns/cm" && resource.List("v1", "configmaps", "ns").items.size() == 1`},
+		{"globalContext", `globalContext.Get("entry", "path") == "entry.path"`},
+		{"http", `http.Get("https://x.example/a").body.url == "https://x.example/a" && http.Post("https://x.example/b", {"a": 1}).statusCode == 201`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.library, func(t *testing.T) {
+			p, err := cel.KyvernoClusterLibraries.CompileAs(tt.expr, "spec.validations[0].expression", cel.BoolType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ClusterCall() != tt.library {
+				t.Errorf("ClusterCall() = %q, want %q", p.ClusterCall(), tt.library)
+			}
+			if got, err := p.Bool(cel.NewBindings(with, nil)); err != nil || !got {
+				t.Errorf("with values: got %v, %v", got, err)
+			}
+			if _, err := p.Bool(cel.NewBindings(cel.Input{}, nil)); err == nil || !strings.Contains(err.Error(), "no value") {
+				t.Errorf("without values: got %v, want an error saying there is no value", err)
+			}
+		})
 	}
 }
