@@ -156,7 +156,9 @@ func (fakeCluster) PostResource(string, string, string, map[string]any) (*unstru
 	return nil, errors.New("no")
 }
 
-func (fakeCluster) ToGVR(string, string) (*schema.GroupVersionResource, error) { return nil, errors.New("no") }
+func (fakeCluster) ToGVR(string, string) (*schema.GroupVersionResource, error) {
+	return nil, errors.New("no")
+}
 
 func (fakeCluster) GetGlobalReference(name, projection string) (any, error) {
 	return name + "." + projection, nil
