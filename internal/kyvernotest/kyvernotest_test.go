@@ -207,7 +207,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 7 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
+	if len(files) != 8 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {
