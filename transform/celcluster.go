@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	sdkhttp "github.com/kyverno/sdk/extensions/cel/libs/http"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -24,7 +25,7 @@ func (e *run) celCluster() *cel.Cluster {
 		return nil
 	}
 	o := offline{opts: &e.opts}
-	return &cel.Cluster{Resources: o, GlobalContext: o, HTTP: o}
+	return &cel.Cluster{Resources: o, GlobalContext: o, HTTP: o, Images: o}
 }
 
 // offline answers the cluster libraries from the options.
@@ -126,6 +127,15 @@ func (o offline) answer(method, url string) (any, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s %s: no apiCallResponses entry answers it, and there is no network", method, url)
+}
+
+// GetImageData reads Options.ImageData; an image it lacks is an error, as
+// in the Kyverno CLI.
+func (o offline) GetImageData(image string, _ []remote.Option) (map[string]any, error) {
+	if d, ok := o.opts.ImageData[image]; ok {
+		return d, nil
+	}
+	return nil, fmt.Errorf("image data for %s not found in the context", image)
 }
 
 // clusterCallErrors refuses, when nothing stands in for the cluster (a

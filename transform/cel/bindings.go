@@ -102,7 +102,7 @@ func (b *Bindings) ResolveName(name string) (any, bool) {
 			return types.Timestamp{Time: time.Now()}, true
 		}
 		return types.Timestamp{Time: b.now}, true
-	case "resource", "globalContext", "http":
+	case "resource", "globalContext", "http", "image":
 		return b.resolveCluster(name)
 	}
 	v, ok := b.vals[name]

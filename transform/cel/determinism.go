@@ -13,7 +13,8 @@ import (
 func (p *Program) Nondeterministic() string { return p.nondeterministic }
 
 // ClusterCall names the library reading the cluster or the network the
-// expression calls (resource, globalContext, http), or "".
+// expression calls (resource, globalContext, http, image.GetMetadata), or
+// "".
 func (p *Program) ClusterCall() string { return p.clusterCall }
 
 // clusterCall walks a checked expression for a read of a cluster
@@ -25,6 +26,8 @@ func clusterCall(ast *cel.Ast) string {
 			switch n := e.AsIdent(); n {
 			case "resource", "globalContext", "http":
 				found = n
+			case "image": // the variable of image data; image(ref) is a function
+				found = "image.GetMetadata"
 			}
 		}
 	}))

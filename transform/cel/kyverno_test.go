@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	sdkhttp "github.com/kyverno/sdk/extensions/cel/libs/http"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -50,16 +51,18 @@ func TestKyvernoLibraries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.library+"/"+tt.expr, func(t *testing.T) {
-			p, err := cel.KyvernoLibraries.CompileAs(tt.expr, "spec.validations[0].expression", cel.BoolType)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := p.Bool(cel.NewBindings(in, nil))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !got {
-				t.Errorf("got false")
+			for _, l := range []cel.Libraries{cel.KyvernoLibraries, cel.KyvernoClusterLibraries} {
+				p, err := l.CompileAs(tt.expr, "spec.validations[0].expression", cel.BoolType)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := p.Bool(cel.NewBindings(in, nil))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !got {
+					t.Errorf("libraries %d: got false", l)
+				}
 			}
 			if _, err := cel.Compile(tt.expr, "spec.validations[0].expression"); err == nil {
 				t.Errorf("compiles with the API server's libraries; the admission kinds must not have Kyverno's")
@@ -174,16 +177,21 @@ func (fakeCluster) Post(url string, _ any, _ map[string]string) (any, error) {
 
 func (f fakeCluster) Client(string) (sdkhttp.ContextInterface, error) { return f, nil }
 
+func (fakeCluster) GetImageData(image string, _ []remote.Option) (map[string]any, error) {
+	return map[string]any{"image": image, "config": map[string]any{"architecture": "arm64"}}, nil
+}
+
 // TestKyvernoClusterLibrariesAnswered: with KyvernoClusterLibraries the
 // calls compile, read the bindings' Cluster when there is one, and are an
 // error naming no value when there is none.
 func TestKyvernoClusterLibrariesAnswered(t *testing.T) {
 	f := fakeCluster{}
-	with := cel.Input{Cluster: &cel.Cluster{Resources: f, GlobalContext: f, HTTP: f}}
+	with := cel.Input{Cluster: &cel.Cluster{Resources: f, GlobalContext: f, HTTP: f, Images: f}}
 	tests := []struct{ library, expr string }{
 		{"resource", `resource.Get("v1", "configmaps", "ns", "cm").data.key == "ns/cm" && resource.List("v1", "configmaps", "ns").items.size() == 1`},
 		{"globalContext", `globalContext.Get("entry", "path") == "entry.path"`},
 		{"http", `http.Get("https://x.example/a").body.url == "https://x.example/a" && http.Post("https://x.example/b", {"a": 1}).statusCode == 201`},
+		{"image.GetMetadata", `image.GetMetadata("nginx:1.25").config.architecture == "arm64" && image("nginx:1.25").tag() == "1.25"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.library, func(t *testing.T) {
