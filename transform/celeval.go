@@ -86,7 +86,7 @@ func (e *run) celInput(r *rule, u *unit) (cel.Input, error) {
 		return cel.Input{}, err
 	}
 	req := e.celRequest(r, u)
-	in := cel.Input{Object: obj, NamespaceObject: e.namespaceObject(u), Request: req}
+	in := cel.Input{Object: obj, NamespaceObject: e.namespaceObject(u), Request: req, Now: e.now, Cluster: e.celCluster()}
 	if req["operation"] == "DELETE" {
 		// A DELETE has no new object: the resource is the old one.
 		in.Object, in.OldObject = nil, in.Object

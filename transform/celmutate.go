@@ -14,15 +14,16 @@ import (
 	"github.com/preadmit/preadmit/transform/report"
 )
 
-// mutationEnv is the CEL environment of mutation expressions: the
-// admission environment with the Object{…} and JSONPatch{…} types.
-var mutationEnv = sync.OnceValues(func() (*celgo.Env, error) {
-	base, err := cel.Env()
-	if err != nil {
-		return nil, err
-	}
-	return base.Extend(apply.EnvOptions()...)
-})
+// mutationEnvs are the CEL environments of mutation expressions, by
+// libraries: the admission environment with the Object{…} and JSONPatch{…}
+// types.
+var mutationEnvs = [...]func() (*celgo.Env, error){
+	cel.APIServerLibraries: sync.OnceValues(func() (*celgo.Env, error) { return cel.APIServerLibraries.EnvWith(apply.EnvOptions()...) }),
+	cel.KyvernoLibraries:   sync.OnceValues(func() (*celgo.Env, error) { return cel.KyvernoLibraries.EnvWith(apply.EnvOptions()...) }),
+	cel.KyvernoClusterLibraries: sync.OnceValues(func() (*celgo.Env, error) {
+		return cel.KyvernoClusterLibraries.EnvWith(apply.EnvOptions()...)
+	}),
+}
 
 // celMutating is a mutating CEL rule's mutations (a MutatingPolicy's, a
 // MutatingAdmissionPolicy's with one binding), run after the rule's
@@ -31,6 +32,10 @@ type celMutating struct {
 	c     *celRule
 	steps []celStep
 	merge apply.Merge
+	// readsClock is set when an expression reads time.now(): the render
+	// must have a fixed clock (--at) for the output to be the same each
+	// time.
+	readsClock string
 }
 
 type celStep struct {
@@ -40,7 +45,7 @@ type celStep struct {
 
 // compileCELMutations compiles spec.mutations of a mutating CEL rule.
 func compileCELMutations(c *celRule, spec *policy.CEL) (*celMutating, error) {
-	env, err := mutationEnv()
+	env, err := mutationEnvs[c.libs]()
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +65,37 @@ func compileCELMutations(c *celRule, spec *policy.CEL) (*celMutating, error) {
 	if len(spec.Mutations) == 0 {
 		errs = append(errs, fmt.Errorf("%s.mutations: no mutation", spec.Path))
 	}
+	errs = append(errs, m.checkDeterministic()...)
 	return m, errors.Join(errs...)
+}
+
+// checkDeterministic refuses a mutating policy whose expressions call
+// random: its output would differ from one render to the next. One that
+// reads time.now() is applied only under a fixed clock (--at), see apply.
+func (m *celMutating) checkDeterministic() []error {
+	programs := make([]*cel.Program, 0, len(m.c.variables)+len(m.c.conditions)+len(m.steps))
+	for _, v := range m.c.variables {
+		programs = append(programs, v.Program)
+	}
+	for _, c := range m.c.conditions {
+		programs = append(programs, c.Program)
+	}
+	for _, s := range m.steps {
+		programs = append(programs, s.program)
+	}
+	var errs []error
+	for _, p := range programs {
+		switch call := p.Nondeterministic(); call {
+		case "":
+		case "time.now()":
+			if m.readsClock == "" {
+				m.readsClock = p.Path
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s: %q calls %s, which gives a different value each time: a mutation must give the same output on every render", p.Path, p.Expression, call))
+		}
+	}
+	return errs
 }
 
 func compileCELStep(env *celgo.Env, at string, mu policy.Mutation, i int) (celStep, error) {
@@ -94,6 +129,9 @@ func compileCELStep(env *celgo.Env, at string, mu policy.Mutation, i int) (celSt
 // paramKind the policy runs once per parameter object, in turn, each run
 // under its own matchConditions (the API server's invocations).
 func (m *celMutating) apply(en env) (bool, error) {
+	if m.readsClock != "" && en.e.opts.Now == nil {
+		return false, fmt.Errorf("%s: reads time.now(), and a mutation that reads the clock gives a different output on every render: fix the clock with --at", m.readsClock)
+	}
 	o, err := apply.NewObject(en.u.node.YNode())
 	if err != nil {
 		return false, err

@@ -31,6 +31,8 @@ type celRule struct {
 	// params, when the rule has a paramKind, are the parameter objects the
 	// rule runs with (one result per resource and parameter set).
 	params *celParams
+	// libs are the CEL libraries the expressions compile with.
+	libs cel.Libraries
 }
 
 type celValidation struct {
@@ -55,7 +57,7 @@ func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) 
 	}
 	fail := spec.FailurePolicy == nil || *spec.FailurePolicy != admissionregistrationv1.Ignore
 	cr.failClosed = fail && cr.action == report.ActionEnforce
-	c, err := compileCEL(spec)
+	c, err := compileCELWith(spec, libraries(p))
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +78,31 @@ func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) 
 	return cr, nil
 }
 
+// libraries are the CEL libraries of a policy's expressions: Kyverno's for
+// the policies.kyverno.io kinds, which Kyverno evaluates with them; the API
+// server's alone for the admission kinds, which the API server evaluates,
+// and for validate.cel, which Kyverno evaluates in the API server's
+// environment.
+// The cluster-scoped ones also have those that read the cluster or the
+// network, refused by New unless something stands in for the cluster
+// (clusterCallErrors); a namespaced one's do not compile.
+func libraries(p *policy.Policy) cel.Libraries {
+	switch p.Kind {
+	case "ValidatingPolicy", "MutatingPolicy":
+		return cel.KyvernoClusterLibraries
+	case "NamespacedValidatingPolicy", "NamespacedMutatingPolicy":
+		return cel.KyvernoLibraries
+	}
+	return cel.APIServerLibraries
+}
+
+// compileCEL compiles a CEL rule with the API server's libraries.
 func compileCEL(spec *policy.CEL) (*celRule, error) {
-	c := &celRule{spec: spec}
+	return compileCELWith(spec, cel.APIServerLibraries)
+}
+
+func compileCELWith(spec *policy.CEL, libs cel.Libraries) (*celRule, error) {
+	c := &celRule{spec: spec, libs: libs}
 	var errs []error
 	var err error
 	if spec.MatchConstraints != nil {
@@ -98,11 +123,11 @@ func compileCEL(spec *policy.CEL) (*celRule, error) {
 	if spec.ConditionsField != "" {
 		conditions = spec.ConditionsField // a rule field, beside validate.cel
 	}
-	if c.conditions, err = cel.CompileConditions(conditions, names, exprs); err != nil {
+	if c.conditions, err = libs.CompileConditions(conditions, names, exprs); err != nil {
 		errs = append(errs, err)
 	}
 	for i, v := range spec.Variables {
-		p, err := cel.Compile(v.Expression, fmt.Sprintf("%s.variables[%d].expression", spec.Path, i))
+		p, err := libs.Compile(v.Expression, fmt.Sprintf("%s.variables[%d].expression", spec.Path, i))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -121,7 +146,7 @@ func (c *celRule) compileValidations() []error {
 	spec := c.spec
 	for i, v := range spec.Validations {
 		at := fmt.Sprintf("%s.%s[%d]", spec.Path, orDefault(spec.ValidationsField, "validations"), i)
-		p, err := cel.CompileAs(v.Expression, at+".expression", cel.BoolType)
+		p, err := c.libs.CompileAs(v.Expression, at+".expression", cel.BoolType)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -131,14 +156,14 @@ func (c *celRule) compileValidations() []error {
 			cv.reason = string(*v.Reason)
 		}
 		if v.MessageExpression != "" {
-			if cv.msgExpr, err = cel.CompileAs(v.MessageExpression, at+".messageExpression", cel.StringType); err != nil {
+			if cv.msgExpr, err = c.libs.CompileAs(v.MessageExpression, at+".messageExpression", cel.StringType); err != nil {
 				errs = append(errs, err)
 			}
 		}
 		c.validations = append(c.validations, cv)
 	}
 	for i, a := range spec.AuditAnnotations {
-		p, err := cel.CompileAs(a.ValueExpression, fmt.Sprintf("%s.auditAnnotations[%d].valueExpression", spec.Path, i), cel.StringType)
+		p, err := c.libs.CompileAs(a.ValueExpression, fmt.Sprintf("%s.auditAnnotations[%d].valueExpression", spec.Path, i), cel.StringType)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -73,6 +73,7 @@ func New(opts Options) (*Engine, error) {
 			e.rules = append(e.rules, cr)
 		}
 	}
+	errs = append(errs, clusterCallErrors(e.rules, opts)...)
 	if len(errs) > 0 {
 		return nil, errs
 	}

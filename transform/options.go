@@ -105,6 +105,17 @@ type Options struct {
 	// when set, every globalReference context entry reads it (an entry
 	// it lacks is the rule's error). Renders leave it nil.
 	GlobalContext map[string]GlobalContextEntry
+	// OfflineCluster answers the CEL libraries of ValidatingPolicy and
+	// MutatingPolicy that read the cluster or the network (resource,
+	// globalContext, http, image data) from ConfigMaps, GlobalContext,
+	// APICallResponses and ImageData, as the Kyverno CLI answers them from a test's
+	// context file and mocks; a call they cannot answer is the rule's
+	// error. "preadmit test" sets it; without it (renders) a policy that
+	// calls them is a policy error.
+	OfflineCluster bool
+	// ImageData is what image.GetMetadata reads under OfflineCluster, by
+	// image as the expression writes it (a test's context file's images).
+	ImageData map[string]map[string]any
 	// APICallResponses stand in for the responses of apiCall context
 	// entries, as kyverno test's apiCallResponses mocks do: an entry whose
 	// URL (service.url, or urlPath) and method match one reads its body.

@@ -129,7 +129,9 @@ func TestWrongExpectations(t *testing.T) {
 // resource changed by the values; a value under request.object is matched
 // as part of the resource; a resource without a namespace is in "default"
 // (request.object and patched resources); a resource the patched file
-// lacks gives no row, or a Resource error with failOnMissingResources.
+// lacks gives no row, or a Resource error with failOnMissingResources; a
+// ValidatingPolicy's resource.Get, globalContext.Get and http.Get read the
+// test's context file and mocks.
 func TestCLISemantics(t *testing.T) {
 	type row struct {
 		rule, resource  string
@@ -149,6 +151,13 @@ func TestCLISemantics(t *testing.T) {
 		{"cli-patched", []row{
 			{"owner", "ConfigMap/plain", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "mutated"},
 			{"owner", "ConfigMap/marked", kyvernotest.OutcomeFail, kyvernotest.ReasonResourceError, "patched.yaml holds no v1 ConfigMap shop/marked"},
+		}},
+		// Kyverno's CEL libraries that read the cluster and the network,
+		// answered from the context file, globalContextEntries and
+		// apiCallResponses.
+		{"cel-cluster-libraries", []row{
+			{"", "Pod/good-pod", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
+			{"", "Pod/bad-pod", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "name bad-pod is not in the allowed-names ConfigMap"},
 		}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
@@ -198,7 +207,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 7 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
+	if len(files) != 8 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {

@@ -115,6 +115,10 @@ func (r *runner) prepare() error {
 	if err != nil {
 		return &FileError{Test: r.path, Err: err}
 	}
+	images, err := contextImages(cf)
+	if err != nil {
+		return &FileError{Test: r.path, File: resolve(r.dir, r.test.Context), Err: err}
+	}
 	r.opts = transform.Options{
 		Policies:         r.set.policies,
 		Values:           valuesHook(values),
@@ -125,6 +129,8 @@ func (r *runner) prepare() error {
 		APICallResponses: apiCalls,
 		GlobalContext:    gctx,
 		Subresources:     subresources(values),
+		OfflineCluster:   true,
+		ImageData:        images,
 	}
 	if r.opts.CELObjects, err = r.paramResources(); err != nil {
 		return err

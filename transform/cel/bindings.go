@@ -1,6 +1,8 @@
 package cel
 
 import (
+	"time"
+
 	"errors"
 	"fmt"
 
@@ -29,6 +31,12 @@ type Input struct {
 	Request         any
 	NamespaceObject any
 	Params          any
+	// Now is what time.now() gives (KyvernoLibraries): the render's
+	// clock. Zero is the wall clock, read when an expression asks.
+	Now time.Time
+	// Cluster answers the libraries that read the cluster or the network
+	// (KyvernoClusterLibraries); nil answers them with an error.
+	Cluster *Cluster
 }
 
 // Variable is a compiled spec.variables entry.
@@ -45,6 +53,8 @@ type Bindings struct {
 	vals      map[string]ref.Val
 	variables *lazy.MapValue
 	budget    int64
+	now       time.Time
+	cluster   *Cluster
 }
 
 var _ interpreter.Activation = (*Bindings)(nil)
@@ -66,6 +76,8 @@ func NewBindings(in Input, vars []Variable) *Bindings {
 		},
 		variables: lazy.NewMapValue(variablesType),
 		budget:    celconfig.RuntimeCELCostBudget,
+		now:       in.Now,
+		cluster:   in.Cluster,
 	}
 	for _, v := range vars {
 		p := v.Program
@@ -82,8 +94,16 @@ func NewBindings(in Input, vars []Variable) *Bindings {
 
 // ResolveName implements interpreter.Activation.
 func (b *Bindings) ResolveName(name string) (any, bool) {
-	if name == VariablesVar {
+	switch name {
+	case VariablesVar:
 		return b.variables, true
+	case nowVar:
+		if b.now.IsZero() {
+			return types.Timestamp{Time: time.Now()}, true
+		}
+		return types.Timestamp{Time: b.now}, true
+	case "resource", "globalContext", "http", "image":
+		return b.resolveCluster(name)
 	}
 	v, ok := b.vals[name]
 	return v, ok

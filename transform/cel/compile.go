@@ -2,6 +2,7 @@ package cel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,19 +19,35 @@ type Program struct {
 	Expression string
 	prg        cel.Program
 	out        *cel.Type
+	// nondeterministic is the call that makes the expression give a
+	// different value each time ("" when none): see Nondeterministic.
+	nondeterministic string
+	// clusterCall is the cluster library the expression reads, or "".
+	clusterCall string
 }
 
 // Timeout bounds one evaluation, beside the cost limit: a comprehension
 // the cost estimate lets through still ends.
 var Timeout = 5 * time.Second
 
-// Compile compiles an expression read at path.
+// Compile compiles an expression read at path with the API server's
+// libraries.
 func Compile(expr, path string) (*Program, error) {
-	env, err := Env()
+	return APIServerLibraries.Compile(expr, path)
+}
+
+// Compile compiles an expression read at path with the libraries l.
+func (l Libraries) Compile(expr, path string) (*Program, error) {
+	env, err := l.Env()
 	if err != nil {
 		return nil, &Error{Path: path, Expression: expr, Detail: err.Error()}
 	}
-	return CompileIn(env, expr, path)
+	p, err := CompileIn(env, expr, path)
+	var ce *Error
+	if l == APIServerLibraries && errors.As(err, &ce) && !ce.NeedsCluster {
+		ce.Detail += kyvernoOnly(ce.Detail)
+	}
+	return p, err
 }
 
 // CompileIn compiles an expression in env, an extension of Env (the
@@ -51,7 +68,7 @@ func CompileIn(env *cel.Env, expr, path string) (*Program, error) {
 	if err != nil {
 		return nil, &Error{Path: path, Expression: expr, Detail: err.Error()}
 	}
-	return &Program{Path: path, Expression: expr, prg: prg, out: ast.OutputType()}, nil
+	return &Program{Path: path, Expression: expr, prg: prg, out: ast.OutputType(), nondeterministic: nondeterministic(ast), clusterCall: clusterCall(ast)}, nil
 }
 
 // Eval evaluates the program with the bindings, charging its cost to the
@@ -105,11 +122,16 @@ func (p *Program) String(b *Bindings) (string, error) {
 // reads unschemed values).
 func (p *Program) OutputType() *cel.Type { return p.out }
 
-// CompileAs compiles an expression that must give a value of type want
-// (bool for a validation, string for a messageExpression); dyn is
-// accepted and checked when evaluated.
+// CompileAs compiles, with the API server's libraries, an expression that
+// must give a value of type want (bool for a validation, string for a
+// messageExpression); dyn is accepted and checked when evaluated.
 func CompileAs(expr, path string, want *cel.Type) (*Program, error) {
-	p, err := Compile(expr, path)
+	return APIServerLibraries.CompileAs(expr, path, want)
+}
+
+// CompileAs is CompileAs with the libraries l.
+func (l Libraries) CompileAs(expr, path string, want *cel.Type) (*Program, error) {
+	p, err := l.Compile(expr, path)
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,18 @@ type Condition struct {
 // Conditions are a policy's matchConditions.
 type Conditions []Condition
 
-// CompileConditions compiles matchConditions read at path (spec.matchConditions).
+// CompileConditions compiles matchConditions read at path
+// (spec.matchConditions) with the API server's libraries.
 func CompileConditions(path string, names, exprs []string) (Conditions, error) {
+	return APIServerLibraries.CompileConditions(path, names, exprs)
+}
+
+// CompileConditions compiles matchConditions with the libraries l.
+func (l Libraries) CompileConditions(path string, names, exprs []string) (Conditions, error) {
 	var out Conditions
 	var errs []error
 	for i, e := range exprs {
-		p, err := Compile(e, fmt.Sprintf("%s[%d].expression", path, i))
+		p, err := l.Compile(e, fmt.Sprintf("%s[%d].expression", path, i))
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -64,3 +64,19 @@ func needsCluster(detail, expr string) string {
 	}
 	return ""
 }
+
+// kyvernoIdents are the names Kyverno's offline libraries declare, which
+// the API server's environment lacks.
+var kyvernoIdents = []string{"json", "yaml", "x509", "hash", "math", "random", "time", "transform", "user", "gzip", "regex",
+	"sha1", "sha256", "md5", "listObjToMap", "parseServiceAccount", "parseImageReference", "isImage", "image"}
+
+// kyvernoOnly explains a compile error about a name only Kyverno's
+// libraries declare, or is "".
+func kyvernoOnly(detail string) string {
+	for _, n := range kyvernoIdents {
+		if strings.Contains(detail, "undeclared reference to '"+n+"'") {
+			return fmt.Sprintf("\n(%s is one of Kyverno's CEL libraries: a ValidatingPolicy or MutatingPolicy has them; the API server's environment, which ValidatingAdmissionPolicy, MutatingAdmissionPolicy and validate.cel use, does not)", n)
+		}
+	}
+	return ""
+}

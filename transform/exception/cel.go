@@ -25,7 +25,9 @@ func (p *parser) matchConditions(v *yaml.Node) error {
 			return p.errf(fmt.Sprintf("spec.matchConditions[%d].expression", i), "required")
 		}
 	}
-	cs, err := cel.CompileConditions("spec.matchConditions", names, exprs)
+	// Kyverno compiles them in the environment of the policies they
+	// name, all of the policies.kyverno.io kinds, with its libraries.
+	cs, err := cel.KyvernoLibraries.CompileConditions("spec.matchConditions", names, exprs)
 	if err != nil {
 		return p.wrap("", err)
 	}

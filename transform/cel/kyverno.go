@@ -1,0 +1,138 @@
+package cel
+
+import (
+	"sync"
+
+	"github.com/google/cel-go/cel"
+	celast "github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/ext"
+	"github.com/kyverno/sdk/extensions/cel/libs/gzip"
+	"github.com/kyverno/sdk/extensions/cel/libs/hash"
+	"github.com/kyverno/sdk/extensions/cel/libs/image"
+	"github.com/kyverno/sdk/extensions/cel/libs/json"
+	"github.com/kyverno/sdk/extensions/cel/libs/math"
+	"github.com/kyverno/sdk/extensions/cel/libs/random"
+	kytime "github.com/kyverno/sdk/extensions/cel/libs/time"
+	"github.com/kyverno/sdk/extensions/cel/libs/transform"
+	"github.com/kyverno/sdk/extensions/cel/libs/user"
+	"github.com/kyverno/sdk/extensions/cel/libs/x509"
+	"github.com/kyverno/sdk/extensions/cel/libs/yaml"
+	"k8s.io/apiserver/pkg/cel/environment"
+)
+
+// Libraries is the set of CEL libraries an expression compiles with,
+// which depends on who evaluates the policy in the cluster.
+type Libraries uint8
+
+const (
+	// APIServerLibraries are the API server's: for the policies it
+	// evaluates itself (ValidatingAdmissionPolicy,
+	// MutatingAdmissionPolicy) and for validate.cel, which Kyverno
+	// evaluates with the same environment.
+	APIServerLibraries Libraries = iota
+	// KyvernoLibraries add, for the policies.kyverno.io kinds
+	// (ValidatingPolicy, MutatingPolicy, their namespaced forms and their
+	// PolicyExceptions), Kyverno's libraries that need neither the
+	// cluster nor the network, from Kyverno's own module
+	// (github.com/kyverno/sdk), as Kyverno v1.19 builds them: json, yaml,
+	// x509, hash, math, random, time, transform, user, image references,
+	// gzip, and cel-go's regex and protos extensions.
+	KyvernoLibraries
+	// KyvernoClusterLibraries add to KyvernoLibraries those that read the
+	// cluster or the network (resource, globalContext, http), answered
+	// from Input.Cluster: for "preadmit test", whose files stand in for
+	// the cluster as they do for the Kyverno CLI. The cluster-scoped kinds
+	// only: a namespaced policy's resource library is another one.
+	KyvernoClusterLibraries
+)
+
+// nowVar is what time.now() reads: a macro rewrites the call to this
+// variable, so that an evaluation reads the render's clock (Input.Now)
+// and not the wall clock, in an environment compiled once per process.
+const nowVar = "__preadmit_time_now__"
+
+var kyvernoEnvs = [...]func() (*cel.Env, error){
+	KyvernoLibraries:        sync.OnceValues(func() (*cel.Env, error) { return newKyvernoEnv(KyvernoLibraries) }),
+	KyvernoClusterLibraries: sync.OnceValues(func() (*cel.Env, error) { return newKyvernoEnv(KyvernoClusterLibraries) }),
+}
+
+// Env is the environment of the libraries, built once per process.
+func (l Libraries) Env() (*cel.Env, error) {
+	if l == APIServerLibraries {
+		return Env()
+	}
+	return kyvernoEnvs[l]()
+}
+
+// EnvWith is a new environment of the libraries extended with opts, which
+// come before Kyverno's libraries: a type provider (the mutation's
+// Object{…} resolver) must be set before the native types those libraries
+// register. Callers keep the result; it is not cached.
+func (l Libraries) EnvWith(opts ...cel.EnvOption) (*cel.Env, error) {
+	if l != APIServerLibraries {
+		return newKyvernoEnv(l, opts...)
+	}
+	env, err := Env()
+	if err != nil {
+		return nil, err
+	}
+	return env.Extend(opts...)
+}
+
+func newKyvernoEnv(l Libraries, extra ...cel.EnvOption) (*cel.Env, error) {
+	opts := append(append(envOptions(), extra...), kyvernoOptions()...)
+	if l == KyvernoClusterLibraries {
+		opts = append(opts, clusterLibraryOptions()...)
+	}
+	set := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion())
+	set, err := set.Extend(environment.VersionedOptions{
+		IntroducedVersion: environment.DefaultCompatibilityVersion(),
+		EnvOptions:        opts,
+	})
+	if err != nil {
+		return nil, err
+	}
+	env, err := set.Env(environment.StoredExpressions)
+	if err != nil {
+		return nil, err
+	}
+	// After the libraries: it replaces one of their bindings.
+	return env.Extend(boundedGzip())
+}
+
+// kyvernoOptions are the libraries Kyverno v1.19's ValidatingPolicy and
+// MutatingPolicy compilers add to the API server's environment
+// (pkg/cel/compiler DefaultEnvOptions and pkg/cel/policies/*/compiler),
+// less those that read the cluster, a registry or the network (resource,
+// globalContext, imagedata, http), which stay undeclared: a call to them
+// does not compile, and the error says why (needsCluster).
+func kyvernoOptions() []cel.EnvOption {
+	// Declared before the libraries: those that extend the environment
+	// as they are applied lose what is declared after them.
+	return []cel.EnvOption{
+		cel.Variable(nowVar, cel.TimestampType),
+		cel.Macros(cel.ReceiverMacro("now", 0, timeNow)),
+		ext.Protos(),
+		ext.Regex(ext.RegexVersion(1)),
+		image.Lib(image.Latest()),
+		user.Lib(user.Latest()),
+		hash.Lib(hash.Latest()),
+		math.Lib(math.Latest()),
+		json.Lib(&json.JsonImpl{}, json.Latest()),
+		yaml.Lib(&yaml.YamlImpl{}, yaml.Latest()),
+		random.Lib(random.Latest()),
+		x509.Lib(x509.Latest()),
+		kytime.Lib(kytime.Latest()),
+		transform.Lib(transform.Latest()),
+		gzip.Lib(gzip.Latest()),
+	}
+}
+
+// timeNow rewrites time.now() to a read of nowVar; other x.now() calls
+// are left alone.
+func timeNow(eh cel.MacroExprFactory, target celast.Expr, _ []celast.Expr) (celast.Expr, *cel.Error) {
+	if target.Kind() == celast.IdentKind && target.AsIdent() == "time" {
+		return eh.NewIdent(nowVar), nil
+	}
+	return nil, nil
+}

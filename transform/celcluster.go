@@ -1,0 +1,190 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	sdkhttp "github.com/kyverno/sdk/extensions/cel/libs/http"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/preadmit/preadmit/transform/cel"
+	"github.com/preadmit/preadmit/transform/policy"
+)
+
+// celCluster is what stands in for the cluster of Kyverno's CEL libraries
+// resource, globalContext and http when Options.OfflineCluster is set, as
+// the Kyverno CLI's fake context answers them: ConfigMaps (a test's
+// context file), GlobalContext and APICallResponses. nil otherwise.
+func (e *run) celCluster() *cel.Cluster {
+	if !e.opts.OfflineCluster {
+		return nil
+	}
+	o := offline{opts: &e.opts}
+	return &cel.Cluster{Resources: o, GlobalContext: o, HTTP: o, Images: o}
+}
+
+// offline answers the cluster libraries from the options.
+type offline struct{ opts *Options }
+
+var configMapsGVR = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
+
+func (o offline) gvr(apiVersion, resource string) (schema.GroupVersionResource, error) {
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return schema.GroupVersionResource{}, err
+	}
+	return gv.WithResource(resource), nil
+}
+
+// GetResource is a ConfigMap of Options.ConfigMaps; anything else is not
+// found, as in the Kyverno CLI with no such resource in its context file.
+func (o offline) GetResource(apiVersion, resource, namespace, name string) (*unstructured.Unstructured, error) {
+	gvr, err := o.gvr(apiVersion, resource)
+	if err != nil {
+		return nil, err
+	}
+	if gvr == configMapsGVR {
+		if m, ok := o.opts.ConfigMaps[namespace+"/"+name].(map[string]any); ok {
+			return &unstructured.Unstructured{Object: m}, nil
+		}
+	}
+	return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
+}
+
+// ListResources lists the ConfigMaps of a namespace (labels are not
+// compared, as the Kyverno CLI does not compare them).
+func (o offline) ListResources(apiVersion, resource, namespace string, _ map[string]string) (*unstructured.UnstructuredList, error) {
+	gvr, err := o.gvr(apiVersion, resource)
+	if err != nil {
+		return nil, err
+	}
+	if gvr != configMapsGVR {
+		return nil, apierrors.NewBadRequest(fmt.Sprintf("%s resource not found", gvr.GroupResource()))
+	}
+	keys := make([]string, 0, len(o.opts.ConfigMaps))
+	for k := range o.opts.ConfigMaps {
+		if strings.HasPrefix(k, namespace+"/") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out unstructured.UnstructuredList
+	for _, k := range keys {
+		if m, ok := o.opts.ConfigMaps[k].(map[string]any); ok {
+			out.Items = append(out.Items, unstructured.Unstructured{Object: m})
+		}
+	}
+	return &out, nil
+}
+
+var errNotOffline = errors.New("not available offline")
+
+// PostResource creates nothing: there is no cluster.
+func (offline) PostResource(string, string, string, map[string]any) (*unstructured.Unstructured, error) {
+	return nil, errNotOffline
+}
+
+// ToGVR needs the cluster's discovery.
+func (offline) ToGVR(string, string) (*schema.GroupVersionResource, error) {
+	return nil, errNotOffline
+}
+
+// GetGlobalReference reads Options.GlobalContext; an entry it lacks is
+// null, as in the Kyverno CLI.
+func (o offline) GetGlobalReference(name, projection string) (any, error) {
+	g, ok := o.opts.GlobalContext[name]
+	if !ok {
+		return nil, nil
+	}
+	return g.get(projection)
+}
+
+// Get answers from Options.APICallResponses, as the Kyverno CLI's HTTP
+// mocks do: {"body": ..., "statusCode": ...}.
+func (o offline) Get(url string, _ map[string]string) (any, error) { return o.answer("GET", url) }
+
+// Post answers as Get does.
+func (o offline) Post(url string, _ any, _ map[string]string) (any, error) {
+	return o.answer("POST", url)
+}
+
+// Client is the same answers whatever the CA bundle.
+func (o offline) Client(string) (sdkhttp.ContextInterface, error) { return o, nil }
+
+func (o offline) answer(method, url string) (any, error) {
+	for _, r := range o.opts.APICallResponses {
+		if r.URL == url && (r.Method == "" || strings.EqualFold(r.Method, method)) {
+			code := r.StatusCode
+			if code == 0 {
+				code = 200
+			}
+			return map[string]any{"body": r.Body, "statusCode": code}, nil
+		}
+	}
+	return nil, fmt.Errorf("%s %s: no apiCallResponses entry answers it, and there is no network", method, url)
+}
+
+// GetImageData reads Options.ImageData; an image it lacks is an error, as
+// in the Kyverno CLI.
+func (o offline) GetImageData(image string, _ []remote.Option) (map[string]any, error) {
+	if d, ok := o.opts.ImageData[image]; ok {
+		return d, nil
+	}
+	return nil, fmt.Errorf("image data for %s not found in the context", image)
+}
+
+// clusterCallErrors refuses, when nothing stands in for the cluster (a
+// render), the Kyverno CEL policies that call a library reading the
+// cluster or the network: one error per policy, naming the expression.
+func clusterCallErrors(rules []*rule, opts Options) policy.Errors {
+	if opts.OfflineCluster {
+		return nil
+	}
+	var errs policy.Errors
+	seen := map[*policy.Policy]bool{}
+	for _, r := range rules {
+		if r.cel == nil || seen[r.policy] {
+			continue
+		}
+		for _, p := range r.cel.programs() {
+			if call := p.ClusterCall(); call != "" {
+				seen[r.policy] = true
+				errs = append(errs, &policy.Error{File: r.policy.File, Policy: r.policy.Name, Rule: r.src.Name,
+					Err: &cel.Error{Path: p.Path, Expression: p.Expression, Detail: call, NeedsCluster: true}})
+				break
+			}
+		}
+	}
+	return errs
+}
+
+// programs are every compiled expression of the rule.
+func (c *celRule) programs() []*cel.Program {
+	var ps []*cel.Program
+	for _, x := range c.conditions {
+		ps = append(ps, x.Program)
+	}
+	for _, v := range c.variables {
+		ps = append(ps, v.Program)
+	}
+	for _, v := range c.validations {
+		ps = append(ps, v.expr)
+		if v.msgExpr != nil {
+			ps = append(ps, v.msgExpr)
+		}
+	}
+	for _, a := range c.annotations {
+		ps = append(ps, a.value)
+	}
+	if m, ok := c.rule.mutate.(*celMutating); ok {
+		for _, s := range m.steps {
+			ps = append(ps, s.program)
+		}
+	}
+	return ps
+}
