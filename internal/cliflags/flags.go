@@ -48,5 +48,5 @@ func Exceptions(fs *pflag.FlagSet, o *pipeline.ExceptionOptions, at *string) {
 	fs.StringArrayVar(&o.Paths, "exceptions", nil, "Kyverno PolicyException file or directory (repeatable)")
 	fs.BoolVar(&o.Keep, "keep-exceptions", false, "write the input's PolicyExceptions to stdout instead of consuming them")
 	fs.BoolVar(&o.RequireMetadata, "require-exception-metadata", false, "reject exceptions without preadmit.io/owner, preadmit.io/reason and an expiry")
-	fs.StringVar(at, "at", "", "judge exception expiry at this RFC 3339 date or date-time instead of now")
+	fs.StringVar(at, "at", "", "the render's clock, an RFC 3339 date or date-time instead of now: exception expiry, and time.now() in CEL policies")
 }
