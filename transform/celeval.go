@@ -7,6 +7,7 @@ import (
 	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/exception"
+	"github.com/preadmit/preadmit/transform/mutate/apply"
 	"github.com/preadmit/preadmit/transform/report"
 )
 
@@ -75,14 +76,31 @@ func (c *celRule) validate(en env) []outcome {
 	return out
 }
 
+// celResource is the unit's resource as CEL rules read it: converted from
+// the node once, on first use, and shared by every CEL rule of the unit.
+// A CEL mutation changes it and writes the change onto the node, so it
+// stays the node's value (and keeps what the merges learnt of it); any
+// other mutation that changes the node drops it (renderUnit), and so does
+// a CEL mutation that fails half-way.
+func (e *run) celResource(u *unit) (*apply.Object, error) {
+	if u.cel == nil {
+		o, err := apply.NewObject(u.node.YNode())
+		if err != nil {
+			return nil, err
+		}
+		u.cel = o
+	}
+	return u.cel, nil
+}
+
 // celInput are the bindings of rule r on the unit, params aside.
 func (e *run) celInput(r *rule, u *unit) (cel.Input, error) {
-	obj, err := cel.FromNode(u.node.YNode())
+	o, err := e.celResource(u)
 	if err != nil {
 		return cel.Input{}, err
 	}
 	req := e.celRequest(r, u)
-	in := cel.Input{Object: obj, NamespaceObject: e.namespaceObject(u), Request: req}
+	in := cel.Input{Object: o.Value(), NamespaceObject: e.namespaceObject(u), Request: req}
 	if req["operation"] == "DELETE" {
 		// A DELETE has no new object: the resource is the old one.
 		in.Object, in.OldObject = nil, in.Object

@@ -27,6 +27,11 @@ type Object struct {
 	// belongs to; nil when obj was not made by a merge.
 	typed *typed.TypedValue
 	tc    managedfields.TypeConverter
+	// valid is set once obj is known to convert to its typed form, the
+	// check the API server's merge makes of the whole live object: the
+	// guarded merges after it convert only the part a configuration
+	// touches (mergeTouched).
+	valid bool
 }
 
 // NewObject reads a resource (a document or mapping node) for mutation.
@@ -69,6 +74,9 @@ func (o *Object) ApplyConfiguration(cfg map[string]any, merge Merge) error {
 	p := &unstructured.Unstructured{Object: cfg}
 	gvk := o.obj.GroupVersionKind()
 	p.SetGroupVersionKind(gvk)
+	if merge == Guarded && o.mergeTouched(p) {
+		return nil
+	}
 	tc := &reuseConverter{TypeConverter: typeConverter(gvk), live: o.obj}
 	if o.tc == tc.TypeConverter {
 		tc.liveTyped = o.typed
@@ -87,7 +95,7 @@ func (o *Object) ApplyConfiguration(cfg map[string]any, merge Merge) error {
 	if !ok {
 		return fmt.Errorf("merge gave a %T", out)
 	}
-	o.obj, o.typed, o.tc = u, nil, nil
+	o.obj, o.typed, o.tc, o.valid = u, nil, nil, true
 	if out == tc.out {
 		o.typed, o.tc = tc.outTyped, tc.TypeConverter
 	}
@@ -168,7 +176,7 @@ func (o *Object) JSONPatch(ops []Op) error {
 	if m == nil {
 		return errors.New("JSON Patch: the result is not an object")
 	}
-	o.obj, o.typed, o.tc = &unstructured.Unstructured{Object: m}, nil, nil
+	o.obj, o.typed, o.tc, o.valid = &unstructured.Unstructured{Object: m}, nil, nil, false
 	return nil
 }
 
