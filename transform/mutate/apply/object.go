@@ -32,6 +32,10 @@ type Object struct {
 	// guarded merges after it convert only the part a configuration
 	// touches (mergeTouched).
 	valid bool
+	// written is the value the node holds (read from it, or written onto
+	// it by WriteBack), nil when unknown: WriteBack compares only what
+	// differs from it.
+	written map[string]any
 }
 
 // NewObject reads a resource (a document or mapping node) for mutation.
@@ -47,7 +51,7 @@ func NewObject(node *yaml.Node) (*Object, error) {
 	if !ok || node.Kind != yaml.MappingNode {
 		return nil, errors.New("a resource must be a map")
 	}
-	return &Object{node: node, obj: &unstructured.Unstructured{Object: m}}, nil
+	return &Object{node: node, obj: &unstructured.Unstructured{Object: m}, written: m}, nil
 }
 
 // Value is the resource as it stands after the mutations so far, the
@@ -200,6 +204,11 @@ func (op Op) operation() jsonpatch.Operation {
 // WriteBack writes the resource's current value onto its YAML node,
 // changing only what differs, and reports whether anything changed.
 func (o *Object) WriteBack() (bool, error) {
-	slot := o.node
-	return writeMap(slot, o.obj.Object, 0)
+	was := prior{o.written, o.written != nil}
+	changed, err := writeMap(o.node, o.obj.Object, was, 0)
+	o.written = o.obj.Object
+	if err != nil {
+		o.written = nil // the node holds part of it
+	}
+	return changed, err
 }
