@@ -108,12 +108,26 @@ func (e *run) celInput(r *rule, u *unit) (cel.Input, error) {
 	return in, nil
 }
 
-// celRequest is the admission request a render stands for.
+// celRequest is the admission request a render stands for. It depends on
+// the rule only through the operation: the unit keeps the last one made,
+// which its CEL rules share (they only read it).
 func (e *run) celRequest(r *rule, u *unit) map[string]any {
 	op := e.operation(r, u)
 	if op == "" {
 		op = "CREATE"
 	}
+	key := celRequestKey{op: op, group: u.res.Group, version: u.res.Version, kind: u.res.Kind, name: u.res.Name, namespace: u.res.Namespace}
+	if u.celReq == nil || u.celReqKey != key {
+		u.celReq, u.celReqKey = e.newCELRequest(u, op), key
+	}
+	return u.celReq
+}
+
+// celRequestKey is what a unit's request is made from (its resource may be
+// renamed by a mutation).
+type celRequestKey struct{ op, group, version, kind, name, namespace string }
+
+func (e *run) newCELRequest(u *unit, op string) map[string]any {
 	mapping, _ := e.mapper().Map(u.res.Group, u.res.Kind)
 	req := map[string]any{
 		"kind":      map[string]any{"group": u.res.Group, "version": u.res.Version, "kind": u.res.Kind},

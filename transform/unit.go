@@ -28,6 +28,10 @@ type unit struct {
 	// and shared by the unit's CEL rules (run.celResource); nil once a
 	// mutation that is not in CEL changed the node.
 	cel *apply.Object
+	// celReq is the admission request its CEL rules read, made from
+	// celReqKey (run.celRequest).
+	celReq    map[string]any
+	celReqKey celRequestKey
 }
 
 // unitsOf returns the resources of a document: the document itself, or the

@@ -8,6 +8,7 @@ import (
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apiserver/pkg/admission/plugin/policy/mutating/patch"
@@ -36,6 +37,9 @@ type Object struct {
 	// it by WriteBack), nil when unknown: WriteBack compares only what
 	// differs from it.
 	written map[string]any
+	// conv is the type converter of convGVK (converter).
+	conv    managedfields.TypeConverter
+	convGVK schema.GroupVersionKind
 }
 
 // NewObject reads a resource (a document or mapping node) for mutation.
@@ -81,7 +85,7 @@ func (o *Object) ApplyConfiguration(cfg map[string]any, merge Merge) error {
 	if merge == Guarded && o.mergeTouched(p) {
 		return nil
 	}
-	tc := &reuseConverter{TypeConverter: typeConverter(gvk), live: o.obj}
+	tc := &reuseConverter{TypeConverter: o.converter(), live: o.obj}
 	if o.tc == tc.TypeConverter {
 		tc.liveTyped = o.typed
 	}

@@ -2,6 +2,7 @@ package apply
 
 import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apiserver/pkg/admission/plugin/policy/mutating/patch"
 	"sigs.k8s.io/structured-merge-diff/v6/typed"
 )
@@ -21,7 +22,7 @@ import (
 // still converted once, as the API server's merge converts it, so that a
 // resource its schema refuses is an error as there.
 func (o *Object) mergeTouched(p *unstructured.Unstructured) bool {
-	tc := typeConverter(o.obj.GroupVersionKind())
+	tc := o.converter()
 	part := &unstructured.Unstructured{Object: touched(o.obj.Object, p.Object)}
 	out, err := patch.ApplyStructuredMergeDiff(tc, part, p)
 	if err != nil {
@@ -40,6 +41,16 @@ func (o *Object) mergeTouched(p *unstructured.Unstructured) bool {
 	o.obj = &unstructured.Unstructured{Object: graft(o.obj.Object, merged.Object, p.Object)}
 	o.typed, o.tc = nil, nil
 	return true
+}
+
+// converter is typeConverter for the resource's kind, looked up once per
+// kind the resource has.
+func (o *Object) converter() managedfields.TypeConverter {
+	gvk := o.obj.GroupVersionKind()
+	if o.conv == nil || o.convGVK != gvk {
+		o.conv, o.convGVK = typeConverter(gvk), gvk
+	}
+	return o.conv
 }
 
 // touched is live restricted to the keys cfg sets, descending into the
