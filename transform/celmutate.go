@@ -29,7 +29,7 @@ var mutationEnv = sync.OnceValues(func() (*celgo.Env, error) {
 // matchConditions with its variables.
 type celMutating struct {
 	c     *celRule
-	steps celSteps
+	steps []celStep
 	merge apply.Merge
 }
 
@@ -91,12 +91,20 @@ func compileCELStep(env *celgo.Env, at string, mu policy.Mutation, i int) (celSt
 
 // apply evaluates the mutations in turn, each on the object the previous
 // one left, as the API server does, and writes the difference back.
-func (m *celMutating) apply(en env) (bool, error) {
+func (m *celMutating) apply(en env) (_ bool, err error) {
 	in, err := en.e.celInput(m.c.rule, en.u)
 	if err != nil {
 		return false, err
 	}
-	o := en.u.cel // celInput made it
+	// The unit's resource, which celInput made and its CEL rules share;
+	// after a failure the node may hold part of the mutations: it is
+	// read again.
+	o := en.u.cel
+	defer func() {
+		if err != nil {
+			en.u.cel = nil
+		}
+	}()
 	in.Object = o.Value()
 	ok, failed, err := m.c.conditions.Match(cel.NewBindings(in, m.c.variables))
 	if err != nil {
@@ -105,19 +113,8 @@ func (m *celMutating) apply(en env) (bool, error) {
 	if !ok {
 		return false, &conditionsNotMet{name: failed}
 	}
-	changed, err := m.steps.apply(o, in, m)
-	if err != nil {
-		// The node may hold part of the mutations: read it again.
-		en.u.cel = nil
-	}
-	return changed, err
-}
-
-type celSteps []celStep
-
-// apply evaluates each mutation on the object the ones before it left.
-func (ss celSteps) apply(o *apply.Object, in cel.Input, m *celMutating) (changed bool, err error) {
-	for _, s := range ss {
+	changed := false
+	for _, s := range m.steps {
 		in.Object = o.Value()
 		v, err := s.program.Eval(cel.NewBindings(in, m.c.variables))
 		if err != nil {
