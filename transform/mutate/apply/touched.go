@@ -23,6 +23,11 @@ import (
 // resource its schema refuses is an error as there.
 func (o *Object) mergeTouched(p *unstructured.Unstructured) bool {
 	tc := o.converter()
+	if len(p.Object) == 2 && o.check(tc) {
+		// Object{}: apiVersion and kind, which are the resource's; the
+		// merge gives the resource as it is.
+		return true
+	}
 	part := &unstructured.Unstructured{Object: touched(o.obj.Object, p.Object)}
 	out, err := patch.ApplyStructuredMergeDiff(tc, part, p)
 	if err != nil {
@@ -32,15 +37,22 @@ func (o *Object) mergeTouched(p *unstructured.Unstructured) bool {
 	if !ok {
 		return false
 	}
-	if !o.valid {
-		if _, err := tc.ObjectToTyped(o.obj, typed.AllowDuplicates); err != nil {
-			return false
-		}
-		o.valid = true
+	if !o.check(tc) {
+		return false
 	}
 	o.obj = &unstructured.Unstructured{Object: graft(o.obj.Object, merged.Object, p.Object)}
 	o.typed, o.tc = nil, nil
 	return true
+}
+
+// check reports whether the whole resource converts to its typed form, as
+// the API server's merge converts it, once.
+func (o *Object) check(tc managedfields.TypeConverter) bool {
+	if !o.valid {
+		_, err := tc.ObjectToTyped(o.obj, typed.AllowDuplicates)
+		o.valid = err == nil
+	}
+	return o.valid
 }
 
 // converter is typeConverter for the resource's kind, looked up once per

@@ -42,6 +42,8 @@ spec:
 		name, live, cfg string
 		fails           bool // the whole merge fails
 	}{
+		{"nothing", deployment, `{}`, false},
+		{"nothing on a resource its schema refuses", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nnosuch: {a: 1}\n", `{}`, true},
 		{"new label", deployment, `{metadata: {labels: {managed: preadmit}}}`, false},
 		{"label set to the same", deployment, `{metadata: {labels: {app: web}}}`, false},
 		{"empty maps only", deployment, `{spec: {template: {spec: {}}}}`, false},
