@@ -59,7 +59,7 @@ type Files map[string][]byte
 // Generate returns the chart's generated files for the library in fsys:
 // templates/<policy>.yaml for every ClusterPolicy and every CEL twin, and
 // values.yaml. A policy with a twin is installed under flavour classic,
-// its twin under flavour cel, by the same settings (see twinOf).
+// its twin under flavour cel, by the same settings (see twinTemplateOf).
 func Generate(fsys fs.FS) (Files, error) {
 	set, err := policy.LoadFS(fsys, ".", "policies")
 	if err != nil {
@@ -191,6 +191,28 @@ excludedNamespaces: []
 # leave out (as --disable).
 enable: []
 disable: []
+
+# flavour: classic installs every policy as a Kyverno ClusterPolicy; cel
+# installs each policy that has a CEL twin as the twin instead, a Kyverno
+# MutatingPolicy or ValidatingPolicy (policies.kyverno.io/v1, which the
+# cluster's Kyverno must serve; checked with the Kyverno CLI v1.19.0) that
+# does the same:
+`)
+	names := make([]string, 0, len(twins))
+	for name := range twins {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(&b, "#   %s as %s\n", name, twins[name].Name)
+	}
+	b.WriteString(`# The other policies stay ClusterPolicies. enable and disable name a twin
+# by its ClusterPolicy, and the twin takes the settings below: failureAction
+# as its validationActions (Audit, Deny), excludedNamespaces as a
+# namespaceSelector, and the values its variables hold (registry,
+# registryExclude, managedBy); mirror-images-cel is installed only with
+# registry set, as mirror-images does nothing without it.
+flavour: classic
 
 # The preadmit.* settings the policies read (preadmit render takes them as
 # variables); here they become the defaults of the policies' context entries.
