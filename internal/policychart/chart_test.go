@@ -355,3 +355,17 @@ func render(t *testing.T, ps []*policy.Policy, vars map[string]interface{}, inpu
 	sort.Strings(lines)
 	return string(b), strings.Join(lines, "\n")
 }
+
+// TestValuesHoldEverySetting: the chart's values.yaml sets each value the
+// templates read, flavour among them, to its default.
+func TestValuesHoldEverySetting(t *testing.T) {
+	chrt, err := loader.Load(chartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]interface{}{"profile": "restricted", "failureAction": "", "flavour": "classic", "registry": "", "managedBy": "preadmit"} {
+		if got, ok := chrt.Values[key]; !ok || got != want {
+			t.Errorf("values.yaml: %s is %v (set: %v), want %v", key, got, ok, want)
+		}
+	}
+}
