@@ -7,6 +7,7 @@ import (
 	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/exception"
+	"github.com/preadmit/preadmit/transform/mutate/apply"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
 )
@@ -79,14 +80,31 @@ func (c *celRule) validate(en env) []outcome {
 	return out
 }
 
+// celResource is the unit's resource as CEL rules read it: converted from
+// the node once, on first use, and shared by every CEL rule of the unit.
+// A CEL mutation changes it and writes the change onto the node, so it
+// stays the node's value (and keeps what the merges learnt of it); any
+// other mutation that changes the node drops it (renderUnit), and so does
+// a CEL mutation that fails half-way.
+func (e *run) celResource(u *unit) (*apply.Object, error) {
+	if u.cel == nil {
+		o, err := apply.NewObject(u.node.YNode())
+		if err != nil {
+			return nil, err
+		}
+		u.cel = o
+	}
+	return u.cel, nil
+}
+
 // celInput are the bindings of rule r on the unit, params aside.
 func (e *run) celInput(r *rule, u *unit) (cel.Input, error) {
-	obj, err := cel.FromNode(u.node.YNode())
+	o, err := e.celResource(u)
 	if err != nil {
 		return cel.Input{}, err
 	}
 	req := e.celRequest(r, u)
-	in := cel.Input{Object: obj, NamespaceObject: e.namespaceObject(u), Request: req, Now: e.now, Cluster: e.celCluster()}
+	in := cel.Input{Object: o.Value(), NamespaceObject: e.namespaceObject(u), Request: req, Now: e.now, Cluster: e.celCluster()}
 	if req["operation"] == "DELETE" {
 		// A DELETE has no new object: the resource is the old one.
 		in.Object, in.OldObject = nil, in.Object
@@ -94,12 +112,26 @@ func (e *run) celInput(r *rule, u *unit) (cel.Input, error) {
 	return in, nil
 }
 
-// celRequest is the admission request a render stands for.
+// celRequest is the admission request a render stands for. It depends on
+// the rule only through the operation: the unit keeps the last one made,
+// which its CEL rules share (they only read it).
 func (e *run) celRequest(r *rule, u *unit) map[string]any {
 	op := e.operation(r, u)
 	if op == "" {
 		op = "CREATE"
 	}
+	key := celRequestKey{op: op, group: u.res.Group, version: u.res.Version, kind: u.res.Kind, name: u.res.Name, namespace: u.res.Namespace}
+	if u.celReq == nil || u.celReqKey != key {
+		u.celReq, u.celReqKey = e.newCELRequest(u, op), key
+	}
+	return u.celReq
+}
+
+// celRequestKey is what a unit's request is made from (its resource may be
+// renamed by a mutation).
+type celRequestKey struct{ op, group, version, kind, name, namespace string }
+
+func (e *run) newCELRequest(u *unit, op string) map[string]any {
 	mapping, _ := e.mapper().Map(u.res.Group, u.res.Kind)
 	req := map[string]any{
 		"kind":      map[string]any{"group": u.res.Group, "version": u.res.Version, "kind": u.res.Kind},

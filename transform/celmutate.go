@@ -128,18 +128,24 @@ func compileCELStep(env *celgo.Env, at string, mu policy.Mutation, i int) (celSt
 // one left, as the API server does, and writes the difference back. With a
 // paramKind the policy runs once per parameter object, in turn, each run
 // under its own matchConditions (the API server's invocations).
-func (m *celMutating) apply(en env) (bool, error) {
+func (m *celMutating) apply(en env) (_ bool, err error) {
 	if m.readsClock != "" && en.e.opts.Now == nil {
 		return false, fmt.Errorf("%s: reads time.now(), and a mutation that reads the clock gives a different output on every render: fix the clock with --at", m.readsClock)
-	}
-	o, err := apply.NewObject(en.u.node.YNode())
-	if err != nil {
-		return false, err
 	}
 	in, err := en.e.celInput(m.c.rule, en.u)
 	if err != nil {
 		return false, err
 	}
+	// The unit's resource, which celInput made and its CEL rules share;
+	// after a failure the node may hold part of the mutations: it is
+	// read again. matchConditions that do not hold change nothing.
+	o := en.u.cel
+	defer func() {
+		var nm *conditionsNotMet
+		if err != nil && !errors.As(err, &nm) {
+			en.u.cel = nil
+		}
+	}()
 	params := []any{nil}
 	if m.c.params != nil {
 		var skip *outcome

@@ -206,6 +206,9 @@ func (e *run) renderUnit(u *unit, mutated bool, out *Output) (ran, changed bool)
 		ran = true
 		if e.mutateUnit(r, u, out) {
 			u.dirty, changed = true, true
+			if r.cel == nil {
+				u.cel = nil // a CEL mutation keeps it as it left the node
+			}
 		}
 	}
 	if mutated || ran {

@@ -6,6 +6,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/match"
+	"github.com/preadmit/preadmit/transform/mutate/apply"
 	"github.com/preadmit/preadmit/transform/report"
 	"github.com/preadmit/preadmit/transform/stream"
 	"github.com/preadmit/preadmit/transform/variables"
@@ -23,6 +24,14 @@ type unit struct {
 	ctx   *variables.Context
 	has   need // the expensive parts ctx holds
 	dirty bool
+	// cel is the resource as CEL rules read it, converted on first use
+	// and shared by the unit's CEL rules (run.celResource); nil once a
+	// mutation that is not in CEL changed the node.
+	cel *apply.Object
+	// celReq is the admission request its CEL rules read, made from
+	// celReqKey (run.celRequest).
+	celReq    map[string]any
+	celReqKey celRequestKey
 }
 
 // unitsOf returns the resources of a document: the document itself, or the

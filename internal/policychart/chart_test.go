@@ -2,10 +2,12 @@ package policychart_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -71,6 +73,26 @@ var settings = []chartSettings{
 		opts: pipeline.Options{Profile: pipeline.ProfilePodSecurityRestricted}},
 	{name: "enable-opt-in", values: map[string]interface{}{"profile": "none", "enable": []interface{}{"podsecurity-baseline"}},
 		opts: pipeline.Options{Profile: pipeline.ProfileNone, Enable: []string{"podsecurity-baseline"}}},
+	// flavour cel: each policy with a CEL twin is its twin, which preadmit
+	// loads with --enable NAME-cel --disable NAME; mirror-images-cel only
+	// with a registry (mirror-images does nothing without one).
+	{name: "cel", values: map[string]interface{}{"flavour": "cel"},
+		opts: pipeline.Options{Profile: pipeline.ProfileRestricted,
+			Enable:  []string{"add-default-labels-cel", "add-default-resources-cel", "add-default-securitycontext-cel", "require-labels-cel"},
+			Disable: []string{"add-default-labels", "add-default-resources", "add-default-securitycontext", "require-labels", "mirror-images"}}},
+	{name: "cel-baseline-mirror-enforce",
+		values: map[string]interface{}{"flavour": "cel", "profile": "baseline", "registry": "mirror.corp.example", "registryExclude": []interface{}{"registry.k8s.io/*"},
+			"failureAction": "Enforce", "excludedNamespaces": []interface{}{"kube-system", "kyverno"}},
+		opts: pipeline.Options{Profile: pipeline.ProfileBaseline,
+			Enable:  []string{"add-default-labels-cel", "add-default-resources-cel", "add-default-securitycontext-cel", "require-labels-cel", "mirror-images-cel"},
+			Disable: []string{"add-default-labels", "add-default-resources", "add-default-securitycontext", "require-labels", "mirror-images"}},
+		failureAction: "Enforce", vars: map[string]string{"registry": "mirror.corp.example", "registryExclude": `["registry.k8s.io/*"]`}, excluded: []string{"kube-system", "kyverno"}},
+	{name: "cel-disable-audit",
+		values: map[string]interface{}{"flavour": "cel", "profile": "none", "disable": []interface{}{"require-labels"}, "failureAction": "Audit", "managedBy": "Helm"},
+		opts: pipeline.Options{Profile: pipeline.ProfileNone,
+			Enable:  []string{"add-default-labels-cel", "add-default-resources-cel", "add-default-securitycontext-cel"},
+			Disable: []string{"add-default-labels", "add-default-resources", "add-default-securitycontext", "require-labels", "mirror-images"}},
+		failureAction: "Audit", vars: map[string]string{"managedBy": "Helm"}},
 }
 
 // renderChart renders the chart with values, as helm template would, and
@@ -99,7 +121,7 @@ func renderChart(t *testing.T, values map[string]interface{}) (map[string]interf
 		if err := sigsyaml.Unmarshal([]byte(text), &doc); err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, text)
 		}
-		if doc["kind"] != "ClusterPolicy" {
+		if k := doc["kind"]; k != "ClusterPolicy" && k != "MutatingPolicy" && k != "ValidatingPolicy" {
 			t.Fatalf("%s renders a %v", name, doc["kind"])
 		}
 		got[doc["metadata"].(map[string]interface{})["name"].(string)] = doc
@@ -128,6 +150,9 @@ func want(t *testing.T, p *policy.Policy, s chartSettings) map[string]interface{
 		t.Fatal(err)
 	}
 	spec := doc["spec"].(map[string]interface{})
+	if p.Kind != "ClusterPolicy" {
+		return wantTwin(doc, s)
+	}
 	if _, ok := spec["validationFailureAction"]; ok && s.failureAction != "" {
 		spec["validationFailureAction"] = s.failureAction
 	}
@@ -154,7 +179,54 @@ func want(t *testing.T, p *policy.Policy, s chartSettings) map[string]interface{
 			key := strings.TrimPrefix(v["jmesPath"].(string), "preadmit.")
 			if val, ok := s.vars[key]; ok {
 				v["default"] = val
+				var list []interface{}
+				if json.Unmarshal([]byte(val), &list) == nil {
+					v["default"] = list // a list setting, written as JSON
+				}
 			}
+		}
+	}
+	return doc
+}
+
+// twinVariables are the variables of the CEL twins that hold a setting of
+// their ClusterPolicy, by the chart value they take.
+var twinVariables = map[string]string{"mirrorRegistry": "registry", "excludeImages": "registryExclude", "managedBy": "managedBy"}
+
+// wantTwin is a CEL twin as the chart should install it under s: the
+// settings as the twin holds them (variables, validationActions, a
+// namespaceSelector).
+func wantTwin(doc map[string]interface{}, s chartSettings) map[string]interface{} {
+	spec := doc["spec"].(map[string]interface{})
+	switch s.failureAction {
+	case "Enforce":
+		spec["validationActions"] = []interface{}{"Deny"}
+	case "Audit":
+		spec["validationActions"] = []interface{}{"Audit"}
+	}
+	if _, ok := doc["spec"].(map[string]interface{})["validations"]; !ok {
+		delete(spec, "validationActions") // a MutatingPolicy has none
+	}
+	if len(s.excluded) > 0 {
+		ns := []interface{}{}
+		for _, n := range s.excluded {
+			ns = append(ns, n)
+		}
+		spec["matchConstraints"].(map[string]interface{})["namespaceSelector"] = map[string]interface{}{"matchExpressions": []interface{}{
+			map[string]interface{}{"key": "kubernetes.io/metadata.name", "operator": "NotIn", "values": ns}}}
+	}
+	vars, _ := spec["variables"].([]interface{})
+	for _, v := range vars {
+		m := v.(map[string]interface{})
+		key, ok := twinVariables[m["name"].(string)]
+		if !ok {
+			continue
+		}
+		if val, ok := s.vars[key]; ok {
+			if !strings.HasPrefix(val, "[") {
+				val = strconv.Quote(val)
+			}
+			m["expression"] = val
 		}
 	}
 	return doc
@@ -232,9 +304,37 @@ func TestChartRendersLikePreadmit(t *testing.T) {
 	if !strings.Contains(a, `image: "mirror.corp.example/nginx:latest"`) {
 		t.Errorf("the registry setting did not reach mirror-images:\n%s", a)
 	}
+	// flavour cel: the twins change the render as the ClusterPolicies do.
+	_, stream = renderChart(t, map[string]interface{}{"profile": "baseline", "registry": "mirror.corp.example", "flavour": "cel"})
+	twins, err := policy.LoadFS(fstest.MapFS{"chart.yaml": {Data: []byte(stream)}}, ".", "chart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.SliceStable(twins.Policies, func(i, j int) bool {
+		return order[strings.TrimSuffix(twins.Policies[i].Name, "-cel")] < order[strings.TrimSuffix(twins.Policies[j].Name, "-cel")]
+	})
+	// The ClusterPolicy writes the value of managed-by quoted, as its
+	// "{{ ... }}" template is; a CEL value has no quoting style.
+	classic, _ := render(t, fromChart.Policies, nil, input)
+	classic = strings.ReplaceAll(classic, `managed-by: "preadmit"`, "managed-by: preadmit")
+	cel, results := render(t, twins.Policies, nil, input)
+	if cel != classic {
+		t.Errorf("the chart's CEL twins render differently from its ClusterPolicies:\n--- cel\n%s\n--- classic\n%s", cel, classic)
+	}
+	if !strings.Contains(results, "pass mirror-images-cel Deployment") || !strings.Contains(results, "require-labels-cel") {
+		t.Errorf("flavour cel did not install the twins:\n%s", results)
+	}
 }
 
 func renderWith(t *testing.T, ps []*policy.Policy, vars map[string]interface{}, input []byte) string {
+	t.Helper()
+	manifests, results := render(t, ps, vars, input)
+	return manifests + "\n" + results
+}
+
+// render renders input with the policies and gives the manifests and the
+// sorted results, one a line.
+func render(t *testing.T, ps []*policy.Policy, vars map[string]interface{}, input []byte) (string, string) {
 	t.Helper()
 	eng, err := transform.New(transform.Options{Policies: ps, Variables: vars})
 	if err != nil {
@@ -253,5 +353,19 @@ func renderWith(t *testing.T, ps []*policy.Policy, vars map[string]interface{}, 
 		lines = append(lines, string(r.Status)+" "+r.RuleKey()+" "+r.Resource.Ref()+" "+r.Path)
 	}
 	sort.Strings(lines)
-	return string(b) + "\n" + strings.Join(lines, "\n")
+	return string(b), strings.Join(lines, "\n")
+}
+
+// TestValuesHoldEverySetting: the chart's values.yaml sets each value the
+// templates read, flavour among them, to its default.
+func TestValuesHoldEverySetting(t *testing.T) {
+	chrt, err := loader.Load(chartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]interface{}{"profile": "restricted", "failureAction": "", "flavour": "classic", "registry": "", "managedBy": "preadmit"} {
+		if got, ok := chrt.Values[key]; !ok || got != want {
+			t.Errorf("values.yaml: %s is %v (set: %v), want %v", key, got, ok, want)
+		}
+	}
 }

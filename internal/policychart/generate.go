@@ -45,18 +45,21 @@ type Variable struct {
 	Policies []string
 }
 
-// celTwinKinds are the kinds of the library's CEL twins (policies/cel),
-// which the chart does not install yet: its values (excludedNamespaces,
-// failureAction, the preadmit.* settings) are written into classic rules,
-// and a twin would apply the same change twice beside its classic policy.
+// twinSuffix ends the name of a CEL twin (policies/cel): the twin of
+// policy NAME is NAME-cel, a MutatingPolicy or ValidatingPolicy that does
+// what NAME does. The chart installs either flavour (the value flavour).
+const twinSuffix = "-cel"
+
+// celTwinKinds are the kinds a CEL twin may have.
 var celTwinKinds = map[string]bool{"MutatingPolicy": true, "ValidatingPolicy": true}
 
 // Files maps a path inside the chart directory to its content.
 type Files map[string][]byte
 
 // Generate returns the chart's generated files for the library in fsys:
-// templates/<policy>.yaml for every ClusterPolicy and values.yaml (the
-// CEL twins are not installed, see celTwinKinds).
+// templates/<policy>.yaml for every ClusterPolicy and every CEL twin, and
+// values.yaml. A policy with a twin is installed under flavour classic,
+// its twin under flavour cel, by the same settings (see twinTemplateOf).
 func Generate(fsys fs.FS) (Files, error) {
 	set, err := policy.LoadFS(fsys, ".", "policies")
 	if err != nil {
@@ -64,12 +67,27 @@ func Generate(fsys fs.FS) (Files, error) {
 	}
 	files := Files{}
 	vars := map[string]*Variable{}
+	byName := map[string]*policy.Policy{}
+	for _, p := range set.Policies {
+		byName[p.Name] = p
+	}
+	twins := map[string]*policy.Policy{} // by the name of the policy they copy
+	for _, p := range set.Policies {
+		if !celTwinKinds[p.Kind] {
+			continue
+		}
+		classic, ok := byName[strings.TrimSuffix(p.Name, twinSuffix)]
+		if !strings.HasSuffix(p.Name, twinSuffix) || !ok || classic.Kind != "ClusterPolicy" {
+			return nil, fmt.Errorf("%s: %s %s: a CEL twin is named after the ClusterPolicy it copies, NAME%s", p.File, p.Kind, p.Name, twinSuffix)
+		}
+		twins[classic.Name] = p
+	}
 	for _, p := range set.Policies {
 		if celTwinKinds[p.Kind] {
-			continue // the chart installs the classic flavour (see celTwinKinds)
+			continue // written with the policy it copies, below
 		}
 		if p.Kind != "ClusterPolicy" {
-			return nil, fmt.Errorf("%s: %s %s: the chart installs ClusterPolicies only", p.File, p.Kind, p.Name)
+			return nil, fmt.Errorf("%s: %s %s: the chart installs ClusterPolicies and their CEL twins only", p.File, p.Kind, p.Name)
 		}
 		body, used, err := templateOf(p)
 		if err != nil {
@@ -88,16 +106,46 @@ func Generate(fsys fs.FS) (Files, error) {
 				v.Policies = append(v.Policies, p.Name)
 			}
 		}
-		var b bytes.Buffer
-		b.WriteString(Header)
-		fmt.Fprintf(&b, "# Source: %s\n", p.File)
-		fmt.Fprintf(&b, "{{- if include \"preadmit-policies.enabled\" (dict \"name\" %q \"level\" %q \"Values\" .Values) }}\n", p.Name, LevelOf(p))
-		b.WriteString(body)
-		b.WriteString("{{- end }}\n")
-		files[path.Join("templates", p.Name+".yaml")] = b.Bytes()
+		flavour := ""
+		if twins[p.Name] != nil {
+			flavour = flavourClassic
+		}
+		files[path.Join("templates", p.Name+".yaml")] = templateFile(p, p.Name, LevelOf(p), flavour, "", body)
 	}
-	files["values.yaml"] = values(vars)
+	for name, twin := range twins {
+		classic := byName[name]
+		body, requires, err := twinTemplateOf(twin, vars)
+		if err != nil {
+			return nil, fmt.Errorf("%s: policy %s: %w", twin.File, twin.Name, err)
+		}
+		files[path.Join("templates", twin.Name+".yaml")] = templateFile(twin, classic.Name, LevelOf(classic), flavourCEL, requires, body)
+	}
+	files["values.yaml"] = values(vars, twins)
 	return files, nil
+}
+
+// The values of flavour.
+const (
+	flavourClassic = "classic"
+	flavourCEL     = "cel"
+)
+
+// templateFile is the template of policy p, installed when the policy
+// named name, of level, is (preadmit-policies.enabled), in flavour (""
+// for a policy without a twin) and, when requires names a value, that
+// value is set.
+func templateFile(p *policy.Policy, name string, level Level, flavour, requires, body string) []byte {
+	var b bytes.Buffer
+	b.WriteString(Header)
+	fmt.Fprintf(&b, "# Source: %s\n", p.File)
+	cond := fmt.Sprintf("include \"preadmit-policies.enabled\" (dict \"name\" %q \"level\" %q \"flavour\" %q \"Values\" .Values)", name, level, flavour)
+	if requires != "" {
+		cond = fmt.Sprintf("and (%s) .Values.%s", cond, requires)
+	}
+	fmt.Fprintf(&b, "{{- if %s }}\n", cond)
+	b.WriteString(body)
+	b.WriteString("{{- end }}\n")
+	return b.Bytes()
 }
 
 // LevelOf is the level of a built-in policy.
@@ -119,7 +167,7 @@ func LevelOf(p *policy.Policy) Level {
 	return LevelAlways
 }
 
-func values(vars map[string]*Variable) []byte {
+func values(vars map[string]*Variable, twins map[string]*policy.Policy) []byte {
 	var b bytes.Buffer
 	b.WriteString(Header)
 	b.WriteString(`# Values of the preadmit-policies chart. Each setting has the meaning of the
@@ -143,6 +191,28 @@ excludedNamespaces: []
 # leave out (as --disable).
 enable: []
 disable: []
+
+# flavour: classic installs every policy as a Kyverno ClusterPolicy; cel
+# installs each policy that has a CEL twin as the twin instead, a Kyverno
+# MutatingPolicy or ValidatingPolicy (policies.kyverno.io/v1, which the
+# cluster's Kyverno must serve; checked with the Kyverno CLI v1.19.0) that
+# does the same:
+`)
+	names := make([]string, 0, len(twins))
+	for name := range twins {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(&b, "#   %s as %s\n", name, twins[name].Name)
+	}
+	b.WriteString(`# The other policies stay ClusterPolicies. enable and disable name a twin
+# by its ClusterPolicy, and the twin takes the settings below: failureAction
+# as its validationActions (Audit, Deny), excludedNamespaces as a
+# namespaceSelector, and the values its variables hold (registry,
+# registryExclude, managedBy); mirror-images-cel is installed only with
+# registry set, as mirror-images does nothing without it.
+flavour: classic
 
 # The preadmit.* settings the policies read (preadmit render takes them as
 # variables); here they become the defaults of the policies' context entries.

@@ -25,7 +25,14 @@ const (
 	excludeField excludeKind = iota
 	// excludeItem replaces "- <placeholder>" in an existing exclude.any.
 	excludeItem
+	// excludeSelector replaces "namespaceSelector: <placeholder>" in a
+	// CEL policy's matchConstraints.
+	excludeSelector
 )
+
+func newPlaceholders() *placeholders {
+	return &placeholders{scalars: map[string]string{}, excludes: map[string]excludeKind{}}
+}
 
 func (ph *placeholders) next() string {
 	ph.n++
@@ -42,7 +49,7 @@ func (ph *placeholders) scalar(expr string) *yaml.RNode {
 // it reads.
 func templateOf(p *policy.Policy) (string, []Variable, error) {
 	n := p.Node.Copy()
-	ph := &placeholders{scalars: map[string]string{}, excludes: map[string]excludeKind{}}
+	ph := newPlaceholders()
 	spec := n.Field("spec")
 	if spec == nil {
 		return "", nil, fmt.Errorf("no spec")
@@ -76,9 +83,16 @@ func templateOf(p *policy.Policy) (string, []Variable, error) {
 		}
 		used = append(used, vs...)
 	}
+	text, err := ph.text(n)
+	return text, used, err
+}
+
+// text is n as template text: Helm's {{ escaped, the placeholders
+// expanded.
+func (ph *placeholders) text(n *yaml.RNode) (string, error) {
 	text, err := n.String()
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
 	// Kyverno's variables are Helm template actions too: print them.
 	text = strings.ReplaceAll(text, "{{", `{{ "{{" }}`)
@@ -88,10 +102,10 @@ func templateOf(p *policy.Policy) (string, []Variable, error) {
 	for id, kind := range ph.excludes {
 		text, err = expandExclude(text, id, kind)
 		if err != nil {
-			return "", nil, err
+			return "", err
 		}
 	}
-	return text, used, nil
+	return text, nil
 }
 
 // addExclude makes room for .Values.excludedNamespaces in the rule's
@@ -122,6 +136,9 @@ func expandExclude(text, id string, kind excludeKind) (string, error) {
 	case excludeItem:
 		re = regexp.MustCompile(`(?m)^( *)- ` + id + `$`)
 		block = "{{- with .Values.excludedNamespaces }}\n${1}- resources:\n${1}    namespaces: {{ toJson . }}\n{{- end }}"
+	case excludeSelector:
+		re = regexp.MustCompile(`(?m)^( *)namespaceSelector: ` + id + `$`)
+		block = "{{- with .Values.excludedNamespaces }}\n${1}namespaceSelector:\n${1}  matchExpressions:\n${1}  - key: kubernetes.io/metadata.name\n${1}    operator: NotIn\n${1}    values: {{ toJson . }}\n{{- end }}"
 	}
 	if !re.MatchString(text) {
 		return "", fmt.Errorf("exclude placeholder %s not found in the encoded policy", id)

@@ -5,6 +5,9 @@
 // (k8s.io/apiserver/pkg/admission/plugin/policy/mutating/patch and
 // structured-merge-diff, list merge keys from the built-in types' schemas),
 // and a JSONPatch applied by the json-patch library the API server uses.
+// A guarded merge runs on the part of the resource the configuration
+// touches and puts the result back, which gives the merge of the whole
+// resource (see mergeTouched).
 //
 // The mutations work on the resource's unstructured form; Object.WriteBack
 // then writes only the difference onto the original node, so untouched

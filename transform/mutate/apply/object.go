@@ -8,6 +8,7 @@ import (
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apiserver/pkg/admission/plugin/policy/mutating/patch"
@@ -27,6 +28,18 @@ type Object struct {
 	// belongs to; nil when obj was not made by a merge.
 	typed *typed.TypedValue
 	tc    managedfields.TypeConverter
+	// valid is set once obj is known to convert to its typed form, the
+	// check the API server's merge makes of the whole live object: the
+	// guarded merges after it convert only the part a configuration
+	// touches (mergeTouched).
+	valid bool
+	// written is the value the node holds (read from it, or written onto
+	// it by WriteBack), nil when unknown: WriteBack compares only what
+	// differs from it.
+	written map[string]any
+	// conv is the type converter of convGVK (converter).
+	conv    managedfields.TypeConverter
+	convGVK schema.GroupVersionKind
 }
 
 // NewObject reads a resource (a document or mapping node) for mutation.
@@ -42,7 +55,7 @@ func NewObject(node *yaml.Node) (*Object, error) {
 	if !ok || node.Kind != yaml.MappingNode {
 		return nil, errors.New("a resource must be a map")
 	}
-	return &Object{node: node, obj: &unstructured.Unstructured{Object: m}}, nil
+	return &Object{node: node, obj: &unstructured.Unstructured{Object: m}, written: m}, nil
 }
 
 // Value is the resource as it stands after the mutations so far, the
@@ -69,7 +82,10 @@ func (o *Object) ApplyConfiguration(cfg map[string]any, merge Merge) error {
 	p := &unstructured.Unstructured{Object: cfg}
 	gvk := o.obj.GroupVersionKind()
 	p.SetGroupVersionKind(gvk)
-	tc := &reuseConverter{TypeConverter: typeConverter(gvk), live: o.obj}
+	if merge == Guarded && o.mergeTouched(p) {
+		return nil
+	}
+	tc := &reuseConverter{TypeConverter: o.converter(), live: o.obj}
 	if o.tc == tc.TypeConverter {
 		tc.liveTyped = o.typed
 	}
@@ -87,7 +103,7 @@ func (o *Object) ApplyConfiguration(cfg map[string]any, merge Merge) error {
 	if !ok {
 		return fmt.Errorf("merge gave a %T", out)
 	}
-	o.obj, o.typed, o.tc = u, nil, nil
+	o.obj, o.typed, o.tc, o.valid = u, nil, nil, true
 	if out == tc.out {
 		o.typed, o.tc = tc.outTyped, tc.TypeConverter
 	}
@@ -168,7 +184,7 @@ func (o *Object) JSONPatch(ops []Op) error {
 	if m == nil {
 		return errors.New("JSON Patch: the result is not an object")
 	}
-	o.obj, o.typed, o.tc = &unstructured.Unstructured{Object: m}, nil, nil
+	o.obj, o.typed, o.tc, o.valid = &unstructured.Unstructured{Object: m}, nil, nil, false
 	return nil
 }
 
@@ -192,6 +208,11 @@ func (op Op) operation() jsonpatch.Operation {
 // WriteBack writes the resource's current value onto its YAML node,
 // changing only what differs, and reports whether anything changed.
 func (o *Object) WriteBack() (bool, error) {
-	slot := o.node
-	return writeMap(slot, o.obj.Object, 0)
+	was := prior{o.written, o.written != nil}
+	changed, err := writeMap(o.node, o.obj.Object, was, 0)
+	o.written = o.obj.Object
+	if err != nil {
+		o.written = nil // the node holds part of it
+	}
+	return changed, err
 }

@@ -3,6 +3,7 @@ package apply
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -15,14 +16,58 @@ import (
 // are aligned; past it the list is written anew.
 const maxAlign = 1 << 20
 
+// prior is the value a node holds, when it is known: the value it was
+// written from, or read from.
+type prior struct {
+	v  any
+	ok bool
+}
+
+func (p prior) field(k string) prior {
+	if m, ok := p.v.(map[string]any); ok && p.ok {
+		v, ok := m[k]
+		return prior{v, ok}
+	}
+	return prior{}
+}
+
+func (p prior) item(i, n int) prior {
+	if a, ok := p.v.([]any); ok && p.ok && len(a) == n {
+		return prior{a[i], true}
+	}
+	return prior{}
+}
+
+// same reports whether v is the very map or list the node holds (was):
+// the mutations build new maps and lists where they change something and
+// never change one in place, so the node holds v already.
+func (p prior) same(v any) bool {
+	if !p.ok {
+		return false
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		w, ok := p.v.(map[string]any)
+		return ok && len(w) == len(t) && reflect.ValueOf(w).UnsafePointer() == reflect.ValueOf(t).UnsafePointer()
+	case []any:
+		w, ok := p.v.([]any)
+		return ok && len(w) == len(t) && len(t) > 0 && &w[0] == &t[0]
+	}
+	return false
+}
+
 // writeBack makes *slot hold value v, changing only the nodes whose value
 // differs: map keys keep their order (removed keys go, new keys are
 // appended in sorted order), list elements are paired with the old ones
-// they came from, and a replaced node keeps its comments. It reports
-// whether anything changed.
-func writeBack(slot **yaml.Node, v any, depth int) (bool, error) {
+// they came from, and a replaced node keeps its comments. was is the value
+// the node holds, when known: a map or list of v that is the one it holds
+// is not compared again. It reports whether anything changed.
+func writeBack(slot **yaml.Node, v any, was prior, depth int) (bool, error) {
 	if depth > maxDepth {
 		return false, fmt.Errorf("value nested deeper than %d levels", maxDepth)
+	}
+	if was.same(v) {
+		return false, nil
 	}
 	n := *slot
 	if n.Kind == yaml.AliasNode {
@@ -39,11 +84,11 @@ func writeBack(slot **yaml.Node, v any, depth int) (bool, error) {
 	switch t := v.(type) {
 	case map[string]any:
 		if n.Kind == yaml.MappingNode {
-			return writeMap(n, t, depth)
+			return writeMap(n, t, was, depth)
 		}
 	case []any:
 		if n.Kind == yaml.SequenceNode {
-			return writeList(n, t, depth)
+			return writeList(n, t, was, depth)
 		}
 	default:
 		if n.Kind == yaml.ScalarNode && sameScalar(n, v) {
@@ -53,7 +98,7 @@ func writeBack(slot **yaml.Node, v any, depth int) (bool, error) {
 	return true, replace(slot, v)
 }
 
-func writeMap(n *yaml.Node, m map[string]any, depth int) (bool, error) {
+func writeMap(n *yaml.Node, m map[string]any, was prior, depth int) (bool, error) {
 	changed := false
 	seen := make(map[string]bool, len(m))
 	kept := n.Content[:0]
@@ -69,7 +114,7 @@ func writeMap(n *yaml.Node, m map[string]any, depth int) (bool, error) {
 			continue
 		}
 		seen[key] = true
-		c, err := writeBack(&n.Content[i+1], v, depth+1)
+		c, err := writeBack(&n.Content[i+1], v, was.field(key), depth+1)
 		if err != nil {
 			return false, err
 		}
@@ -99,11 +144,11 @@ func writeMap(n *yaml.Node, m map[string]any, depth int) (bool, error) {
 	return changed, nil
 }
 
-func writeList(n *yaml.Node, a []any, depth int) (bool, error) {
+func writeList(n *yaml.Node, a []any, was prior, depth int) (bool, error) {
 	if len(n.Content) == len(a) {
 		changed := false
 		for i := range a {
-			c, err := writeBack(&n.Content[i], a[i], depth+1)
+			c, err := writeBack(&n.Content[i], a[i], was.item(i, len(n.Content)), depth+1)
 			if err != nil {
 				return false, err
 			}
@@ -136,7 +181,7 @@ func writeList(n *yaml.Node, a []any, depth int) (bool, error) {
 			continue
 		}
 		content[j] = n.Content[i]
-		if _, err := writeBack(&content[j], v, depth+1); err != nil {
+		if _, err := writeBack(&content[j], v, was.item(i, len(n.Content)), depth+1); err != nil {
 			return false, err
 		}
 	}
