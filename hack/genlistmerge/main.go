@@ -40,14 +40,13 @@ func main() {
 // read as kyaml's ResourceSchema reads them: Field looks in the properties,
 // then in additionalProperties; Elements in the items of an array.
 type node struct {
-	merge   bool
-	keys    []string // PatchStrategyAndKeyList's keys
-	key     string   // PatchStrategyAndKey's key
-	fields  map[string]*node
-	any     *node // additionalProperties
-	elem    *node
-	id      int
-	visited bool
+	merge  bool
+	keys   []string // PatchStrategyAndKeyList's keys
+	key    string   // PatchStrategyAndKey's key
+	fields map[string]*node
+	any    *node // additionalProperties
+	elem   *node
+	id     int
 }
 
 type walker struct {
