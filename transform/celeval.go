@@ -1,8 +1,11 @@
 package transform
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/google/cel-go/common/types"
 
 	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
@@ -186,23 +189,51 @@ func (v celValidation) where() string {
 	return v.expr.Path + ": " + v.expr.Expression
 }
 
-// message is the validation's message: messageExpression when it gives a
-// non-empty string, else message, else the default of the kind (the API
-// server's "failed expression: ..." for an admission policy, Kyverno's
-// "CEL expression validation failed at index N" for its own kinds).
+// message is the validation's message. For an admission policy (and
+// validate.cel, which Kyverno runs as one) it is the API server's:
+// messageExpression when it gives a non-empty string, else message, else
+// "failed expression: ...". For Kyverno's own kinds it is Kyverno's:
+// messageExpression's value whatever it is, or why it gave none ("failed to
+// evaluate message expression: ..."), else message; an empty one is
+// "CEL expression validation failed at index N".
 func (c *celRule) message(i int, v celValidation, b *cel.Bindings) string {
-	if v.msgExpr != nil {
-		if s, err := v.msgExpr.String(b); err == nil && strings.TrimSpace(s) != "" {
-			return s
-		}
-	}
-	if v.message != "" {
-		return v.message
-	}
 	if c.spec.Admission {
+		if v.msgExpr != nil {
+			if s, err := v.msgExpr.String(b); err == nil && strings.TrimSpace(s) != "" {
+				return s
+			}
+		}
+		if v.message != "" {
+			return v.message
+		}
 		return "failed expression: " + strings.TrimSpace(v.expr.Expression)
 	}
-	return fmt.Sprintf("CEL expression validation failed at index %d", i)
+	msg := v.message
+	if v.msgExpr != nil {
+		msg = kyvernoMessage(v.msgExpr, b)
+	}
+	if msg == "" {
+		return fmt.Sprintf("CEL expression validation failed at index %d", i)
+	}
+	return msg
+}
+
+// kyvernoMessage evaluates a messageExpression as Kyverno's ValidatingPolicy
+// engine does: a failure is the message.
+func kyvernoMessage(p *cel.Program, b *cel.Bindings) string {
+	v, err := p.Eval(b)
+	if err != nil {
+		var ee *cel.EvalError
+		if errors.As(err, &ee) {
+			err = ee.Err
+		}
+		return fmt.Sprintf("failed to evaluate message expression: %s", err)
+	}
+	s, ok := v.(types.String)
+	if !ok {
+		return fmt.Sprintf("failed to convert message expression to string: type conversion error from '%s' to 'string'", v.Type().TypeName())
+	}
+	return string(s)
 }
 
 // exceptionCELConditions evaluates a CEL PolicyException's matchConditions
