@@ -46,7 +46,6 @@ type node struct {
 	fields map[string]*node
 	any    *node // additionalProperties
 	elem   *node
-	id     int
 }
 
 type walker struct {
