@@ -14,8 +14,10 @@ type engineInputs struct {
 	vars       map[string]interface{}
 	values     func(transform.ValuesFor) map[string]interface{}
 	namespaces map[string]map[string]string
-	configMaps map[string]interface{}
-	mirror     images.Mirror
+	// namespaceAnnotations are those of a values file's namespaces.
+	namespaceAnnotations map[string]map[string]string
+	configMaps           map[string]interface{}
+	mirror               images.Mirror
 }
 
 // loadInputs reads the values file, --set, the context files and the
@@ -36,7 +38,7 @@ func loadInputs(v ValuesOptions, r RegistryOptions, extra map[string]interface{}
 		for k, x := range f.Global {
 			in.vars[k] = x
 		}
-		policies, in.namespaces = f.Policies, f.NamespaceLabels
+		policies, in.namespaces, in.namespaceAnnotations = f.Policies, f.NamespaceLabels, f.NamespaceAnnotations
 		if len(f.Policies) > 0 {
 			in.values = func(vf transform.ValuesFor) map[string]interface{} {
 				return f.For(vf.Policy, vf.Rule, vf.Resource.Name)

@@ -132,8 +132,15 @@ func (e *run) namespaceObject(u *unit) any {
 		labels[k] = v
 	}
 	labels[metadataNameLabel] = ns
-	return map[string]any{"apiVersion": "v1", "kind": "Namespace",
-		"metadata": map[string]any{"name": ns, "labels": labels}}
+	meta := map[string]any{"name": ns, "labels": labels}
+	if a := e.opts.NamespaceAnnotations[ns]; len(a) > 0 {
+		annotations := make(map[string]any, len(a))
+		for k, v := range a {
+			annotations[k] = v
+		}
+		meta["annotations"] = annotations
+	}
+	return map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
 }
 
 // celStreamKinds are the kinds CEL rules read from the stream beside

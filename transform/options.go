@@ -76,6 +76,10 @@ type Options struct {
 	// objects in the stream add theirs; every namespace also has the
 	// kubernetes.io/metadata.name label the API server sets.
 	NamespaceLabels map[string]map[string]string
+	// NamespaceAnnotations are the annotations of namespaces, by name, that
+	// CEL's namespaceObject carries when the stream has no such Namespace
+	// (a values file's namespaces).
+	NamespaceAnnotations map[string]map[string]string
 	// Workers is how many documents render at once; 0 means one per CPU.
 	// The output is the same whatever the number.
 	Workers int

@@ -120,17 +120,18 @@ func (r *runner) prepare() error {
 		return &FileError{Test: r.path, File: resolve(r.dir, r.test.Context), Err: err}
 	}
 	r.opts = transform.Options{
-		Policies:         r.set.policies,
-		Values:           valuesHook(values),
-		UserInfo:         ui.requestInfo(),
-		NamespaceLabels:  namespaceLabels(values),
-		ConfigMaps:       contextConfigMaps(cf),
-		Exceptions:       xs,
-		APICallResponses: apiCalls,
-		GlobalContext:    gctx,
-		Subresources:     subresources(values),
-		OfflineCluster:   true,
-		ImageData:        images,
+		Policies:             r.set.policies,
+		Values:               valuesHook(values),
+		UserInfo:             ui.requestInfo(),
+		NamespaceLabels:      namespaceLabels(values),
+		NamespaceAnnotations: namespaceAnnotations(values),
+		ConfigMaps:           contextConfigMaps(cf),
+		Exceptions:           xs,
+		APICallResponses:     apiCalls,
+		GlobalContext:        gctx,
+		Subresources:         subresources(values),
+		OfflineCluster:       true,
+		ImageData:            images,
 	}
 	if r.opts.CELObjects, err = r.paramResources(); err != nil {
 		return err

@@ -105,6 +105,24 @@ func namespaceLabels(v *Values) map[string]map[string]string {
 	return out
 }
 
+// namespaceAnnotations returns the annotations of the values file's
+// Namespace objects, by name, which CEL's namespaceObject carries.
+func namespaceAnnotations(v *Values) map[string]map[string]string {
+	if v == nil {
+		return nil
+	}
+	var out map[string]map[string]string
+	for _, n := range v.Namespaces {
+		if len(n.Metadata.Annotations) > 0 {
+			if out == nil {
+				out = map[string]map[string]string{}
+			}
+			out[n.Metadata.Name] = n.Metadata.Annotations
+		}
+	}
+	return out
+}
+
 // contextConfigMaps returns the ConfigMaps of a context file, by
 // "namespace/name", for configMap context entries.
 func contextConfigMaps(c *ContextFile) map[string]interface{} {

@@ -19,6 +19,9 @@ type File struct {
 	Policies map[string]PolicyValues
 	// NamespaceLabels are namespaceSelector (and namespaces) labels.
 	NamespaceLabels map[string]map[string]string
+	// NamespaceAnnotations are the annotations of the namespaces a file
+	// gives in full (namespaces), for CEL's namespaceObject.
+	NamespaceAnnotations map[string]map[string]string
 }
 
 // FileError reports a values or context file that cannot be used. It
@@ -62,9 +65,12 @@ type valuesDoc struct {
 		Labels map[string]string `json:"labels"`
 	} `json:"namespaceSelector,omitempty"`
 	Namespaces []struct {
-		Metadata struct {
-			Name   string            `json:"name"`
-			Labels map[string]string `json:"labels,omitempty"`
+		APIVersion string `json:"apiVersion,omitempty"`
+		Kind       string `json:"kind,omitempty"`
+		Metadata   struct {
+			Name        string            `json:"name"`
+			Labels      map[string]string `json:"labels,omitempty"`
+			Annotations map[string]string `json:"annotations,omitempty"`
 		} `json:"metadata"`
 	} `json:"namespaces,omitempty"`
 	Subresources []interface{}     `json:"subresources,omitempty"`
@@ -145,6 +151,12 @@ func Load(data []byte, file string) (*File, error) {
 	// namespaces take precedence over namespaceSelector, as in Kyverno.
 	for _, n := range d.Namespaces {
 		f.NamespaceLabels[n.Metadata.Name] = n.Metadata.Labels
+		if len(n.Metadata.Annotations) > 0 {
+			if f.NamespaceAnnotations == nil {
+				f.NamespaceAnnotations = map[string]map[string]string{}
+			}
+			f.NamespaceAnnotations[n.Metadata.Name] = n.Metadata.Annotations
+		}
 	}
 	return f, nil
 }

@@ -35,10 +35,14 @@ namespaceSelector:
   labels:
     env: prod
 namespaces:
-- metadata:
+- apiVersion: v1
+  kind: Namespace
+  metadata:
     name: prod
     labels:
       env: production
+    annotations:
+      corp.com/allowed-registries: img.corp.com
 `
 
 func TestLoad(t *testing.T) {
@@ -58,6 +62,9 @@ func TestLoad(t *testing.T) {
 	}
 	if got := f.NamespaceLabels["prod"]["env"]; got != "production" {
 		t.Errorf("namespace labels = %v, want namespaces to win over namespaceSelector", f.NamespaceLabels)
+	}
+	if want := map[string]map[string]string{"prod": {"corp.com/allowed-registries": "img.corp.com"}}; !reflect.DeepEqual(f.NamespaceAnnotations, want) {
+		t.Errorf("namespace annotations = %v, want %v (for CEL's namespaceObject)", f.NamespaceAnnotations, want)
 	}
 	// Older files have no apiVersion and kind.
 	if _, err := Load([]byte("globalValues:\n  a: b\n"), "old.yaml"); err != nil {
