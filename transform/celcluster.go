@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/policy"
 )
@@ -24,12 +26,40 @@ func (e *run) celCluster() *cel.Cluster {
 	if !e.opts.OfflineCluster {
 		return nil
 	}
-	o := offline{opts: &e.opts}
+	o := offline{opts: &e.opts, mapper: e.mapper()}
 	return &cel.Cluster{Resources: o, GlobalContext: o, HTTP: o, Images: o}
 }
 
 // offline answers the cluster libraries from the options.
-type offline struct{ opts *Options }
+type offline struct {
+	opts   *Options
+	mapper *admissionmatch.Mapper // maps ClusterObjects' kinds to resources
+}
+
+// clusterObjects are the Options.ClusterObjects of the group, version and
+// resource, in the namespace ("" for a cluster-scoped resource), and of
+// the name unless it is "".
+func (o offline) clusterObjects(gvr schema.GroupVersionResource, namespace, name string) ([]map[string]any, error) {
+	var out []map[string]any
+	for _, n := range o.opts.ClusterObjects {
+		if n.GetApiVersion() != gvr.GroupVersion().String() || n.GetNamespace() != namespace || (name != "" && n.GetName() != name) {
+			continue
+		}
+		if m, _ := o.mapper.Map(gvr.Group, n.GetKind()); m.Resource != gvr.Resource {
+			continue
+		}
+		b, err := n.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		var obj map[string]any
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return nil, err
+		}
+		out = append(out, obj)
+	}
+	return out, nil
+}
 
 var configMapsGVR = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
 
@@ -41,8 +71,9 @@ func (o offline) gvr(apiVersion, resource string) (schema.GroupVersionResource, 
 	return gv.WithResource(resource), nil
 }
 
-// GetResource is a ConfigMap of Options.ConfigMaps; anything else is not
-// found, as in the Kyverno CLI with no such resource in its context file.
+// GetResource is a ConfigMap of Options.ConfigMaps or an object of
+// Options.ClusterObjects; anything else is not found, as in the Kyverno CLI
+// with no such resource in its context file or cluster resources.
 func (o offline) GetResource(apiVersion, resource, namespace, name string) (*unstructured.Unstructured, error) {
 	gvr, err := o.gvr(apiVersion, resource)
 	if err != nil {
@@ -52,6 +83,13 @@ func (o offline) GetResource(apiVersion, resource, namespace, name string) (*uns
 		if m, ok := o.opts.ConfigMaps[namespace+"/"+name].(map[string]any); ok {
 			return &unstructured.Unstructured{Object: m}, nil
 		}
+	}
+	objs, err := o.clusterObjects(gvr, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(objs) > 0 {
+		return &unstructured.Unstructured{Object: objs[0]}, nil
 	}
 	return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
 }
@@ -64,7 +102,18 @@ func (o offline) ListResources(apiVersion, resource, namespace string, _ map[str
 		return nil, err
 	}
 	if gvr != configMapsGVR {
-		return nil, apierrors.NewBadRequest(fmt.Sprintf("%s resource not found", gvr.GroupResource()))
+		objs, err := o.clusterObjects(gvr, namespace, "")
+		if err != nil {
+			return nil, err
+		}
+		if len(objs) == 0 {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("%s resource not found", gvr.GroupResource()))
+		}
+		var out unstructured.UnstructuredList
+		for _, m := range objs {
+			out.Items = append(out.Items, unstructured.Unstructured{Object: m})
+		}
+		return &out, nil
 	}
 	keys := make([]string, 0, len(o.opts.ConfigMaps))
 	for k := range o.opts.ConfigMaps {

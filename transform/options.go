@@ -139,6 +139,10 @@ type Options struct {
 	// parameter objects (paramRef), Namespaces (namespaceObject) and
 	// CustomResourceDefinitions (the REST mapping of their kinds).
 	CELObjects []*yaml.RNode
+	// ClusterObjects stand in for the cluster under OfflineCluster: the
+	// objects CEL's resource library gets and lists (a test's
+	// clusterResources), beside Options.ConfigMaps.
+	ClusterObjects []*yaml.RNode
 	// KeepExceptions writes the stream's PolicyException documents to the
 	// output. By default they are consumed: applied, and not passed on
 	// (nor are rules run on them) — the one case of a document not written

@@ -159,6 +159,12 @@ func TestCLISemantics(t *testing.T) {
 			{"", "Pod/good-pod", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
 			{"", "Pod/bad-pod", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "name bad-pod is not in the allowed-names ConfigMap"},
 		}},
+		// resource.Get reads the test's clusterResources: a custom
+		// resource, mapped with the CRD the ClusterResource names.
+		{"cel-cluster-resources", []row{
+			{"", "Pod/small", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
+			{"", "Pod/big", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "the payments team may run 3 replicas"},
+		}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
 			s, err := kyvernotest.Run(filepath.Join("testdata", tc.dir, "kyverno-test.yaml"))
@@ -182,11 +188,12 @@ func TestCLISemantics(t *testing.T) {
 // naming the file and the problem.
 func TestFileErrors(t *testing.T) {
 	cases := map[string]string{
-		"bad-unknown-field": "results[0].reslut: unknown field (did you mean result?)",
-		"bad-policy":        "a rule needs exactly one of mutate, validate",
-		"bad-result":        `result "passed": expected pass, fail, skip, warn or error`,
-		"bad-operation":     `operation "PATCH": expected CREATE, UPDATE or DELETE`,
-		"missing":           "no such file",
+		"bad-unknown-field":          "results[0].reslut: unknown field (did you mean result?)",
+		"bad-policy":                 "a rule needs exactly one of mutate, validate",
+		"bad-result":                 `result "passed": expected pass, fail, skip, warn or error`,
+		"bad-operation":              `operation "PATCH": expected CREATE, UPDATE or DELETE`,
+		"bad-test-cluster-resources": `kind "ConfigMap": want ClusterResource`,
+		"missing":                    "no such file",
 	}
 	for dir, want := range cases {
 		t.Run(dir, func(t *testing.T) {
@@ -207,7 +214,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 8 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
+	if len(files) != 10 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {

@@ -16,6 +16,9 @@ type Test struct {
 	// ParamResources are the parameter objects of ValidatingAdmissionPolicy
 	// bindings (paramRef).
 	ParamResources []string `json:"paramResources,omitempty"`
+	// ClusterResources name ClusterResource files: objects (and CRDs)
+	// standing in for the cluster, which CEL's resource library reads.
+	ClusterResources []string `json:"clusterResources,omitempty"`
 	// Variables names a Values file; Values gives the values inline and
 	// wins over Variables, as in Kyverno.
 	Variables string            `json:"variables,omitempty"`

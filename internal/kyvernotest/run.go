@@ -136,6 +136,12 @@ func (r *runner) prepare() error {
 	if r.opts.CELObjects, err = r.paramResources(); err != nil {
 		return err
 	}
+	cluster, celObjects, err := r.clusterResources()
+	if err != nil {
+		return err
+	}
+	r.opts.ClusterObjects = cluster
+	r.opts.CELObjects = append(r.opts.CELObjects, celObjects...)
 	r.values = values
 	if r.input, err = r.readResources(); err != nil {
 		return err
