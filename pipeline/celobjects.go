@@ -63,13 +63,8 @@ func loadCELObjects(o CELOptions) ([]*yaml.RNode, error) {
 }
 
 func checkParam(n *yaml.RNode) error {
-	root := n.YNode()
 	for _, f := range [][]string{{"apiVersion"}, {"kind"}, {"metadata", "name"}} {
-		v := root
-		for _, k := range f {
-			v = yamlnode.Field(v, k)
-		}
-		if yamlnode.Scalar(v) == "" {
+		if yamlnode.Scalar(yamlnode.Path(n.YNode(), f...)) == "" {
 			return fmt.Errorf("%s is required: a parameter object is a Kubernetes object", strings.Join(f, "."))
 		}
 	}

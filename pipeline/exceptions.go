@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/stream"
@@ -14,21 +16,13 @@ import (
 // LoadExceptions reads the PolicyExceptions of --exceptions paths and those
 // found among the policy files (policy.Set.Others).
 func LoadExceptions(paths []string, others []*policy.Document, namespace string) ([]*exception.Exception, error) {
-	var xs []*exception.Exception
-	var errs exception.Errors
-	for _, d := range others {
-		if !exception.IsException(d.Node) {
-			continue
-		}
-		x, err := exception.Parse(d.File, d.Node, namespace)
-		if err != nil {
-			errs = append(errs, asExceptionError(err))
-			continue
-		}
-		xs = append(xs, x)
+	docs := make([]namedNode, len(others))
+	for i, d := range others {
+		docs[i] = namedNode{d.File, d.Node}
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	xs, err := parseExceptions(docs, namespace)
+	if err != nil {
+		return nil, err
 	}
 	if len(paths) > 0 {
 		fx, err := exception.LoadPaths(paths, namespace)
@@ -54,17 +48,34 @@ func StreamExceptions(in io.Reader, namespace string) ([]*exception.Exception, e
 	if err != nil {
 		return nil, err
 	}
-	var xs []*exception.Exception
-	var errs exception.Errors
-	for _, d := range docs {
-		if !exception.IsException(d.Node) {
-			continue
-		}
+	named := make([]namedNode, len(docs))
+	for i, d := range docs {
 		name := fmt.Sprintf("input document %d", d.Index)
 		if d.Source != "" {
 			name += " (source: " + d.Source + ")"
 		}
-		x, err := exception.Parse(name, d.Node, namespace)
+		named[i] = namedNode{name, d.Node}
+	}
+	return parseExceptions(named, namespace)
+}
+
+// namedNode is a document and the name an error gives it.
+type namedNode struct {
+	name string
+	node *yaml.RNode
+}
+
+// parseExceptions parses the PolicyExceptions among docs, the others left
+// alone; every exception that does not parse is reported, and then none is
+// returned.
+func parseExceptions(docs []namedNode, namespace string) ([]*exception.Exception, error) {
+	var xs []*exception.Exception
+	var errs exception.Errors
+	for _, d := range docs {
+		if !exception.IsException(d.node) {
+			continue
+		}
+		x, err := exception.Parse(d.name, d.node, namespace)
 		if err != nil {
 			errs = append(errs, asExceptionError(err))
 			continue

@@ -193,6 +193,8 @@ func TestFileErrors(t *testing.T) {
 		"bad-result":                 `result "passed": expected pass, fail, skip, warn or error`,
 		"bad-operation":              `operation "PATCH": expected CREATE, UPDATE or DELETE`,
 		"bad-test-cluster-resources": `kind "ConfigMap": want ClusterResource`,
+		"bad-test-cluster-crd":       "spec.crds of",
+		"bad-test-cluster-field":     "spec.resource: unknown field (did you mean resources?)",
 		"missing":                    "no such file",
 	}
 	for dir, want := range cases {
@@ -214,7 +216,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 10 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
+	if len(files) != 12 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {

@@ -33,6 +33,19 @@ type Test struct {
 	GlobalContextEntries []GlobalContextMock    `json:"globalContextEntries,omitempty"`
 }
 
+// ClusterResource is a Kyverno CLI ClusterResource file
+// (cli.kyverno.io/v1alpha1): objects standing in for the cluster, and the
+// CRD files that map the kinds of the custom ones.
+type ClusterResource struct {
+	APIVersion string   `json:"apiVersion,omitempty"`
+	Kind       string   `json:"kind"`
+	Metadata   Metadata `json:"metadata,omitempty"`
+	Spec       struct {
+		CRDs      []string          `json:"crds,omitempty"`
+		Resources []json.RawMessage `json:"resources,omitempty"`
+	} `json:"spec"`
+}
+
 // APICallResponseEntry is a response given for an apiCall (or CEL http)
 // request: by url (service.url) or urlPath, and optionally method.
 type APICallResponseEntry struct {

@@ -6,6 +6,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/admissionmatch"
 	"github.com/preadmit/preadmit/transform/stream"
 )
 
@@ -32,53 +33,38 @@ func (r *runner) paramResources() ([]*yaml.RNode, error) {
 func (r *runner) clusterResources() (objects, celObjects []*yaml.RNode, err error) {
 	for _, f := range r.test.ClusterResources {
 		path := resolve(r.dir, f)
-		docs, err := r.readDocuments(path)
-		if err != nil {
-			return nil, nil, err
+		var cr ClusterResource
+		if err := decodeFile(path, &cr); err != nil {
+			return nil, nil, &FileError{Test: r.path, File: path, Err: err}
 		}
-		for _, d := range docs {
-			if kind := d.GetKind(); kind != "ClusterResource" {
-				return nil, nil, &FileError{Test: r.path, File: path, Err: fmt.Errorf("kind %q: want ClusterResource (cli.kyverno.io/v1alpha1)", kind)}
-			}
-			crds, err := d.Pipe(yaml.Lookup("spec", "crds"))
+		if cr.Kind != "ClusterResource" {
+			return nil, nil, &FileError{Test: r.path, File: path, Err: fmt.Errorf("kind %q: want ClusterResource (cli.kyverno.io/v1alpha1)", cr.Kind)}
+		}
+		for _, c := range cr.Spec.CRDs {
+			crdPath := resolve(r.dir, c)
+			docs, err := r.readDocuments(crdPath)
 			if err != nil {
-				return nil, nil, &FileError{Test: r.path, File: path, Err: err}
+				return nil, nil, err
 			}
-			for _, c := range crdPaths(crds) {
-				docs, err := r.readDocuments(resolve(r.dir, c))
-				if err != nil {
-					return nil, nil, err
+			for _, d := range docs {
+				if _, err := admissionmatch.ParseCRD(d); err != nil {
+					return nil, nil, &FileError{Test: r.path, File: crdPath, Err: fmt.Errorf("spec.crds of %s: %w", path, err)}
 				}
-				celObjects = append(celObjects, docs...)
 			}
-			res, err := d.Pipe(yaml.Lookup("spec", "resources"))
-			if err != nil {
-				return nil, nil, &FileError{Test: r.path, File: path, Err: err}
+			celObjects = append(celObjects, docs...)
+		}
+		for i, raw := range cr.Spec.Resources {
+			o, err := yaml.Parse(string(raw))
+			if err != nil || o.GetKind() == "" || o.GetApiVersion() == "" {
+				return nil, nil, &FileError{Test: r.path, File: path, Err: fmt.Errorf("spec.resources[%d]: not a Kubernetes object (apiVersion and kind)", i)}
 			}
-			if res == nil {
-				continue
-			}
-			for _, n := range res.YNode().Content {
-				o := yaml.NewRNode(n)
-				objects = append(objects, o)
-				if o.GetKind() == "Namespace" {
-					celObjects = append(celObjects, o)
-				}
+			objects = append(objects, o)
+			if o.GetKind() == "Namespace" {
+				celObjects = append(celObjects, o)
 			}
 		}
 	}
 	return objects, celObjects, nil
-}
-
-func crdPaths(n *yaml.RNode) []string {
-	if n == nil {
-		return nil
-	}
-	var out []string
-	for _, c := range n.YNode().Content {
-		out = append(out, c.Value)
-	}
-	return out
 }
 
 // readDocuments reads the documents of a file.
