@@ -21,7 +21,8 @@ import (
 // celCluster is what stands in for the cluster of Kyverno's CEL libraries
 // resource, globalContext and http when Options.OfflineCluster is set, as
 // the Kyverno CLI's fake context answers them: ConfigMaps (a test's
-// context file), GlobalContext and APICallResponses. nil otherwise.
+// context file), ClusterObjects (its clusterResources), GlobalContext and
+// APICallResponses. nil otherwise.
 func (e *run) celCluster() *cel.Cluster {
 	if !e.opts.OfflineCluster {
 		return nil
@@ -94,39 +95,39 @@ func (o offline) GetResource(apiVersion, resource, namespace, name string) (*uns
 	return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
 }
 
-// ListResources lists the ConfigMaps of a namespace (labels are not
-// compared, as the Kyverno CLI does not compare them).
+// ListResources lists the objects of a namespace: the ConfigMaps of
+// Options.ConfigMaps, then those of Options.ClusterObjects (labels are not
+// compared, as the Kyverno CLI does not compare them). A resource with none
+// is an error, except ConfigMaps, as in the Kyverno CLI.
 func (o offline) ListResources(apiVersion, resource, namespace string, _ map[string]string) (*unstructured.UnstructuredList, error) {
 	gvr, err := o.gvr(apiVersion, resource)
 	if err != nil {
 		return nil, err
 	}
-	if gvr != configMapsGVR {
-		objs, err := o.clusterObjects(gvr, namespace, "")
-		if err != nil {
-			return nil, err
-		}
-		if len(objs) == 0 {
-			return nil, apierrors.NewBadRequest(fmt.Sprintf("%s resource not found", gvr.GroupResource()))
-		}
-		var out unstructured.UnstructuredList
-		for _, m := range objs {
-			out.Items = append(out.Items, unstructured.Unstructured{Object: m})
-		}
-		return &out, nil
-	}
-	keys := make([]string, 0, len(o.opts.ConfigMaps))
-	for k := range o.opts.ConfigMaps {
-		if strings.HasPrefix(k, namespace+"/") {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
 	var out unstructured.UnstructuredList
-	for _, k := range keys {
-		if m, ok := o.opts.ConfigMaps[k].(map[string]any); ok {
-			out.Items = append(out.Items, unstructured.Unstructured{Object: m})
+	if gvr == configMapsGVR {
+		keys := make([]string, 0, len(o.opts.ConfigMaps))
+		for k := range o.opts.ConfigMaps {
+			if strings.HasPrefix(k, namespace+"/") {
+				keys = append(keys, k)
+			}
 		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if m, ok := o.opts.ConfigMaps[k].(map[string]any); ok {
+				out.Items = append(out.Items, unstructured.Unstructured{Object: m})
+			}
+		}
+	}
+	objs, err := o.clusterObjects(gvr, namespace, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range objs {
+		out.Items = append(out.Items, unstructured.Unstructured{Object: m})
+	}
+	if len(out.Items) == 0 && gvr != configMapsGVR {
+		return nil, apierrors.NewBadRequest(fmt.Sprintf("%s resource not found", gvr.GroupResource()))
 	}
 	return &out, nil
 }

@@ -159,7 +159,7 @@ func TestCLISemantics(t *testing.T) {
 			{"", "Pod/good-pod", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
 			{"", "Pod/bad-pod", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "name bad-pod is not in the allowed-names ConfigMap"},
 		}},
-		// resource.Get reads the test's clusterResources: a custom
+		// resource.Get and resource.List read the test's clusterResources: a custom
 		// resource, mapped with the CRD the ClusterResource names.
 		{"cel-cluster-resources", []row{
 			{"", "Pod/small", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
