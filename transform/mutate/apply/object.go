@@ -1,15 +1,12 @@
 package apply
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
-	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apiserver/pkg/admission/plugin/policy/mutating/patch"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -150,59 +147,6 @@ func mergeAtomics(tc managedfields.TypeConverter, live, p *unstructured.Unstruct
 		return nil, fmt.Errorf("failed to merge patch: %w", err)
 	}
 	return tc.TypedToObject(merged)
-}
-
-// Op is one JSON Patch operation as a JSONPatch{…} CEL value gives it.
-type Op struct {
-	Op, Path, From string
-	// Value is the JSON of the value; nil when the operation has none.
-	Value json.RawMessage
-}
-
-// JSONPatch applies ops in order. A failed "test" operation leaves the
-// resource as it was, as the API server does.
-func (o *Object) JSONPatch(ops []Op) error {
-	p := make(jsonpatch.Patch, 0, len(ops))
-	for _, op := range ops {
-		p = append(p, op.operation())
-	}
-	doc, err := json.Marshal(o.obj.Object)
-	if err != nil {
-		return fmt.Errorf("JSON Patch: %w", err)
-	}
-	out, err := p.Apply(doc)
-	if errors.Is(err, jsonpatch.ErrTestFailed) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("JSON Patch: %w", err)
-	}
-	var m map[string]any
-	if err := utiljson.Unmarshal(out, &m); err != nil {
-		return fmt.Errorf("JSON Patch: %w", err)
-	}
-	if m == nil {
-		return errors.New("JSON Patch: the result is not an object")
-	}
-	o.obj, o.typed, o.tc, o.valid = &unstructured.Unstructured{Object: m}, nil, nil, false
-	return nil
-}
-
-func (op Op) operation() jsonpatch.Operation {
-	raw := func(s string) *json.RawMessage {
-		b, _ := json.Marshal(s) // a string always marshals
-		m := json.RawMessage(b)
-		return &m
-	}
-	r := jsonpatch.Operation{"op": raw(op.Op), "path": raw(op.Path)}
-	if op.From != "" {
-		r["from"] = raw(op.From)
-	}
-	if op.Value != nil {
-		v := op.Value
-		r["value"] = &v
-	}
-	return r
 }
 
 // WriteBack writes the resource's current value onto its YAML node,
