@@ -178,7 +178,8 @@ func (m *celMutating) apply(en env) (_ bool, err error) {
 // invoke runs the mutations once, with one binding of params.
 func (m *celMutating) invoke(o *apply.Object, in cel.Input) (bool, error) {
 	in.Object = o.Value()
-	ok, failed, err := m.c.conditions.Match(cel.NewBindings(in, m.c.variables))
+	b := cel.NewBindings(in, m.c.variables)
+	ok, failed, err := m.c.conditions.Match(b)
 	if err != nil {
 		return false, err
 	}
@@ -187,8 +188,8 @@ func (m *celMutating) invoke(o *apply.Object, in cel.Input) (bool, error) {
 	}
 	changed := false
 	for _, s := range m.steps {
-		in.Object = o.Value()
-		v, err := s.program.Eval(cel.NewBindings(in, m.c.variables))
+		b.SetObject(o.Value())
+		v, err := s.program.Eval(b)
 		if err != nil {
 			return changed, err
 		}

@@ -50,11 +50,13 @@ type Variable struct {
 // when first read) and the policy's remaining cost budget. It is not safe
 // for concurrent use; make one per policy and resource.
 type Bindings struct {
-	vals      map[string]ref.Val
-	variables *lazy.MapValue
-	budget    int64
-	now       time.Time
-	cluster   *Cluster
+	// object, oldObject, request, namespaceObject and params.
+	object, oldObject, request, namespaceObject, params ref.Val
+	vars                                                []Variable
+	variables                                           *lazy.MapValue
+	budget                                              int64
+	now                                                 time.Time
+	cluster                                             *Cluster
 }
 
 var _ interpreter.Activation = (*Bindings)(nil)
@@ -67,19 +69,32 @@ var variablesType = types.NewObjectType("kyverno.variables")
 func NewBindings(in Input, vars []Variable) *Bindings {
 	a := types.DefaultTypeAdapter
 	b := &Bindings{
-		vals: map[string]ref.Val{
-			ObjectVar:          a.NativeToValue(in.Object),
-			OldObjectVar:       a.NativeToValue(in.OldObject),
-			RequestVar:         a.NativeToValue(in.Request),
-			NamespaceObjectVar: a.NativeToValue(in.NamespaceObject),
-			ParamsVar:          a.NativeToValue(in.Params),
-		},
-		variables: lazy.NewMapValue(variablesType),
-		budget:    celconfig.RuntimeCELCostBudget,
-		now:       in.Now,
-		cluster:   in.Cluster,
+		object:          a.NativeToValue(in.Object),
+		oldObject:       a.NativeToValue(in.OldObject),
+		request:         a.NativeToValue(in.Request),
+		namespaceObject: a.NativeToValue(in.NamespaceObject),
+		params:          a.NativeToValue(in.Params),
+		vars:            vars,
+		budget:          celconfig.RuntimeCELCostBudget,
+		now:             in.Now,
+		cluster:         in.Cluster,
 	}
-	for _, v := range vars {
+	b.bindVariables()
+	return b
+}
+
+// SetObject makes the bindings those of the same input with object obj,
+// as after a mutation: the variables are evaluated anew, when read, and
+// the budget is whole again, as for each of the API server's mutations.
+func (b *Bindings) SetObject(obj any) {
+	b.object = types.DefaultTypeAdapter.NativeToValue(obj)
+	b.budget = celconfig.RuntimeCELCostBudget
+	b.bindVariables()
+}
+
+func (b *Bindings) bindVariables() {
+	b.variables = lazy.NewMapValue(variablesType)
+	for _, v := range b.vars {
 		p := v.Program
 		b.variables.Append(v.Name, func(*lazy.MapValue) ref.Val {
 			val, err := p.Eval(b)
@@ -89,7 +104,6 @@ func NewBindings(in Input, vars []Variable) *Bindings {
 			return val
 		})
 	}
-	return b
 }
 
 // ResolveName implements interpreter.Activation.
@@ -105,8 +119,19 @@ func (b *Bindings) ResolveName(name string) (any, bool) {
 	case "resource", "globalContext", "http", "image":
 		return b.resolveCluster(name)
 	}
-	v, ok := b.vals[name]
-	return v, ok
+	switch name {
+	case ObjectVar:
+		return b.object, true
+	case OldObjectVar:
+		return b.oldObject, true
+	case RequestVar:
+		return b.request, true
+	case NamespaceObjectVar:
+		return b.namespaceObject, true
+	case ParamsVar:
+		return b.params, true
+	}
+	return nil, false
 }
 
 // Parent implements interpreter.Activation.
