@@ -6,8 +6,9 @@
 // structured-merge-diff, list merge keys from the built-in types' schemas),
 // and a JSONPatch applied by the json-patch library the API server uses.
 // A guarded merge runs on the part of the resource the configuration
-// touches and puts the result back, which gives the merge of the whole
-// resource (see mergeTouched).
+// touches and a JSON Patch on the deepest map its operations work in, and
+// each puts the result back, which gives what the whole resource gives
+// (see mergeTouched and Object.JSONPatch; tests hold both to the whole).
 //
 // The mutations work on the resource's unstructured form; Object.WriteBack
 // then writes only the difference onto the original node, so untouched
