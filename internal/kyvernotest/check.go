@@ -48,6 +48,10 @@ func (r *runner) checkNames(i int, res *Result) error {
 		}
 		return nil
 	}
+	if m, ok := r.set.authz[res.Policy]; ok {
+		r.authzRows(base, m)
+		return nil
+	}
 	x, err := r.run(res.Operation)
 	if err != nil {
 		return err

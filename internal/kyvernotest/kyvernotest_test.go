@@ -47,18 +47,33 @@ func runDirs(t *testing.T, root string, cite bool) {
 					t.Fatal(err)
 				}
 			}
-			s, err := kyvernotest.Run(f)
+			ss, err := kyvernotest.Run(f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := kyvernotest.Summarize([]*kyvernotest.Suite{s})
+			got := kyvernotest.Summarize(ss)
 			if got.Failed != want.Failed || got.Skipped != want.Skipped || got.Unsupported != want.Unsupported || got.Passed == 0 && want == (expectation{}) {
 				var b strings.Builder
-				_ = kyvernotest.WriteTable(&b, s.Rows, true)
+				for _, s := range ss {
+					_ = kyvernotest.WriteTable(&b, s.Rows, true)
+				}
 				t.Errorf("summary %+v, want %+v\n%s", got, want, b.String())
 			}
 		})
 	}
+}
+
+// runOne runs a test file of one test.
+func runOne(t *testing.T, path string) *kyvernotest.Suite {
+	t.Helper()
+	ss, err := kyvernotest.Run(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != 1 {
+		t.Fatalf("%s: %d tests, want 1", path, len(ss))
+	}
+	return ss[0]
 }
 
 // TestDocumentedBehaviours runs every directory of testdata/kyverno-tests,
@@ -80,10 +95,7 @@ func TestLibrary(t *testing.T) {
 // resource when none has the name (missing, other/plain), resources
 // matched by name whatever the kind (Secret/plain checks the ConfigMap).
 func TestWrongExpectations(t *testing.T) {
-	s, err := kyvernotest.Run("testdata/wrong-expectations/kyverno-test.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := runOne(t, "testdata/wrong-expectations/kyverno-test.yaml")
 	want := []struct {
 		rule, resource  string
 		outcome         kyvernotest.Outcome
@@ -167,10 +179,7 @@ func TestCLISemantics(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
-			s, err := kyvernotest.Run(filepath.Join("testdata", tc.dir, "kyverno-test.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := runOne(t, filepath.Join("testdata", tc.dir, "kyverno-test.yaml"))
 			if len(s.Rows) != len(tc.want) {
 				t.Fatalf("got %d rows, want %d: %+v", len(s.Rows), len(tc.want), s.Rows)
 			}
