@@ -193,6 +193,42 @@ func TestCLISemantics(t *testing.T) {
 	}
 }
 
+// TestJSONPayloads holds the fixture to the rows the real "kyverno test"
+// v1.19 prints for it, test by test: a ValidatingPolicy in JSON evaluation
+// mode fails, passes and is skipped (matchConditions, a PolicyException)
+// on JSON and YAML payloads, which the rows name /file as kyverno test
+// does; a test file's second document is a test of its own.
+func TestJSONPayloads(t *testing.T) {
+	ss, err := kyvernotest.Run("testdata/cel-json-payloads/kyverno-test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ resource, expected, actual, message string }
+	want := [][]row{
+		{
+			{"/plan-root.json", "fail", "fail", "enabled root CA: root"},
+			{"/plan-disabled.json", "pass", "pass", ""},
+			{"/plan-buckets.yaml", "skip", "skip", `matchCondition "has-ca" is false`},
+			{"/plan-sandbox.json", "skip", "skip", "skipped by PolicyException default/sandbox-plans"},
+		},
+		{{"/plan-root.json", "fail", "fail", "enabled root CA: root"}},
+	}
+	if len(ss) != len(want) || ss[0].Name != "terraform-plans" || ss[1].Name != "one-plan" {
+		t.Fatalf("got %d tests, want terraform-plans and one-plan: %+v", len(ss), ss)
+	}
+	for i, s := range ss {
+		if len(s.Rows) != len(want[i]) {
+			t.Fatalf("%s: got %d rows, want %d: %+v", s.Name, len(s.Rows), len(want[i]), s.Rows)
+		}
+		for j, w := range want[i] {
+			r := s.Rows[j]
+			if r.Resource != w.resource || r.Expected != w.expected || r.Actual != w.actual || r.Outcome != kyvernotest.OutcomePass || r.Message != w.message {
+				t.Errorf("%s row %d = %+v, want %+v", s.Name, j+1, r, w)
+			}
+		}
+	}
+}
+
 // TestFileErrors: invalid test files and policies are *FileError values
 // naming the file and the problem.
 func TestFileErrors(t *testing.T) {
@@ -204,6 +240,7 @@ func TestFileErrors(t *testing.T) {
 		"bad-test-cluster-resources": `kind "ConfigMap": want ClusterResource`,
 		"bad-test-cluster-crd":       "spec.crds of",
 		"bad-test-cluster-field":     "spec.resource: unknown field (did you mean resources?)",
+		"bad-json-payload":           "list.json: JSON payload: must be an object (a mapping) at the top level",
 		"missing":                    "no such file",
 	}
 	for dir, want := range cases {
@@ -225,7 +262,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 12 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
+	if len(files) != 14 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {
