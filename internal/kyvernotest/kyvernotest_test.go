@@ -173,6 +173,10 @@ func TestCLISemantics(t *testing.T) {
 		}},
 		// resource.Get and resource.List read the test's clusterResources: a custom
 		// resource, mapped with the CRD the ClusterResource names.
+		// A kind preadmit does not run, on no resource in particular.
+		{"unsupported-no-resources", []row{
+			{"", "(every resource)", kyvernotest.OutcomeUnsupported, kyvernotest.ReasonUnsupported, "DeletingPolicy is not supported by preadmit yet"},
+		}},
 		{"cel-cluster-resources", []row{
 			{"", "Pod/small", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
 			{"", "Pod/big", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "the payments team may run 3 replicas"},
@@ -262,7 +266,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 14 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
+	if len(files) != 15 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {
