@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/preadmit/preadmit/transform"
+	"github.com/preadmit/preadmit/transform/cel"
 	"github.com/preadmit/preadmit/transform/policy"
 )
 
@@ -42,23 +44,40 @@ func (r *runner) readPayloads() ([]transform.Payload, error) {
 	return out, nil
 }
 
-// checkPayloads runs the policies in JSON evaluation mode on the test's
-// payloads and adds them to the run as resources of no kind, keyed after
-// the stream's (index -1, -2, ...), as "kyverno test" lists them beside
-// its resources.
+// checkPayloads runs the policies in JSON evaluation mode as "kyverno
+// test" does: on each of the run's resources as it was rendered, as if it
+// were a payload, and, in the default run, on the test's payloads, which
+// join the run's resources as resources of no kind, keyed after the
+// stream's (index -1, -2, ...).
 func (r *runner) checkPayloads(x *rendered) error {
-	if len(r.payloads) == 0 {
+	if !slices.ContainsFunc(r.set.policies, func(p *policy.Policy) bool { return p.Mode() == policy.EvaluationJSON }) {
 		return nil
+	}
+	var payloads []transform.Payload
+	var keys []unitKey
+	for _, u := range x.resources {
+		n := u.key.node(x.out.Docs)
+		if n == nil {
+			continue
+		}
+		v, err := cel.FromNode(n.YNode())
+		if err != nil {
+			return &FileError{Test: r.path, Err: fmt.Errorf("resources: %s %s: %w", u.kind, u.name, err)}
+		}
+		payloads, keys = append(payloads, transform.Payload{Name: u.name, Value: v}), append(keys, u.key)
+	}
+	if x.operation == "" {
+		for i, p := range r.payloads {
+			payloads, keys = append(payloads, p), append(keys, payloadKey(i))
+			x.resources = append(x.resources, resource{key: payloadKey(i), name: p.Name})
+		}
 	}
 	eng, err := transform.New(r.opts)
 	if err != nil {
 		return &FileError{Test: r.path, Err: fmt.Errorf("compiling policies: %w", err)}
 	}
-	for i, p := range r.payloads {
-		x.resources = append(x.resources, resource{key: payloadKey(i), name: p.Name})
-	}
-	for _, res := range eng.CheckPayloads(r.payloads) {
-		k := payloadKey(res.Resource.Index)
+	for _, res := range eng.CheckPayloads(payloads) {
+		k := keys[res.Resource.Index]
 		x.results[k] = append(x.results[k], res)
 	}
 	return nil

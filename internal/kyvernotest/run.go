@@ -185,11 +185,8 @@ func (r *runner) run(operation string) (*rendered, error) {
 		k := unitKey{res.Resource.Index, res.Resource.Item}
 		x.results[k] = append(x.results[k], res)
 	}
-	if operation == "" {
-		// kyverno test checks its payloads in its default run only.
-		if err := r.checkPayloads(x); err != nil {
-			return nil, err
-		}
+	if err := r.checkPayloads(x); err != nil {
+		return nil, err
 	}
 	r.renders[operation] = x
 	return x, nil
