@@ -76,14 +76,11 @@ func (e *run) checkPayload(r *rule, in cel.Input) []outcome {
 				continue
 			}
 		}
-		switch {
-		case x.Unsupported != "":
-			out = append(out, warning(fmt.Sprintf("PolicyException %s not applied: %s", x.Key(), x.Unsupported)))
-		case x.Expired(e.now):
-			out = append(out, warning(expiredMessage(x)))
-		default:
-			active = append(active, x)
+		if w, ok := e.inForce(x); !ok {
+			out = append(out, w)
+			continue
 		}
+		active = append(active, x)
 	}
 	if len(active) > 0 {
 		return append(out, exempted(active))

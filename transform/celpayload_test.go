@@ -52,12 +52,26 @@ spec:
   matchConditions:
     - name: sandbox
       expression: "object.?workspace.orValue('') == 'sandbox'"
+---
+apiVersion: policies.kyverno.io/v1beta1
+kind: PolicyException
+metadata:
+  name: legacy
+spec:
+  expiresAt: "2020-01-01T00:00:00Z"
+  policyRefs:
+    - name: deny-root-ca
+      kind: ValidatingPolicy
+  matchConditions:
+    - name: legacy
+      expression: "object.?workspace.orValue('') == 'legacy'"
 `
 
 // TestCheckPayloads: a policy in JSON evaluation mode checks each payload
 // (object is the payload; request, oldObject and namespaceObject are null),
-// is skipped where its matchConditions do not hold or an exception's do,
-// and never applies to a resource.
+// is skipped where its matchConditions do not hold or an exception's do
+// (an expired exception warns and does not apply), and never applies to a
+// resource.
 func TestCheckPayloads(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "policy.yaml")
 	if err := os.WriteFile(file, []byte(jsonPolicy), 0o644); err != nil {
@@ -88,6 +102,7 @@ func TestCheckPayloads(t *testing.T) {
 		{Name: "disabled.json", Value: payload(`{"resource_changes": [{"type": "aws_acmpca_certificate_authority", "change": {"after": {"type": "ROOT", "enabled": false}}}]}`)},
 		{Name: "bucket.json", Value: payload(`{"resource_changes": [{"type": "aws_s3_bucket"}]}`)},
 		{Name: "sandbox.json", Value: payload(`{"workspace": "sandbox", "resource_changes": [` + root + `]}`)},
+		{Name: "legacy.json", Value: payload(`{"workspace": "legacy", "resource_changes": [` + root + `]}`)},
 	})
 	want := []struct {
 		name    string
@@ -98,13 +113,16 @@ func TestCheckPayloads(t *testing.T) {
 		{"disabled.json", report.StatusPass, ""},
 		{"bucket.json", report.StatusSkip, `matchCondition "has-ca" is false`},
 		{"sandbox.json", report.StatusSkip, "skipped by PolicyException default/sandbox"},
+		// An expired exception no longer applies, and says so.
+		{"legacy.json", report.StatusWarn, "PolicyException default/legacy"},
+		{"legacy.json", report.StatusFail, "Root Certificate Authorities must not be enabled."},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d results, want %d: %+v", len(got), len(want), got)
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.Resource.Name != w.name || g.Resource.Index != i || g.Policy != "deny-root-ca" || g.Status != w.status || !strings.Contains(g.Message, w.message) {
+		if g.Resource.Name != w.name || g.Resource.Index != min(i, 4) || g.Policy != "deny-root-ca" || g.Status != w.status || !strings.Contains(g.Message, w.message) {
 			t.Errorf("result %d = %+v, want %s %s %q", i, g, w.name, w.status, w.message)
 		}
 	}
