@@ -125,6 +125,7 @@ func LoadPolicies(o Options) (*policy.Set, error) {
 		}
 	}
 	loadErr = joinPolicyErrors(loadErr, sortOthers(set, o.Disable, loaded))
+	setAsideModes(set)
 	for _, d := range o.Disable {
 		if !loaded[d] {
 			return nil, &policy.Error{Policy: d, Err: fmt.Errorf("--disable %s: no such policy (see 'preadmit policies')", d)}
@@ -168,6 +169,22 @@ func userPolicies(o Options) (*policy.Set, error) {
 	}
 	u.Others = append(u.Others, o.Inline.Others...)
 	return u, errs.AsError()
+}
+
+// setAsideModes moves the ValidatingPolicies that check something other
+// than Kubernetes resources (spec.evaluation.mode JSON, Envoy or HTTP) to
+// set.NotApplied, to be named in the report: a render has only resources
+// to give them, and the cluster's admission never runs them on one.
+func setAsideModes(set *policy.Set) {
+	set.Policies = slices.DeleteFunc(set.Policies, func(p *policy.Policy) bool {
+		m := p.Mode()
+		if m == policy.EvaluationKubernetes {
+			return false
+		}
+		set.NotApplied = append(set.NotApplied, policy.NotApplied{File: p.File, Kind: p.Kind, Name: p.Name,
+			Reason: "checks " + m.Subject() + ", not Kubernetes resources; no render-time meaning"})
+		return true
+	})
 }
 
 // sortOthers takes the policies of kinds preadmit does not apply out of

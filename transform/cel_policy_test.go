@@ -65,8 +65,10 @@ func TestCELPolicyErrors(t *testing.T) {
 		{"http library", vpolHead + "  validations:\n    - expression: \"http.Get('https://example.com').ok\"\n",
 			[]string{"calls http, which needs the cluster or the network"}},
 		{"unknown field", vpolHead + "  validationz: []\n", []string{"spec.validationz"}},
-		{"json mode", vpolHead + "  evaluation:\n    mode: JSON\n  validations:\n    - expression: \"true\"\n",
-			[]string{"JSON", "--disable broken"}},
+		{"unknown mode", vpolHead + "  evaluation:\n    mode: Json\n  validations:\n    - expression: \"true\"\n",
+			[]string{`spec.evaluation.mode "Json": expected Kubernetes, JSON, Envoy or HTTP`}},
+		{"envoy mode", vpolHead + "  evaluation:\n    mode: Envoy\n  validations:\n    - expression: \"envoy.Allowed().Response()\"\n",
+			[]string{"spec.evaluation.mode Envoy: the policy checks Envoy authorization requests", "which preadmit does not evaluate"}},
 		{"binding without policy", `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicyBinding
 metadata:

@@ -51,6 +51,10 @@ type celAnnotation struct {
 // and the expression (the caller adds file, policy and rule).
 func compileCELRule(p *policy.Policy, r *policy.Rule, mode Mode) (*rule, error) {
 	spec := r.CEL
+	switch m := spec.Mode(); m {
+	case policy.EvaluationEnvoy, policy.EvaluationHTTP:
+		return nil, fmt.Errorf("spec.evaluation.mode %s: the policy checks %s, which preadmit does not evaluate", m, m.Subject())
+	}
 	cr := &rule{policy: p, src: r, typ: r.RuleType(), action: spec.Action()}
 	if a := mode.action(); a != "" {
 		cr.action = a
@@ -105,7 +109,9 @@ func compileCELWith(spec *policy.CEL, libs cel.Libraries) (*celRule, error) {
 	c := &celRule{spec: spec, libs: libs}
 	var errs []error
 	var err error
-	if spec.MatchConstraints != nil {
+	if spec.MatchConstraints != nil && !spec.ChecksPayloads() {
+		// A policy on JSON payloads selects no resource, as Kyverno
+		// compiles it: CheckPayloads gives it its payloads.
 		if c.constraints, err = admissionmatch.Compile(spec.MatchConstraints); err != nil {
 			errs = append(errs, fmt.Errorf("%s.matchConstraints: %w", spec.Path, err))
 		}
@@ -161,6 +167,9 @@ func (c *celRule) compileValidations() []error {
 			}
 		}
 		c.validations = append(c.validations, cv)
+	}
+	if spec.ChecksPayloads() {
+		return errs // Kyverno's JSON mode has no auditAnnotations
 	}
 	for i, a := range spec.AuditAnnotations {
 		p, err := c.libs.CompileAs(a.ValueExpression, fmt.Sprintf("%s.auditAnnotations[%d].valueExpression", spec.Path, i), cel.StringType)

@@ -137,14 +137,11 @@ func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, boo
 				continue
 			}
 		}
-		switch {
-		case x.Unsupported != "":
-			out.log.add(r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: %s", x.Key(), x.Unsupported))))
-		case x.Expired(e.now):
-			out.log.add(r.result(u, warning(expiredMessage(x))))
-		default:
-			active = append(active, x)
+		if w, ok := e.inForce(x); !ok {
+			out.log.add(r.result(u, w))
+			continue
 		}
+		active = append(active, x)
 	}
 	if len(active) == 0 {
 		return nil, false
@@ -168,6 +165,19 @@ func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, boo
 		return nil, true
 	}
 	return ps, false
+}
+
+// inForce reports whether an exception that selects a resource applies to
+// it, or the warning that says why not: a feature preadmit does not
+// support, or its expiry.
+func (e *run) inForce(x *exception.Exception) (outcome, bool) {
+	switch {
+	case x.Unsupported != "":
+		return warning(fmt.Sprintf("PolicyException %s not applied: %s", x.Key(), x.Unsupported)), false
+	case x.Expired(e.now):
+		return warning(expiredMessage(x)), false
+	}
+	return outcome{}, true
 }
 
 func (e *Engine) exceptionConditions(x *exception.Exception, u *unit) (bool, error) {

@@ -180,6 +180,7 @@ func TestPoliciesCLI(t *testing.T) {
 	runCases(t, []cmdTestCase{
 		{name: "policies", args: []string{"policies"}},
 		{name: "policies-user", args: []string{"policies", "--no-builtin", "-p", "testdata/policies"}},
+		{name: "policies-not-applied", args: []string{"policies", "--no-builtin", "-p", "testdata/kinds/payloads", "-p", "testdata/kinds/generating"}},
 		{name: "policies-baseline", args: []string{"policies", "--profile", "baseline"}},
 		{name: "policies-enable-unknown", args: []string{"policies", "--enable", "no-such-policy"}, code: 2},
 	})

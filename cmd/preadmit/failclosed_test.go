@@ -43,5 +43,7 @@ func TestPolicyKindsNotIgnored(t *testing.T) {
 			input: "compliant.yaml", code: 1},
 		{name: "kinds-no-render-meaning", args: r("-p", "testdata/kinds/generating", "-p", "testdata/failclosed/validate-error-ignore.yaml"),
 			input: "compliant.yaml", noGolden: true},
+		{name: "kinds-payload-modes", args: r("-p", "testdata/kinds/payloads", "-p", "testdata/failclosed/validate-error-ignore.yaml"),
+			input: "compliant.yaml", noGolden: true},
 	})
 }

@@ -13,8 +13,9 @@ import (
 	"github.com/preadmit/preadmit/internal/cliflags"
 )
 
-// newPolicies is "preadmit policies": list the policies a render would run.
-func newPolicies(stdout io.Writer) *cobra.Command {
+// newPolicies is "preadmit policies": list the policies a render would
+// run, and on stderr those it reads and does not apply.
+func newPolicies(stdout, stderr io.Writer) *cobra.Command {
 	var o pipeline.Options
 	var profile string
 	cmd := &cobra.Command{
@@ -32,6 +33,9 @@ func newPolicies(stdout io.Writer) *cobra.Command {
 			set, err := pipeline.LoadPolicies(o)
 			if err != nil {
 				return err
+			}
+			for _, n := range set.NotApplied {
+				fmt.Fprintln(stderr, n)
 			}
 			return listPolicies(stdout, set.Policies)
 		},

@@ -45,7 +45,7 @@ a KRM function or a CI filter. With no sub-command and manifests on stdin it ren
 	})
 	ro.Register(root)
 	root.AddCommand(newRender(stdin, stdout, stderr))
-	root.AddCommand(newPolicies(stdout))
+	root.AddCommand(newPolicies(stdout, stderr))
 	root.AddCommand(newTest(stdout, stderr))
 	root.AddCommand(newFn(stdin, stdout, stderr))
 	root.AddCommand(newFlux(stdin, stdout, stderr))

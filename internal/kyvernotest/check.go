@@ -39,13 +39,24 @@ func (r *runner) check(i int, res *Result) error {
 func (r *runner) checkNames(i int, res *Result) error {
 	base := Row{Policy: res.Policy, Rule: res.Rule, Expected: res.expected()}
 	if k := res.otherKind(); k != "" && !celKinds[k] {
+		shown := make([]string, 0, len(res.resources()))
 		for _, n := range res.resources() {
+			shown = append(shown, display(res.Kind, res.Namespace, n))
+		}
+		if len(shown) == 0 {
+			shown = []string{"(every resource)"} // a row all the same: never a silent pass
+		}
+		for _, n := range shown {
 			row := base
-			row.Resource = display(res.Kind, res.Namespace, n)
+			row.Resource = n
 			row.Outcome, row.Reason = OutcomeUnsupported, ReasonUnsupported
 			row.Message = fmt.Sprintf("%s is not supported by preadmit yet: it runs Kyverno ClusterPolicy and Policy", k)
 			r.add(row)
 		}
+		return nil
+	}
+	if m, ok := r.set.authz[res.Policy]; ok {
+		r.authzRows(base, m)
 		return nil
 	}
 	x, err := r.run(res.Operation)

@@ -73,7 +73,7 @@ func Command(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		s, err := Run(f)
+		ss, err := Run(f)
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
@@ -83,7 +83,7 @@ func Command(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) er
 			broken = append(broken, err)
 			continue
 		}
-		suites = append(suites, s)
+		suites = append(suites, ss...)
 	}
 	if err := writeTestOutput(stdout, o, suites); err != nil {
 		return err

@@ -1,19 +1,21 @@
 // Package kyvernotest runs Kyverno CLI test files (kyverno-test.yaml: the
-// cli.kyverno.io/v1alpha1 Test kind and the older un-typed form) with
-// preadmit's engine and compares the expected results with the actual ones,
-// as "kyverno test" does: policy, rule (autogen rules included), resources,
-// kind, result, operation, patchedResources, and lists the rows as
-// "kyverno test" does. Values files (globalValues, per-resource and
-// per-rule values, foreachValues, namespaceSelector, namespaces,
-// subresources), context files, userinfo files (request info) and the
-// test's globalContextEntries and apiCallResponses mocks feed the engine
-// through transform.Options; resources are loaded as the CLI loads them
-// (namespace "default", request.object values set in the resource).
+// cli.kyverno.io/v1alpha1 Test kind and the older un-typed form, one test
+// per YAML document) with preadmit's engine, on their resources and JSON
+// payloads (jsonPayloads, for ValidatingPolicies in JSON evaluation mode:
+// transform.Engine.CheckPayloads), and compares the expected results with
+// the actual ones, as "kyverno test" does: policy, rule (autogen rules
+// included), resources, kind, result, operation, patchedResources, and
+// lists the rows as "kyverno test" does. Values files (globalValues,
+// per-resource and per-rule values, foreachValues, namespaceSelector,
+// namespaces, subresources), context files, userinfo files (request info)
+// and the test's globalContextEntries and apiCallResponses mocks feed the
+// engine through transform.Options; resources are loaded as the CLI loads
+// them (namespace "default", request.object values set in the resource).
 //
 // It reports what it cannot check rather than passing it: generate rules
 // (out of scope at render time) are reported as skipped, assertion checks
-// and the non-ClusterPolicy kinds (isValidatingPolicy,
-// ...) as unsupported. It must not contain policy logic: every result comes
+// and the kinds it does not run (DeletingPolicy, ImageValidatingPolicy,
+// ValidatingPolicies in Envoy or HTTP evaluation mode, ...) as unsupported. It must not contain policy logic: every result comes
 // from transform.Engine. Problems with a test file (unreadable, invalid YAML,
 // unknown fields, a policy that does not load) are *FileError values.
 //

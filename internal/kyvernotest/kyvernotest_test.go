@@ -47,18 +47,33 @@ func runDirs(t *testing.T, root string, cite bool) {
 					t.Fatal(err)
 				}
 			}
-			s, err := kyvernotest.Run(f)
+			ss, err := kyvernotest.Run(f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := kyvernotest.Summarize([]*kyvernotest.Suite{s})
+			got := kyvernotest.Summarize(ss)
 			if got.Failed != want.Failed || got.Skipped != want.Skipped || got.Unsupported != want.Unsupported || got.Passed == 0 && want == (expectation{}) {
 				var b strings.Builder
-				_ = kyvernotest.WriteTable(&b, s.Rows, true)
+				for _, s := range ss {
+					_ = kyvernotest.WriteTable(&b, s.Rows, true)
+				}
 				t.Errorf("summary %+v, want %+v\n%s", got, want, b.String())
 			}
 		})
 	}
+}
+
+// runOne runs a test file of one test.
+func runOne(t *testing.T, path string) *kyvernotest.Suite {
+	t.Helper()
+	ss, err := kyvernotest.Run(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != 1 {
+		t.Fatalf("%s: %d tests, want 1", path, len(ss))
+	}
+	return ss[0]
 }
 
 // TestDocumentedBehaviours runs every directory of testdata/kyverno-tests,
@@ -80,10 +95,7 @@ func TestLibrary(t *testing.T) {
 // resource when none has the name (missing, other/plain), resources
 // matched by name whatever the kind (Secret/plain checks the ConfigMap).
 func TestWrongExpectations(t *testing.T) {
-	s, err := kyvernotest.Run("testdata/wrong-expectations/kyverno-test.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := runOne(t, "testdata/wrong-expectations/kyverno-test.yaml")
 	want := []struct {
 		rule, resource  string
 		outcome         kyvernotest.Outcome
@@ -161,16 +173,17 @@ func TestCLISemantics(t *testing.T) {
 		}},
 		// resource.Get and resource.List read the test's clusterResources: a custom
 		// resource, mapped with the CRD the ClusterResource names.
+		// A kind preadmit does not run, on no resource in particular.
+		{"unsupported-no-resources", []row{
+			{"", "(every resource)", kyvernotest.OutcomeUnsupported, kyvernotest.ReasonUnsupported, "DeletingPolicy is not supported by preadmit yet"},
+		}},
 		{"cel-cluster-resources", []row{
 			{"", "Pod/small", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
 			{"", "Pod/big", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "the payments team may run 3 replicas"},
 		}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
-			s, err := kyvernotest.Run(filepath.Join("testdata", tc.dir, "kyverno-test.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := runOne(t, filepath.Join("testdata", tc.dir, "kyverno-test.yaml"))
 			if len(s.Rows) != len(tc.want) {
 				t.Fatalf("got %d rows, want %d: %+v", len(s.Rows), len(tc.want), s.Rows)
 			}
@@ -181,6 +194,47 @@ func TestCLISemantics(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestJSONPayloads holds the fixture to the rows the real "kyverno test"
+// v1.19 prints for it, test by test: a ValidatingPolicy in JSON evaluation
+// mode fails, passes and is skipped (matchConditions, a PolicyException)
+// on JSON and YAML payloads, which the rows name /file as kyverno test
+// does, and on the test's resources as if they were payloads; each
+// document of the test file is a test of its own.
+func TestJSONPayloads(t *testing.T) {
+	ss, err := kyvernotest.Run("testdata/cel-json-payloads/kyverno-test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ resource, expected, actual, message string }
+	want := [][]row{
+		{
+			{"/plan-root.json", "fail", "fail", "enabled root CA: root"},
+			{"/plan-disabled.json", "pass", "pass", ""},
+			{"/plan-buckets.yaml", "skip", "skip", `matchCondition "has-ca" is false`},
+			{"/plan-sandbox.json", "skip", "skip", "skipped by PolicyException default/sandbox-plans"},
+		},
+		{{"/plan-root.json", "fail", "fail", "enabled root CA: root"}},
+		{
+			{"Plan/staged", "fail", "fail", "enabled root CA: staged-root"},
+			{"ConfigMap/settings", "error", "error", "no such key: resource_changes"},
+		},
+	}
+	if len(ss) != len(want) || ss[0].Name != "terraform-plans" || ss[1].Name != "one-plan" || ss[2].Name != "resources-as-payloads" {
+		t.Fatalf("got %d tests, want terraform-plans, one-plan and resources-as-payloads: %+v", len(ss), ss)
+	}
+	for i, s := range ss {
+		if len(s.Rows) != len(want[i]) {
+			t.Fatalf("%s: got %d rows, want %d: %+v", s.Name, len(s.Rows), len(want[i]), s.Rows)
+		}
+		for j, w := range want[i] {
+			r := s.Rows[j]
+			if r.Resource != w.resource || r.Expected != w.expected || r.Actual != w.actual || r.Outcome != kyvernotest.OutcomePass || !strings.HasSuffix(r.Message, w.message) {
+				t.Errorf("%s row %d = %+v, want %+v", s.Name, j+1, r, w)
+			}
+		}
 	}
 }
 
@@ -195,6 +249,7 @@ func TestFileErrors(t *testing.T) {
 		"bad-test-cluster-resources": `kind "ConfigMap": want ClusterResource`,
 		"bad-test-cluster-crd":       "spec.crds of",
 		"bad-test-cluster-field":     "spec.resource: unknown field (did you mean resources?)",
+		"bad-json-payload":           "list.json: JSON payload: must be an object (a mapping) at the top level",
 		"missing":                    "no such file",
 	}
 	for dir, want := range cases {
@@ -216,7 +271,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 12 || !strings.HasSuffix(files[0], filepath.Join("bad-operation", "kyverno-test.yaml")) {
+	if len(files) != 15 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {

@@ -90,16 +90,33 @@ func Discover(paths []string, fileName string) ([]string, error) {
 	return out, nil
 }
 
-// LoadTest reads and checks a test file.
-func LoadTest(path string) (*Test, error) {
-	var t Test
-	if err := decodeFile(path, &t); err != nil {
+// LoadTest reads and checks a test file: one test per YAML document, as
+// "kyverno test" reads them.
+func LoadTest(path string) ([]*Test, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
 		return nil, &FileError{Test: path, Err: err}
 	}
-	if err := t.check(); err != nil {
-		return nil, &FileError{Test: path, Err: err}
+	docs := splitDocs(b)
+	if len(docs) == 0 {
+		return nil, &FileError{Test: path, Err: errors.New("no YAML document")}
 	}
-	return &t, nil
+	var out []*Test
+	for i, d := range docs {
+		var t Test
+		err := decodeStrict(d, &t)
+		if err == nil {
+			err = t.check()
+		}
+		if err != nil {
+			if len(docs) > 1 {
+				err = fmt.Errorf("document %d: %w", i, err)
+			}
+			return nil, &FileError{Test: path, Err: err}
+		}
+		out = append(out, &t)
+	}
+	return out, nil
 }
 
 // check validates what decoding cannot: the kind, the names and results.
@@ -117,17 +134,14 @@ func (t *Test) check() error {
 	if len(t.Policies) == 0 {
 		return errors.New("policies: at least one policy file is required")
 	}
-	if len(t.Resources) == 0 && len(t.Results) > 0 {
-		return errors.New("resources: at least one resource file is required")
+	if len(t.Resources)+len(t.payloads())+len(t.EnvoyPayloads)+len(t.HTTPPayloads) == 0 && len(t.Results) > 0 {
+		return errors.New("resources: at least one resource file (or jsonPayloads, envoyPayloads or httpPayloads file) is required")
 	}
 	for i := range t.Results {
 		r := &t.Results[i]
 		where := fmt.Sprintf("results[%d]", i)
 		if r.Policy == "" {
 			return fmt.Errorf("%s: policy is required", where)
-		}
-		if r.Rule == "" && r.otherKind() == "" {
-			return fmt.Errorf("%s (policy %s): rule is required for a Kyverno policy", where, r.Policy)
 		}
 		switch r.expected() {
 		case "pass", "fail", "skip", "warn", "error":

@@ -1,6 +1,11 @@
 package kyvernotest
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"path"
+	"slices"
+	"strings"
+)
 
 // Test is a Kyverno CLI test file: apiVersion cli.kyverno.io/v1alpha1,
 // kind Test, or the older un-typed form with a top-level name.
@@ -9,10 +14,20 @@ type Test struct {
 	Kind       string   `json:"kind,omitempty"`
 	Metadata   Metadata `json:"metadata,omitempty"`
 	// Name is the un-typed form's name (metadata.name in the typed form).
-	Name       string   `json:"name,omitempty"`
-	Policies   []string `json:"policies,omitempty"`
-	Resources  []string `json:"resources,omitempty"`
-	Exceptions []string `json:"exceptions,omitempty"`
+	Name      string   `json:"name,omitempty"`
+	Policies  []string `json:"policies,omitempty"`
+	Resources []string `json:"resources,omitempty"`
+	// JSONPayloads are JSON (or YAML) files holding one object each, which
+	// are not Kubernetes resources: what ValidatingPolicies in JSON
+	// evaluation mode check. JSONPayload is the older single form.
+	JSONPayloads []string `json:"jsonPayloads,omitempty"`
+	JSONPayload  string   `json:"jsonPayload,omitempty"`
+	// HTTPPayloads and EnvoyPayloads are authorization requests, for
+	// ValidatingPolicies in HTTP and Envoy evaluation mode: read, and
+	// reported as unsupported.
+	HTTPPayloads  []string `json:"httpPayloads,omitempty"`
+	EnvoyPayloads []string `json:"envoyPayloads,omitempty"`
+	Exceptions    []string `json:"exceptions,omitempty"`
 	// ParamResources are the parameter objects of ValidatingAdmissionPolicy
 	// bindings (paramRef).
 	ParamResources []string `json:"paramResources,omitempty"`
@@ -31,6 +46,26 @@ type Test struct {
 	// (apiCall and globalReference context entries).
 	APICallResponses     []APICallResponseEntry `json:"apiCallResponses,omitempty"`
 	GlobalContextEntries []GlobalContextMock    `json:"globalContextEntries,omitempty"`
+}
+
+// payloads are the test's JSON payload files, as "kyverno test" names
+// them: jsonPayloads (else jsonPayload) cleaned ("./a.json" is
+// "a.json"), each once.
+func (t *Test) payloads() []string {
+	names := t.JSONPayloads
+	if len(names) == 0 && t.JSONPayload != "" {
+		names = []string{t.JSONPayload}
+	}
+	var out []string
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" {
+			continue
+		}
+		if n = path.Clean(n); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // ClusterResource is a Kyverno CLI ClusterResource file

@@ -15,13 +15,16 @@ import (
 type policySet struct {
 	policies []*policy.Policy
 	others   map[string]string // name (or namespace/name) -> kind
+	// authz are the ValidatingPolicies in Envoy or HTTP evaluation mode,
+	// by name: set aside, as preadmit does not evaluate them.
+	authz map[string]policy.EvaluationMode
 }
 
 // loadPolicies reads the test's policy files and directories. A file with
 // only ValidatingAdmissionPolicies, ValidatingPolicies and such is not an
 // error: results about them are reported as unsupported.
 func (r *runner) loadPolicies() error {
-	set := &policySet{others: map[string]string{}}
+	set := &policySet{others: map[string]string{}, authz: map[string]policy.EvaluationMode{}}
 	var paths []string
 	for _, p := range r.test.Policies {
 		path := resolve(r.dir, p)
@@ -68,7 +71,13 @@ func (r *runner) loadPolicies() error {
 		if err != nil {
 			return &FileError{Test: r.path, Err: fmt.Errorf("loading policies: %w", err)}
 		}
-		set.policies = loaded.Policies
+		for _, p := range loaded.Policies {
+			if _, ok := authzModes[p.Mode()]; ok {
+				set.authz[p.Name] = p.Mode()
+				continue
+			}
+			set.policies = append(set.policies, p)
+		}
 		for _, d := range loaded.Others {
 			set.others[d.Node.GetName()] = d.Node.GetKind()
 		}
@@ -96,12 +105,13 @@ func (s *policySet) find(name string) (*policy.Policy, int) {
 }
 
 // rulesOf returns the rules of p a result's rule name stands for: the rule
-// and the rules autogen derived from it, as "kyverno test" looks them up.
+// and the rules autogen derived from it, as "kyverno test" looks them up;
+// no name stands for every rule (a CEL policy's: the spec and its autogen).
 func rulesOf(p *policy.Policy, rule string) []*policy.Rule {
 	var out []*policy.Rule
 	for _, r := range p.Rules {
-		if r.CEL != nil && rule == "" {
-			out = append(out, r) // a CEL policy's rules: the spec and its autogen
+		if rule == "" {
+			out = append(out, r)
 			continue
 		}
 		if r.Name == rule || r.Name == "autogen-"+rule || r.Name == "autogen-cronjob-"+rule {

@@ -15,14 +15,27 @@ import (
 	"github.com/preadmit/preadmit/transform/stream"
 )
 
-// Run loads the test file at path, runs its policies on its resources with
-// preadmit's engine and compares every expected result. Problems with the
-// test or the files it names are *FileError values.
-func Run(path string) (*Suite, error) {
-	t, err := LoadTest(path)
+// Run loads the test file at path, runs the policies of each of its tests
+// (one per YAML document) on the test's resources and payloads with
+// preadmit's engine and compares every expected result: a Suite per test.
+// Problems with a test or the files it names are *FileError values.
+func Run(path string) ([]*Suite, error) {
+	tests, err := LoadTest(path)
 	if err != nil {
 		return nil, err
 	}
+	out := make([]*Suite, 0, len(tests))
+	for _, t := range tests {
+		s, err := runTest(path, t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func runTest(path string, t *Test) (*Suite, error) {
 	r := &runner{path: path, dir: filepath.Dir(path), test: t,
 		suite:   &Suite{Name: t.name(path), Path: path},
 		renders: map[string]*rendered{}, patched: map[string][]patchedDoc{}}
@@ -50,6 +63,8 @@ type runner struct {
 	opts      transform.Options
 	values    *Values
 	input     []byte
+	// payloads are the test's JSON payloads.
+	payloads []transform.Payload
 	// renders are the engine's runs by admission operation: "" for the
 	// default run, and one per operation the results name, as "kyverno
 	// test" runs one per operation.
@@ -146,6 +161,9 @@ func (r *runner) prepare() error {
 	if r.input, err = r.readResources(); err != nil {
 		return err
 	}
+	if r.payloads, err = r.readPayloads(); err != nil {
+		return err
+	}
 	_, err = r.run("")
 	return err
 }
@@ -167,6 +185,9 @@ func (r *runner) run(operation string) (*rendered, error) {
 		k := unitKey{res.Resource.Index, res.Resource.Item}
 		x.results[k] = append(x.results[k], res)
 	}
+	if err := r.checkPayloads(x); err != nil {
+		return nil, err
+	}
 	r.renders[operation] = x
 	return x, nil
 }
@@ -182,9 +203,12 @@ func (r *runner) render(ps []*policy.Policy, operation string) (*transform.Outpu
 	if err != nil {
 		return nil, &FileError{Test: r.path, Err: fmt.Errorf("compiling policies: %w", err)}
 	}
-	docs, err := stream.Read(r.input, stream.DefaultLimits)
-	if err != nil {
-		return nil, &FileError{Test: r.path, Err: fmt.Errorf("resources: %w", err)}
+	var docs []*stream.Document
+	if len(r.test.Resources) > 0 {
+		// (A test of payloads only has no resources.)
+		if docs, err = stream.Read(r.input, stream.DefaultLimits); err != nil {
+			return nil, &FileError{Test: r.path, Err: fmt.Errorf("resources: %w", err)}
+		}
 	}
 	if err := r.asLoaded(docs); err != nil {
 		return nil, &FileError{Test: r.path, Err: err}

@@ -39,7 +39,7 @@ type CEL struct {
 		} `json:"podControllers,omitempty"`
 	} `json:"autogen,omitempty"`
 	Evaluation *struct {
-		Mode string `json:"mode,omitempty"`
+		Mode EvaluationMode `json:"mode,omitempty"`
 		// UseServerSideApply lets a MutatingPolicy's ApplyConfiguration
 		// replace atomic fields, as Kyverno does.
 		UseServerSideApply bool `json:"useServerSideApply,omitempty"`
@@ -71,6 +71,72 @@ type Binding struct {
 		MatchResources    *admissionregistrationv1.MatchResources    `json:"matchResources,omitempty"`
 		ValidationActions []admissionregistrationv1.ValidationAction `json:"validationActions,omitempty"`
 	} `json:"spec"`
+}
+
+// EvaluationMode is a ValidatingPolicy's spec.evaluation.mode: what its
+// expressions evaluate.
+type EvaluationMode string
+
+// The evaluation modes of a ValidatingPolicy.
+const (
+	// EvaluationKubernetes (the default) checks Kubernetes resources at
+	// admission.
+	EvaluationKubernetes EvaluationMode = "Kubernetes"
+	// EvaluationJSON checks JSON payloads that are not Kubernetes
+	// resources (a Terraform plan, a Dockerfile parsed to JSON): object
+	// is the payload; matchConstraints, request, oldObject,
+	// namespaceObject and auditAnnotations have no part in it.
+	EvaluationJSON EvaluationMode = "JSON"
+	// EvaluationEnvoy and EvaluationHTTP check the requests of an
+	// authorization server (Envoy's external authorization, plain HTTP).
+	EvaluationEnvoy EvaluationMode = "Envoy"
+	EvaluationHTTP  EvaluationMode = "HTTP"
+)
+
+// valid reports whether the mode is one Kyverno has.
+func (m EvaluationMode) valid() bool {
+	switch m {
+	case EvaluationKubernetes, EvaluationJSON, EvaluationEnvoy, EvaluationHTTP:
+		return true
+	}
+	return false
+}
+
+// Subject says what a policy in the mode checks, for the report of a
+// render, which has Kubernetes resources only.
+func (m EvaluationMode) Subject() string {
+	switch m {
+	case EvaluationJSON:
+		return "JSON payloads (spec.evaluation.mode JSON)"
+	case EvaluationEnvoy:
+		return "Envoy authorization requests (spec.evaluation.mode Envoy)"
+	case EvaluationHTTP:
+		return "HTTP authorization requests (spec.evaluation.mode HTTP)"
+	}
+	return "Kubernetes resources"
+}
+
+// Mode is the policy's evaluation mode (EvaluationKubernetes when unset).
+func (c *CEL) Mode() EvaluationMode {
+	if c.Evaluation == nil || c.Evaluation.Mode == "" {
+		return EvaluationKubernetes
+	}
+	return c.Evaluation.Mode
+}
+
+// ChecksPayloads reports whether the rule checks JSON payloads
+// (EvaluationJSON) rather than Kubernetes resources: a render has none to
+// give it.
+func (c *CEL) ChecksPayloads() bool { return c.Mode() == EvaluationJSON }
+
+// Mode is the evaluation mode of a ValidatingPolicy, EvaluationKubernetes
+// for any other policy: a policy in another mode checks something other
+// than Kubernetes resources.
+func (p *Policy) Mode() EvaluationMode {
+	if len(p.Rules) == 0 || p.Rules[0].CEL == nil {
+		return EvaluationKubernetes
+	}
+	return p.Rules[0].CEL.Mode()
 }
 
 // celKinds are the policies.kyverno.io kinds loaded as CEL policies.
@@ -156,9 +222,6 @@ func parseCELPolicy(file string, n *yaml.RNode, check bool) (*Policy, Errors) {
 	if err != nil {
 		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("spec: %w", err)}}
 	}
-	if spec.Evaluation != nil && spec.Evaluation.Mode == "JSON" {
-		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("spec.evaluation.mode JSON validates JSON payloads, not Kubernetes resources: not applied at render time (--disable %s)", p.Name)}}
-	}
 	if spec.FailurePolicy != nil {
 		p.FailurePolicy = string(*spec.FailurePolicy)
 	}
@@ -169,6 +232,14 @@ func parseCELPolicy(file string, n *yaml.RNode, check bool) (*Policy, Errors) {
 			return nil, Errors{{File: file, Policy: p.Name, Err: err}}
 		}
 		p.Rules = append([]*Rule{{Node: n, CEL: spec}}, gen...)
+		return p, nil
+	}
+	if m := spec.Mode(); !m.valid() {
+		return nil, Errors{{File: file, Policy: p.Name, Err: fmt.Errorf("spec.evaluation.mode %q: expected Kubernetes, JSON, Envoy or HTTP", m)}}
+	}
+	if spec.Mode() != EvaluationKubernetes && !spec.Mutating {
+		// Nothing to autogen: a payload or a request is no Pod.
+		p.Rules = []*Rule{{Node: n, CEL: spec}}
 		return p, nil
 	}
 	p.Rules = append([]*Rule{{Node: n, CEL: spec}}, celAutogen(spec)...)
