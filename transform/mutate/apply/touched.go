@@ -1,15 +1,10 @@
 package apply
 
 import (
-	"sync"
-
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apiserver/pkg/admission/plugin/policy/mutating/patch"
 	"sigs.k8s.io/structured-merge-diff/v6/typed"
-	"sigs.k8s.io/structured-merge-diff/v6/value"
 )
 
 // mergeTouched is the guarded merge of p done on the part of the resource
@@ -37,7 +32,7 @@ func (o *Object) mergeTouched(p *unstructured.Unstructured) bool {
 		return true
 	}
 	part := &unstructured.Unstructured{Object: touched(o.obj.Object, p.Object)}
-	out, err := patch.ApplyStructuredMergeDiff(&checkedConverter{TypeConverter: tc, part: part}, part, p)
+	out, err := patch.ApplyStructuredMergeDiff(tc, part, p)
 	if err != nil {
 		return false
 	}
@@ -49,51 +44,6 @@ func (o *Object) mergeTouched(p *unstructured.Unstructured) bool {
 	o.typed, o.tc = nil, nil
 	return true
 }
-
-// checkedConverter converts part, a part of a resource check found to
-// convert, without validating it again: what part holds is the
-// resource's, which converts. Anything else it converts as its converter
-// does.
-type checkedConverter struct {
-	managedfields.TypeConverter
-	part *unstructured.Unstructured
-}
-
-func (c *checkedConverter) ObjectToTyped(obj runtime.Object, opts ...typed.ValidationOptions) (*typed.TypedValue, error) {
-	if obj != c.part {
-		return c.TypeConverter.ObjectToTyped(obj, opts...)
-	}
-	stub, err := stubTyped(c.TypeConverter, c.part.GroupVersionKind())
-	if err != nil {
-		return c.TypeConverter.ObjectToTyped(obj, opts...)
-	}
-	return typed.AsTypedUnvalidated(value.NewValueInterface(c.part.Object), stub.Schema(), stub.TypeRef()), nil
-}
-
-// stubTyped is the typed value of an empty object of kind gvk under tc, for
-// its schema and type, remembered.
-func stubTyped(tc managedfields.TypeConverter, gvk schema.GroupVersionKind) (*typed.TypedValue, error) {
-	key := stubKey{tc, gvk}
-	if v, ok := stubs.Load(key); ok {
-		return v.(*typed.TypedValue), nil
-	}
-	stub := &unstructured.Unstructured{}
-	stub.SetGroupVersionKind(gvk)
-	tv, err := tc.ObjectToTyped(stub)
-	if err != nil {
-		return nil, err
-	}
-	stubs.Store(key, tv)
-	return tv, nil
-}
-
-type stubKey struct {
-	tc  managedfields.TypeConverter
-	gvk schema.GroupVersionKind
-}
-
-// stubs maps a stubKey to its *typed.TypedValue.
-var stubs sync.Map
 
 // check reports whether the whole resource converts to its typed form, as
 // the API server's merge converts it, once.
