@@ -24,27 +24,36 @@ type Op struct {
 // the API server does.
 //
 // The API server encodes the whole resource, patches it and decodes it.
-// An operation changes nothing outside its path (and its from), so the
-// patch is applied here to the deepest map that holds every operation's
-// parent (patchRoot), encoded and decoded alone, and put back: the same
-// resource, without encoding and decoding the rest of it. Where that part
-// fails to patch, the whole resource is patched, which gives the library's
-// own error. TestJSONPatchAtIsTheWholePatch holds the two to each other.
+// An operation changes nothing outside its path (and its from), and
+// operations on disjoint parts of the resource commute, so the patch is
+// applied here part by part (patchIn): the operations are grouped by the
+// member of the resource their parents lie under, as deep as the groups
+// part, and each group is applied to the deepest map that holds its
+// parents, encoded and decoded alone, and put back. That gives the same
+// resource without encoding and decoding the rest of it. Where a part does
+// not patch, the whole resource is patched, which gives the library's own
+// error. TestJSONPatchAtIsTheWholePatch and FuzzJSONPatchAt hold the two to
+// each other.
 func (o *Object) JSONPatch(ops []Op) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	if at := patchRoot(o.obj.Object, ops); len(at) > 0 {
-		m, done, err := patchAt(o.obj.Object, at, ops)
-		if err != nil {
-			return err
-		}
-		if done {
+	if t, ok := tokenize(ops); ok {
+		out, st := patchIn(o.obj.Object, t, 0)
+		m, isMap := out.(map[string]any)
+		switch {
+		case st == patched && isMap:
 			o.set(m)
+			return nil
+		case st == testFailed:
 			return nil
 		}
 	}
-	m, err := patchDoc(o.obj.Object, patchOf(ops, ""))
+	p := make(jsonpatch.Patch, 0, len(ops))
+	for _, op := range ops {
+		p = append(p, op.operation(op.Path, op.From))
+	}
+	m, err := patchDoc(o.obj.Object, p)
 	if err != nil || m == nil {
 		return err
 	}
@@ -87,64 +96,130 @@ func patchDoc(obj map[string]any, p jsonpatch.Patch) (_ map[string]any, err erro
 	return m, nil
 }
 
-// patchAt applies ops to the map at path at (patchRoot) and gives the
-// resource with the result put back, copying the maps and lists along the
-// path, never changing them. done is false when the part does not patch:
-// the caller patches the whole resource.
-func patchAt(obj map[string]any, at []string, ops []Op) (_ map[string]any, done bool, _ error) {
-	part, _ := lookup(obj, at).(map[string]any)
-	m, err := patchDoc(part, patchOf(ops, "/"+strings.Join(at, "/")))
-	if err != nil {
-		return nil, false, nil
-	}
-	if m == nil {
-		// A "test" failed: the resource stays as it was.
-		return obj, true, nil
-	}
-	out, ok := replaceAt(obj, at, m).(map[string]any)
-	return out, ok, nil
+// tokenOp is an operation with its path and from as escaped JSON pointer
+// tokens, and the tokens of their parents.
+type tokenOp struct {
+	op         Op
+	path, from []string
+	parents    [][]string
 }
 
-// patchRoot is the path, as escaped tokens, of the deepest map of obj that
-// holds the parent of every operation's path and from; nil when that is
-// the resource itself, or when a path is not a JSON pointer.
-func patchRoot(obj map[string]any, ops []Op) []string {
-	var common []string
-	for i, op := range ops {
-		paths := []string{op.Path}
-		if op.From != "" {
-			paths = append(paths, op.From)
+// tokenize gives ops with their tokens; false when a path or from is not
+// a JSON pointer or is the root: only the whole resource takes those.
+func tokenize(ops []Op) ([]tokenOp, bool) {
+	out := make([]tokenOp, 0, len(ops))
+	for _, op := range ops {
+		t := tokenOp{op: op}
+		for _, ptr := range []*string{&op.Path, &op.From} {
+			if ptr == &op.From && op.From == "" {
+				break
+			}
+			if !strings.HasPrefix(*ptr, "/") {
+				return nil, false
+			}
+			tokens := strings.Split((*ptr)[1:], "/")
+			if ptr == &op.Path {
+				t.path = tokens
+			} else {
+				t.from = tokens
+			}
+			t.parents = append(t.parents, tokens[:len(tokens)-1])
 		}
-		for j, path := range paths {
-			if !strings.HasPrefix(path, "/") {
-				return nil
-			}
-			tokens := strings.Split(path[1:], "/")
-			parent := tokens[:len(tokens)-1]
-			if i == 0 && j == 0 {
-				common = parent
-				continue
-			}
-			n := 0
-			for n < len(common) && n < len(parent) && common[n] == parent[n] {
-				n++
-			}
-			common = common[:n]
+		out = append(out, t)
+	}
+	return out, true
+}
+
+// status is how patchIn ended.
+type status int
+
+const (
+	patched    status = iota
+	testFailed        // a "test" operation failed: the patch is not applied
+	failed            // the library refused an operation
+	notHere           // the operations must be applied to a map above
+)
+
+// patchIn applies ops to v, the value depth tokens down their paths, and
+// gives v patched, its maps and lists copied where they change, never
+// changed in place. Operations whose parents all lie under one member of v
+// are grouped by that member and applied to it, group by group; otherwise
+// they are applied to v, when it is a map (notHere when it is not).
+func patchIn(v any, ops []tokenOp, depth int) (any, status) {
+	var keys []string
+	groups := map[string][]tokenOp{}
+	for _, op := range ops {
+		key, ok := memberOf(op, depth)
+		if !ok {
+			return patchHere(v, ops, depth)
+		}
+		if _, seen := groups[key]; !seen {
+			keys = append(keys, key)
+		}
+		groups[key] = append(groups[key], op)
+	}
+	for _, k := range keys {
+		if child(v, k) == nil {
+			return patchHere(v, ops, depth) // a new member, or the library's error
 		}
 	}
-	// The deepest map along common: the patch may create what lies below.
-	deepest := 0
-	var v any = obj
-	for i, t := range common {
-		v = child(v, t)
-		if v == nil {
-			break
-		}
-		if _, ok := v.(map[string]any); ok {
-			deepest = i + 1
+	out := v
+	for _, k := range keys {
+		c, st := patchIn(child(v, k), groups[k], depth+1)
+		switch st {
+		case patched:
+			out = replaceAt(out, []string{k}, c)
+		case notHere:
+			// The group's deepest map is v.
+			if out, st = patchHere(out, groups[k], depth); st != patched {
+				return v, st
+			}
+		default:
+			return v, st
 		}
 	}
-	return common[:deepest]
+	return out, patched
+}
+
+// memberOf is the token at depth under which every parent of op lies;
+// false when a parent is the value at depth itself or above it, or when
+// they part there.
+func memberOf(op tokenOp, depth int) (string, bool) {
+	key, ok := "", false
+	for _, p := range op.parents {
+		if len(p) <= depth || ok && p[depth] != key {
+			return "", false
+		}
+		key, ok = p[depth], true
+	}
+	return key, ok
+}
+
+// patchHere applies ops to v, a map, their paths and froms made relative
+// to it.
+func patchHere(v any, ops []tokenOp, depth int) (any, status) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v, notHere
+	}
+	rel := func(tokens []string) string {
+		if tokens == nil {
+			return ""
+		}
+		return "/" + strings.Join(tokens[depth:], "/")
+	}
+	p := make(jsonpatch.Patch, 0, len(ops))
+	for _, t := range ops {
+		p = append(p, t.op.operation(rel(t.path), rel(t.from)))
+	}
+	out, err := patchDoc(m, p)
+	switch {
+	case err != nil:
+		return v, failed
+	case out == nil:
+		return v, testFailed
+	}
+	return out, patched
 }
 
 // child is v's member at escaped token t: a map's key, or a list's
@@ -163,13 +238,6 @@ func child(v any, t string) any {
 	return nil
 }
 
-func lookup(v any, at []string) any {
-	for _, t := range at {
-		v = child(v, t)
-	}
-	return v
-}
-
 // replaceAt is v with the value at path at replaced by m, v's maps and
 // lists along the path copied.
 func replaceAt(v any, at []string, m any) any {
@@ -186,7 +254,7 @@ func replaceAt(v any, at []string, m any) any {
 		out[k] = replaceAt(c[k], at[1:], m)
 		return out
 	case []any:
-		i, _ := strconv.Atoi(at[0]) // patchRoot checked it
+		i, _ := strconv.Atoi(at[0]) // child found it
 		out := append([]any(nil), c...)
 		out[i] = replaceAt(c[i], at[1:], m)
 		return out
@@ -202,27 +270,16 @@ func unescape(t string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
 }
 
-// patchOf is ops for the json-patch library, their paths and froms made
-// relative to prefix, an escaped JSON pointer that holds them.
-func patchOf(ops []Op, prefix string) jsonpatch.Patch {
-	p := make(jsonpatch.Patch, 0, len(ops))
-	for _, op := range ops {
-		p = append(p, op.operation(prefix))
-	}
-	return p
-}
-
-// operation is op for the json-patch library, its path and from made
-// relative to prefix, an escaped JSON pointer that holds them.
-func (op Op) operation(prefix string) jsonpatch.Operation {
+// operation is op for the json-patch library, with path and from.
+func (op Op) operation(path, from string) jsonpatch.Operation {
 	raw := func(s string) *json.RawMessage {
 		b, _ := json.Marshal(s) // a string always marshals
 		m := json.RawMessage(b)
 		return &m
 	}
-	r := jsonpatch.Operation{"op": raw(op.Op), "path": raw(op.Path[len(prefix):])}
-	if op.From != "" {
-		r["from"] = raw(op.From[len(prefix):])
+	r := jsonpatch.Operation{"op": raw(op.Op), "path": raw(path)}
+	if from != "" {
+		r["from"] = raw(from)
 	}
 	if op.Value != nil {
 		v := op.Value

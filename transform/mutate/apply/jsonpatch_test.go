@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 )
@@ -28,6 +30,14 @@ var jsonPatchCases = []struct{ name, resource, ops string }{
 	{"a list as the deepest parent", podJSON, `[{"op":"add","path":"/spec/containers/0","value":{"name":"first"}}]`},
 	{"a top-level key", podJSON, `[{"op":"add","path":"/status","value":{"phase":"Running"}}]`},
 	{"the root", podJSON, `[{"op":"replace","path":"","value":{"apiVersion":"v1","kind":"Pod"}}]`},
+	{"labels of the object and of its Pod template", deployJSON, `[{"op":"add","path":"/metadata/labels/app.kubernetes.io~1managed-by","value":"preadmit"},{"op":"add","path":"/spec/template/metadata/labels/tier","value":"web"}]`},
+	{"several containers and the Pod", deployJSON, `[{"op":"add","path":"/spec/template/spec/securityContext","value":{"runAsNonRoot":true}},{"op":"add","path":"/spec/template/spec/containers/0/securityContext/privileged","value":false},{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"m/b"}]`},
+	{"a list grown beside an element changed", deployJSON, `[{"op":"add","path":"/spec/template/spec/containers/0/tty","value":true},{"op":"add","path":"/spec/template/spec/containers/-","value":{"name":"x"}}]`},
+	{"a move across parts", deployJSON, `[{"op":"move","from":"/metadata/labels/app","path":"/spec/template/metadata/labels/app2"}]`},
+	{"a failing test in one part", deployJSON, `[{"op":"add","path":"/metadata/labels/a","value":"b"},{"op":"test","path":"/spec/template/spec/containers/0/name","value":"nope"}]`},
+	{"an error in one part", deployJSON, `[{"op":"add","path":"/metadata/labels/a","value":"b"},{"op":"remove","path":"/spec/template/spec/containers/0/nosuch"}]`},
+	{"a new member", deployJSON, `[{"op":"add","path":"/metadata/annotations/a","value":"b"},{"op":"add","path":"/spec/template/spec/containers/0/image","value":"x"}]`},
+	{"the same part twice over", deployJSON, `[{"op":"add","path":"/spec/template/spec/containers/0/a","value":1},{"op":"add","path":"/metadata/labels/a","value":"b"},{"op":"copy","from":"/spec/template/spec/containers/0/a","path":"/spec/template/spec/containers/0/b"}]`},
 	{"the root replaced without a value", podJSON, `[{"op":"replace","path":""}]`},
 	{"not a pointer", podJSON, `[{"op":"add","path":"spec","value":1}]`},
 	{"a number kept", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1"},"x":{"f":1.5,"n":2}}`, `[{"op":"add","path":"/x/g","value":2.0}]`},
@@ -35,6 +45,9 @@ var jsonPatchCases = []struct{ name, resource, ops string }{
 
 const podJSON = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"app":"web"},"annotations":{"a":"b"}},
 "spec":{"containers":[{"name":"web","image":"nginx","securityContext":{"runAsUser":1}},{"name":"side","image":"busybox"}]}}`
+
+const deployJSON = `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","labels":{"app":"web"}},
+"spec":{"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx","securityContext":{"runAsUser":1}},{"name":"side","image":"busybox"}]}}}}`
 
 // TestJSONPatchAtIsTheWholePatch holds JSONPatch to the API server's
 // patch of the whole resource: the same resource after, the same error.
@@ -70,7 +83,7 @@ func compareJSONPatch(resource, patch string) string {
 	if utiljson.Unmarshal([]byte(resource), &live) != nil || live == nil || json.Unmarshal([]byte(patch), &p) != nil {
 		return ""
 	}
-	whole, wholeErr := patchDoc(live, patchOf(p, ""))
+	whole, wholeErr := patchDoc(live, wholePatch(p))
 	if len(p) == 0 {
 		whole, wholeErr = live, nil
 	}
@@ -95,6 +108,15 @@ func compareJSONPatch(resource, patch string) string {
 		return "got " + string(got) + "\nwant " + string(want)
 	}
 	return ""
+}
+
+// wholePatch is ops for the json-patch library as they are.
+func wholePatch(ops []Op) jsonpatch.Patch {
+	p := make(jsonpatch.Patch, 0, len(ops))
+	for _, op := range ops {
+		p = append(p, op.operation(op.Path, op.From))
+	}
+	return p
 }
 
 func errString(err error) string {
