@@ -37,6 +37,9 @@ type Context struct {
 // ConfigMap without a namespace gets defaultNS. A file that gives nothing,
 // or an object without apiVersion, is an error.
 func (c *Context) Read(data []byte, file, defaultNS string) error {
+	if strings.TrimSpace(string(data)) == "" {
+		return &FileError{File: file, Err: errNothing}
+	}
 	docs, err := stream.Read(data, stream.DefaultLimits)
 	if err != nil {
 		return &FileError{File: file, Err: err}
@@ -70,7 +73,7 @@ func (c *Context) Read(data []byte, file, defaultNS string) error {
 			return nil
 		}
 		for i, it := range items {
-			if err := add(it, fmt.Sprintf("%s%s[%d]", field, path, i)); err != nil {
+			if err := add(it, fmt.Sprintf("%s%s%s[%d]", field, sep(field), path, i)); err != nil {
 				return err
 			}
 		}
@@ -80,14 +83,25 @@ func (c *Context) Read(data []byte, file, defaultNS string) error {
 		if d.Node == nil {
 			continue
 		}
-		if err := add(d.Node.YNode(), fmt.Sprintf("document %d: ", i)); err != nil {
+		if err := add(d.Node.YNode(), fmt.Sprintf("document %d", i)); err != nil {
 			return err
 		}
 	}
 	if !found {
-		return &FileError{File: file, Err: errors.New("nothing found (expected ConfigMaps or other objects, Lists of them, or a cli.kyverno.io/v1alpha1 Context with spec.resources or spec.images)")}
+		return &FileError{File: file, Err: errNothing}
 	}
 	return nil
+}
+
+var errNothing = errors.New("nothing found (expected ConfigMaps or other objects, Lists of them, or a cli.kyverno.io/v1alpha1 Context with spec.resources or spec.images)")
+
+// sep joins a field path to the document it is in ("document 0:
+// spec.resources[1]") or to its parent field ("...[1].items[0]").
+func sep(field string) string {
+	if strings.Contains(field, ": ") {
+		return "."
+	}
+	return ": "
 }
 
 // addConfigMap adds a ConfigMap to c.ConfigMaps, in defaultNS when it
@@ -126,7 +140,7 @@ type contextImage struct {
 // readImages adds a Context's spec.images to c.Images.
 func (c *Context) readImages(n *yaml.Node, file, field string) error {
 	for i, it := range yamlnode.Items(yamlnode.Path(n, "spec", "images")) {
-		where := fmt.Sprintf("%sspec.images[%d]", field, i)
+		where := fmt.Sprintf("%s%sspec.images[%d]", field, sep(field), i)
 		b, err := yaml.NewRNode(it).MarshalJSON()
 		if err != nil {
 			return &FileError{File: file, Field: where, Err: err}
