@@ -277,7 +277,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 15 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
+	if len(files) != 16 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {
