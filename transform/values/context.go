@@ -65,6 +65,8 @@ func (c *Context) Read(data []byte, file, defaultNS string) error {
 			items, path = yamlnode.Items(yamlnode.Path(n, "spec", "resources")), "spec.resources"
 		case strings.HasSuffix(kind, "List") && yamlnode.Items(yamlnode.Field(n, "items")) != nil:
 			items = yamlnode.Items(yamlnode.Field(n, "items"))
+		case strings.HasPrefix(yamlnode.Scalar(yamlnode.Field(n, "apiVersion")), "cli.kyverno.io/"):
+			return &FileError{File: file, Field: field, Err: fmt.Errorf("a Kyverno CLI %s is not a context file (expected a Context, or objects standing in for the cluster)", kind)}
 		default:
 			if yamlnode.Scalar(yamlnode.Field(n, "apiVersion")) == "" {
 				return &FileError{File: file, Field: field, Err: fmt.Errorf("%s without apiVersion: an object standing in for the cluster needs apiVersion and kind", kind)}

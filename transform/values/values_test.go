@@ -179,6 +179,7 @@ metadata: {name: not-a-list}
 	for name, bad := range map[string]string{
 		"nothing":       "# only a comment\n",
 		"no apiVersion": "kind: Secret\nmetadata: {name: s}\n",
+		"a values file": "apiVersion: cli.kyverno.io/v1alpha1\nkind: Values\nglobalValues: {a: b}\n",
 		"bad image":     "apiVersion: cli.kyverno.io/v1alpha1\nkind: Context\nspec:\n  images:\n  - image: [not, a, string]\n",
 	} {
 		var c Context
