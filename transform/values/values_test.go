@@ -194,6 +194,7 @@ metadata: {name: not-a-list}
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte(valuesFile))
 	f.Add([]byte("globalValues: {a: [1, {b: c}]}\n"))
+	f.Add([]byte("apiVersion: cli.kyverno.io/v1alpha1\nkind: Context\nspec:\n  resources:\n  - {apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}]}\n  images:\n  - {image: nginx, config: {architecture: amd64}}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 1<<16 {
 			return
