@@ -41,7 +41,8 @@ func newEngine(o Options, m engineMode) (*transform.Engine, *policy.Set, error) 
 	}
 	eng, err := transform.New(transform.Options{
 		Policies: set.Policies, Mode: o.Mode, Namespace: namespace, Now: clock(o.Exceptions.At),
-		Variables: in.vars, Values: in.values, NamespaceLabels: in.namespaces, NamespaceAnnotations: in.namespaceAnnotations, ConfigMaps: in.configMaps,
+		Variables: in.vars, Values: in.values, NamespaceLabels: in.namespaces, NamespaceAnnotations: in.namespaceAnnotations, ConfigMaps: in.context.ConfigMaps,
+		ClusterObjects: in.context.Objects, ImageData: in.context.Images, Offline: in.offline,
 		Exceptions: xs, KeepExceptions: o.Exceptions.Keep, RequireExceptionMetadata: o.Exceptions.RequireMetadata,
 		CELObjects: objects, Compact: m.compact, FindingsOnly: m.findingsOnly,
 	})

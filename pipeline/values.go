@@ -16,8 +16,11 @@ type engineInputs struct {
 	namespaces map[string]map[string]string
 	// namespaceAnnotations are those of a values file's namespaces.
 	namespaceAnnotations map[string]map[string]string
-	configMaps           map[string]interface{}
-	mirror               images.Mirror
+	// context is what the context files give; offline the CEL libraries
+	// they answer (resource and image data, when there is one).
+	context values.Context
+	offline transform.OfflineLibraries
+	mirror  images.Mirror
 }
 
 // loadInputs reads the values file, --set, the context files and the
@@ -65,16 +68,13 @@ func loadInputs(v ValuesOptions, r RegistryOptions, extra map[string]interface{}
 		if err != nil {
 			return nil, fmt.Errorf("--context-file: %w", err)
 		}
-		cms, err := values.ConfigMaps(b, file, namespace)
-		if err != nil {
+		if err := in.context.Read(b, file, namespace); err != nil {
 			return nil, err
 		}
-		if in.configMaps == nil {
-			in.configMaps = map[string]interface{}{}
-		}
-		for k, cm := range cms {
-			in.configMaps[k] = cm
-		}
+		// As in kyverno apply --context-file, the files stand in for the
+		// cluster and the registry: a call they do not answer is the
+		// rule's error, not the policy's.
+		in.offline.Resources, in.offline.Images = true, true
 	}
 	if in.mirror, err = applyRegistry(r, in.vars); err != nil {
 		return nil, err

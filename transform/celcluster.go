@@ -18,17 +18,67 @@ import (
 	"github.com/preadmit/preadmit/transform/policy"
 )
 
+// OfflineLibraries name the CEL libraries reading the cluster or the
+// network that Options answer offline (Options.Offline).
+type OfflineLibraries struct {
+	// Resources answers resource.Get and resource.List from
+	// Options.ConfigMaps and Options.ClusterObjects.
+	Resources bool
+	// GlobalContext answers globalContext.Get from Options.GlobalContext.
+	GlobalContext bool
+	// HTTP answers http.Get and http.Post from Options.APICallResponses.
+	HTTP bool
+	// Images answers image.GetMetadata from Options.ImageData.
+	Images bool
+}
+
+// AllOffline answers every library, as "kyverno test" does from a test's
+// files.
+func AllOffline() OfflineLibraries {
+	return OfflineLibraries{Resources: true, GlobalContext: true, HTTP: true, Images: true}
+}
+
+// answers reports whether l answers a call cel.Program.ClusterCalls names.
+func (l OfflineLibraries) answers(call string) bool {
+	switch call {
+	case "resource":
+		return l.Resources
+	case "globalContext":
+		return l.GlobalContext
+	case "http":
+		return l.HTTP
+	case "image.GetMetadata":
+		return l.Images
+	}
+	return false
+}
+
 // celCluster is what stands in for the cluster of Kyverno's CEL libraries
-// resource, globalContext and http when Options.OfflineCluster is set, as
-// the Kyverno CLI's fake context answers them: ConfigMaps (a test's
-// context file), ClusterObjects (its clusterResources), GlobalContext and
-// APICallResponses. nil otherwise.
+// resource, globalContext, http and image data, as the Kyverno CLI's fake
+// context answers them: ConfigMaps (a context file's) and ClusterObjects
+// (a test's clusterResources, a context file's other objects),
+// GlobalContext, APICallResponses and ImageData, for the libraries
+// Options.Offline names. nil when it names none.
 func (e *run) celCluster() *cel.Cluster {
-	if !e.opts.OfflineCluster {
+	l := e.opts.Offline
+	if l == (OfflineLibraries{}) {
 		return nil
 	}
 	o := offline{opts: &e.opts, mapper: e.mapper()}
-	return &cel.Cluster{Resources: o, GlobalContext: o, HTTP: o, Images: o}
+	c := &cel.Cluster{}
+	if l.Resources {
+		c.Resources = o
+	}
+	if l.GlobalContext {
+		c.GlobalContext = o
+	}
+	if l.HTTP {
+		c.HTTP = o
+	}
+	if l.Images {
+		c.Images = o
+	}
+	return c
 }
 
 // offline answers the cluster libraries from the options.
@@ -188,13 +238,11 @@ func (o offline) GetImageData(image string, _ []remote.Option) (map[string]any, 
 	return nil, fmt.Errorf("image data for %s not found in the context", image)
 }
 
-// clusterCallErrors refuses, when nothing stands in for the cluster (a
-// render), the Kyverno CEL policies that call a library reading the
-// cluster or the network: one error per policy, naming the expression.
+// clusterCallErrors refuses the Kyverno CEL policies that call a library
+// reading the cluster or the network which Options.Offline does not answer
+// (in a render without context files, every one): one error per policy,
+// naming the expression and the call.
 func clusterCallErrors(rules []*rule, opts Options) policy.Errors {
-	if opts.OfflineCluster {
-		return nil
-	}
 	var errs policy.Errors
 	seen := map[*policy.Policy]bool{}
 	for _, r := range rules {
@@ -202,15 +250,39 @@ func clusterCallErrors(rules []*rule, opts Options) policy.Errors {
 			continue
 		}
 		for _, p := range r.cel.programs() {
-			if call := p.ClusterCall(); call != "" {
+			if call := unanswered(p.ClusterCalls(), opts.Offline); call != "" {
 				seen[r.policy] = true
 				errs = append(errs, &policy.Error{File: r.policy.File, Policy: r.policy.Name, Rule: r.src.Name,
-					Err: &cel.Error{Path: p.Path, Expression: p.Expression, Detail: call, NeedsCluster: true}})
+					Err: &cel.Error{Path: p.Path, Expression: p.Expression, Detail: call, NeedsCluster: true, Hint: clusterHint(call)}})
 				break
 			}
 		}
 	}
 	return errs
+}
+
+// unanswered is the first of calls l does not answer, or "".
+func unanswered(calls []string, l OfflineLibraries) string {
+	for _, c := range calls {
+		if !l.answers(c) {
+			return c
+		}
+	}
+	return ""
+}
+
+// clusterHint says how a render gives a call a value: context files stand
+// in for the cluster's objects and a registry's image data, as in kyverno
+// apply; nothing stands in for a GlobalContextEntry or a service, as
+// kyverno apply has nothing either.
+func clusterHint(call string) string {
+	switch call {
+	case "resource":
+		return "give the objects it reads with --context-file"
+	case "image.GetMetadata":
+		return "give the image data with --context-file (a Kyverno CLI Context's spec.images)"
+	}
+	return "a render has nothing to stand in for it (preadmit test answers it from the test's mocks); leave the policy out with --disable"
 }
 
 // programs are every compiled expression of the rule.

@@ -14,6 +14,7 @@ import (
 	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
+	"github.com/preadmit/preadmit/transform/values"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -23,6 +24,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // one line each). Optional files: "mode" (the --mode), "exceptions.yaml"
 // (PolicyExceptions, as --exceptions), "now" (the clock, RFC 3339),
 // "options" (one per line: keep-exceptions, require-exception-metadata),
+// "context.yaml" (as --context-file: objects and image data standing in for
+// the cluster and the registry),
 // "error.txt" (the error the render must fail with, instead of output) and
 // "compact-fallback" (a compact render falls back to the whole stream).
 func TestRenderGolden(t *testing.T) {
@@ -166,6 +169,18 @@ func caseOptions(t *testing.T, dir string) transform.Options {
 			t.Fatal(err)
 		}
 		opts.Exceptions = xs
+	}
+	if cf := filepath.Join(dir, "context.yaml"); fileExists(cf) {
+		b, err := os.ReadFile(cf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c values.Context
+		if err := c.Read(b, cf, "default"); err != nil {
+			t.Fatal(err)
+		}
+		opts.ConfigMaps, opts.ClusterObjects, opts.ImageData = c.ConfigMaps, c.Objects, c.Images
+		opts.Offline = transform.OfflineLibraries{Resources: true, Images: true}
 	}
 	return opts
 }

@@ -109,16 +109,17 @@ type Options struct {
 	// when set, every globalReference context entry reads it (an entry
 	// it lacks is the rule's error). Renders leave it nil.
 	GlobalContext map[string]GlobalContextEntry
-	// OfflineCluster answers the CEL libraries of ValidatingPolicy and
-	// MutatingPolicy that read the cluster or the network (resource,
-	// globalContext, http, image data) from ConfigMaps, GlobalContext,
-	// APICallResponses and ImageData, as the Kyverno CLI answers them from a test's
-	// context file and mocks; a call they cannot answer is the rule's
-	// error. "preadmit test" sets it; without it (renders) a policy that
-	// calls them is a policy error.
-	OfflineCluster bool
-	// ImageData is what image.GetMetadata reads under OfflineCluster, by
-	// image as the expression writes it (a test's context file's images).
+	// Offline names the CEL libraries of ValidatingPolicy and
+	// MutatingPolicy that read the cluster or the network and are answered
+	// here, as the Kyverno CLI answers them from its files: resource from
+	// ConfigMaps and ClusterObjects, globalContext from GlobalContext, http
+	// from APICallResponses, image data from ImageData. A call they cannot
+	// answer is the rule's error; a policy calling a library not named is
+	// a policy error. "preadmit test" names them all (AllOffline), a render
+	// given context files resource and image data.
+	Offline OfflineLibraries
+	// ImageData is what image.GetMetadata reads under Offline.Images, by
+	// image as the expression writes it (a context file's images).
 	ImageData map[string]map[string]any
 	// APICallResponses stand in for the responses of apiCall context
 	// entries, as kyverno test's apiCallResponses mocks do: an entry whose
@@ -139,9 +140,10 @@ type Options struct {
 	// parameter objects (paramRef), Namespaces (namespaceObject) and
 	// CustomResourceDefinitions (the REST mapping of their kinds).
 	CELObjects []*yaml.RNode
-	// ClusterObjects stand in for the cluster under OfflineCluster: the
+	// ClusterObjects stand in for the cluster under Offline.Resources: the
 	// objects CEL's resource library gets and lists (a test's
-	// clusterResources), beside Options.ConfigMaps.
+	// clusterResources, a context file's objects other than ConfigMaps),
+	// beside Options.ConfigMaps.
 	ClusterObjects []*yaml.RNode
 	// KeepExceptions writes the stream's PolicyException documents to the
 	// output. By default they are consumed: applied, and not passed on

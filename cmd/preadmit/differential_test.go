@@ -31,6 +31,10 @@ type differentialRun struct {
 	// renderArgs are more arguments for preadmit render only: the flag
 	// that matches a policy chart value the policies were rendered with.
 	renderArgs []string
+	// context is a context file given to both (--context-file), crds
+	// CustomResourceDefinitions (kyverno apply --crd-paths, preadmit
+	// render --crd); "" for none.
+	context, crds string
 }
 
 // differentialVariants are the variable sets every chart is rendered with:
@@ -99,7 +103,8 @@ func TestKyvernoDifferentialCorpus(t *testing.T) {
 // TestKyvernoDifferentialSemantics runs the same comparison over small
 // hand-made cases, one directory per semantic under
 // testdata/differential/semantics (policy.yaml and resources.yaml, the
-// policy given to both tools with nothing else), against
+// policy given to both tools with nothing else but, when the directory has
+// them, context.yaml as --context-file and crd.yaml as the CRDs), against
 // testdata/differential/semantics.txt.
 func TestKyvernoDifferentialSemantics(t *testing.T) {
 	kyverno := kyvernoBinary(t)
@@ -120,7 +125,17 @@ func TestKyvernoDifferentialSemantics(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		runs = append(runs, differentialRun{name: filepath.Base(d), input: input, policies: []string{policy}})
+		r := differentialRun{name: filepath.Base(d), input: input, policies: []string{policy}}
+		for file, to := range map[string]*string{"context.yaml": &r.context, "crd.yaml": &r.crds} {
+			p, err := filepath.Abs(filepath.Join(d, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(p); err == nil {
+				*to = p
+			}
+		}
+		runs = append(runs, r)
 	}
 	checkDifferential(t, kyverno, runs, filepath.Join("testdata", "differential", "semantics.txt"))
 }
@@ -233,6 +248,12 @@ func differential(t *testing.T, kyverno, bin string, r differentialRun) ([]strin
 	for _, s := range r.set {
 		args = append(args, "--set", s)
 	}
+	if r.context != "" {
+		args = append(args, "--context-file", r.context)
+	}
+	if r.crds != "" {
+		args = append(args, "--crd-paths", r.crds)
+	}
 	k := runTool(t, nil, kyverno, args...)
 	if k.code != 0 && k.code != 1 { // 1: some rule failed
 		t.Fatalf("%s: kyverno %s: exit %d\n%s%s", r.name, strings.Join(args, " "), k.code, k.stdout, k.stderr)
@@ -256,6 +277,12 @@ func differential(t *testing.T, kyverno, bin string, r differentialRun) ([]strin
 	}
 	for _, s := range r.set {
 		pargs = append(pargs, "--set", s)
+	}
+	if r.context != "" {
+		pargs = append(pargs, "--context-file", r.context)
+	}
+	if r.crds != "" {
+		pargs = append(pargs, "--crd", r.crds)
 	}
 	pargs = append(pargs, r.renderArgs...)
 	p := runToolStdin(t, bin, r.input, pargs...)

@@ -61,6 +61,7 @@ expressed; the output says so in comments, and on stderr.`,
 	fs.StringSliceVar(&o.Render.Disable, "disable", nil, "policy names to leave out (repeatable, comma-separated)")
 	fs.StringSliceVar(&o.Render.Enable, "enable", nil, "opt-in built-in policies to load (repeatable)")
 	cliflags.CELObjects(fs, &o.Render.CEL)
+	cliflags.ContextFiles(fs, &o.Render.Values)
 	fs.StringVar(&profile, "profile", "restricted", "built-in Pod Security Standards profile")
 	fs.StringVarP(&mode, "mode", "m", "", "override every rule's failure action: audit, warn or enforce")
 	fs.StringVarP(&o.Render.Namespace, "namespace", "n", "default", "namespace of resources that name none (the HelmRelease's targetNamespace)")

@@ -87,9 +87,12 @@ func TestHelm3HookGap(t *testing.T) {
 
 // TestHelmWrappers runs each wrapper client-side on demo-app: audit prints
 // the mutated manifests and hooks, enforce fails with the violation lines
-// of manifests and hooks together, usage errors exit 2.
+// of manifests and hooks together, --context-file answers a CEL policy's
+// resource.Get, usage errors exit 2.
 func TestHelmWrappers(t *testing.T) {
 	chart := "../../charts/demo-app"
+	celContext := []string{"template", "demo", chart, "-n", "apps", "--set", "replicaCount=5", "--no-builtin",
+		"-p", "testdata/cel-context/policies.yaml", "--disable", "owner-label,image-architecture"}
 	cases := []struct {
 		name string
 		args []string
@@ -105,6 +108,12 @@ func TestHelmWrappers(t *testing.T) {
 		{name: "upgrade-dry-run-values-file", args: []string{"upgrade", "demo", chart, "-n", "shop", "--dry-run", "-f", "testdata/helm/compliant-values.yaml", "--set-string", "config.greeting=hi",
 			"--profile=none", "--disable=require-ro-rootfs", "--mode=enforce", "-q"},
 			stdout: []string{"image: \"nginx:1.27.3\"", "greeting: \"hi\"", "image: busybox:1.36.1"}},
+		// A CEL policy reading a ConfigMap with resource.Get: the context
+		// file answers it; without one the policy is refused.
+		{name: "template-context-file", args: append(celContext, "--context-file", "testdata/cel-context/cluster.yaml"), code: 1,
+			stderr: []string{"Deployment apps/demo-demo-app (source: demo-app/templates/deployment.yaml): replica-limit: at most 3 replicas in apps"}},
+		{name: "template-context-file-none", args: celContext, code: 2,
+			stderr: []string{`calls resource, which needs the cluster or the network and has no value at render time: give the objects it reads with --context-file`}},
 		{name: "enable-unknown", args: []string{"template", "demo", chart, "--enable", "no-such-policy"}, code: 2,
 			stderr: []string{"preadmit: policy error: policy no-such-policy: --enable no-such-policy: no such policy (see 'preadmit policies')"}},
 		{name: "usage-missing-chart", args: []string{"template", "demo"}, code: 2, stderr: []string{"accepts 2 arg(s)"}},

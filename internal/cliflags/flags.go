@@ -23,6 +23,12 @@ func CELObjects(fs *pflag.FlagSet, o *pipeline.CELOptions) {
 	fs.StringArrayVar(&o.CRDs, "crd", nil, "CustomResourceDefinitions mapping kinds to resources for CEL policies: file or directory (repeatable)")
 }
 
+// ContextFiles adds --context-file, as kyverno apply's: objects and image
+// data standing in for the cluster and the registry.
+func ContextFiles(fs *pflag.FlagSet, o *pipeline.ValuesOptions) {
+	fs.StringArrayVar(&o.ContextFiles, "context-file", nil, "objects standing in for the cluster (ConfigMaps for configMap context entries; any object for CEL's resource.Get and resource.List; image data for image.GetMetadata): object documents, a List, or a Kyverno CLI Context (repeatable)")
+}
+
 // Registry adds the air-gapped mirror flags of render and images.
 func Registry(fs *pflag.FlagSet, o *pipeline.RegistryOptions) {
 	fs.StringVar(&o.Registry, "registry", "", "mirror registry HOST[:PORT][/PATH]: prefix every image with it (sets preadmit.registry)")

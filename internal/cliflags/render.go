@@ -36,7 +36,7 @@ func (f *Render) Register(cmd *cobra.Command) {
 	Exceptions(fs, &f.o.Exceptions, &f.at)
 	Registry(fs, &f.o.Registry)
 	Values(fs, &f.o.Values, f.Helm)
-	fs.StringArrayVar(&f.o.Values.ContextFiles, "context-file", nil, "ConfigMaps for configMap context entries: ConfigMap documents, a List, or a Kyverno CLI Context (repeatable)")
+	ContextFiles(fs, &f.o.Values)
 	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
 		return ApplyEnv(cmd)
 	}

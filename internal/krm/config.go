@@ -53,6 +53,9 @@ type Spec struct {
 	// of their kinds (--crd). Files or directories.
 	ParamPaths []string `json:"paramPaths,omitempty"`
 	CRDPaths   []string `json:"crdPaths,omitempty"`
+	// ContextPaths are context files (--context-file): objects and image
+	// data standing in for the cluster and the registry.
+	ContextPaths []string `json:"contextPaths,omitempty"`
 	// ReportFile and ReportFormat also write the full report to a file
 	// (--report-file, --report-format); "-" is stderr.
 	ReportFile   string `json:"reportFile,omitempty"`
@@ -103,6 +106,7 @@ func (c *Config) typed(kind, prefix string) error {
 		Mode: mode, Namespace: c.Namespace, Variables: c.Variables,
 		Registry: pipeline.RegistryOptions{Registry: c.Registry},
 		CEL:      pipeline.CELOptions{Params: c.ParamPaths, CRDs: c.CRDPaths},
+		Values:   pipeline.ValuesOptions{ContextFiles: c.ContextPaths},
 		Report:   pipeline.ReportOptions{File: c.ReportFile, Format: format, Quiet: c.Quiet},
 	}
 	return nil
@@ -191,7 +195,7 @@ func unknownFields(spec []byte) error {
 
 // configMapKeys are the data keys a ConfigMap functionConfig may set.
 var configMapKeys = []string{"policyPaths", "policies", "noBuiltin", "profile", "enable", "disable",
-	"mode", "namespace", "registry", "variables", "exceptionPaths", "paramPaths", "crdPaths", "reportFile", "reportFormat", "quiet"}
+	"mode", "namespace", "registry", "variables", "exceptionPaths", "paramPaths", "crdPaths", "contextPaths", "reportFile", "reportFormat", "quiet"}
 
 // parseConfigMap reads the ConfigMap form: lists are comma-separated,
 // booleans "true"/"false", policies a multi-document YAML string of Kyverno
@@ -211,6 +215,8 @@ func parseConfigMap(fc *yaml.RNode) (*Config, error) {
 			c.ParamPaths = list(v)
 		case "crdPaths":
 			c.CRDPaths = list(v)
+		case "contextPaths":
+			c.ContextPaths = list(v)
 		case "enable":
 			c.Enable = list(v)
 		case "disable":

@@ -21,10 +21,10 @@ func TestParseConfig(t *testing.T) {
 			want: Spec{Mode: "enforce", Disable: []string{"a", "b"}, Variables: map[string]interface{}{"x.y": float64(1)}}, inline: 1},
 		{name: "configmap", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  policyPaths: \"p1, p2\"\n  noBuiltin: \"true\"\n  registry: m.example\n  variables: \"a.b: c\"\n",
 			want: Spec{PolicyPaths: []string{"p1", "p2"}, NoBuiltin: true, Registry: "m.example", Variables: map[string]interface{}{"a.b": "c"}}},
-		{name: "cel objects", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  paramPaths: [params]\n  crdPaths: [crds, more.yaml]\n",
-			want: Spec{ParamPaths: []string{"params"}, CRDPaths: []string{"crds", "more.yaml"}}},
-		{name: "cel objects configmap", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  paramPaths: params\n  crdPaths: \"crds, more.yaml\"\n",
-			want: Spec{ParamPaths: []string{"params"}, CRDPaths: []string{"crds", "more.yaml"}}},
+		{name: "cel objects", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  paramPaths: [params]\n  crdPaths: [crds, more.yaml]\n  contextPaths: [cluster.yaml]\n",
+			want: Spec{ParamPaths: []string{"params"}, CRDPaths: []string{"crds", "more.yaml"}, ContextPaths: []string{"cluster.yaml"}}},
+		{name: "cel objects configmap", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  paramPaths: params\n  crdPaths: \"crds, more.yaml\"\n  contextPaths: \"cluster.yaml, images.yaml\"\n",
+			want: Spec{ParamPaths: []string{"params"}, CRDPaths: []string{"crds", "more.yaml"}, ContextPaths: []string{"cluster.yaml", "images.yaml"}}},
 		{name: "unknown field", in: "apiVersion: fn.preadmit.io/v1alpha1\nkind: Preadmit\nspec:\n  modes: x\n", wantErr: "spec.modes"},
 		{name: "unknown key", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  moed: x\n", wantErr: "data.moed"},
 		{name: "bad bool", in: "apiVersion: v1\nkind: ConfigMap\ndata:\n  quiet: maybe\n", wantErr: "data.quiet"},
@@ -56,6 +56,9 @@ func TestParseConfig(t *testing.T) {
 			}
 			if !reflect.DeepEqual(c.Options.CEL.Params, tt.want.ParamPaths) || !reflect.DeepEqual(c.Options.CEL.CRDs, tt.want.CRDPaths) {
 				t.Errorf("typed options %+v do not carry the CEL objects of %+v", c.Options.CEL, tt.want)
+			}
+			if !reflect.DeepEqual(c.Options.Values.ContextFiles, tt.want.ContextPaths) {
+				t.Errorf("typed options %+v do not carry the context files of %+v", c.Options.Values, tt.want)
 			}
 			if string(c.Options.Mode) != tt.want.Mode || c.Options.Registry.Registry != tt.want.Registry || c.Options.NoBuiltin != tt.want.NoBuiltin {
 				t.Errorf("typed options %+v do not carry the spec %+v", c.Options, tt.want)

@@ -181,6 +181,12 @@ func TestCLISemantics(t *testing.T) {
 			{"", "Pod/small", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
 			{"", "Pod/big", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "the payments team may run 3 replicas"},
 		}},
+		// ...and the context file's objects of every kind, as kyverno test
+		// reads them (a ResourceQuota, a Secret).
+		{"cel-context-objects", []row{
+			{"", "Pod/small", kyvernotest.OutcomePass, kyvernotest.ReasonOk, ""},
+			{"", "Pod/big", kyvernotest.OutcomePass, kyvernotest.ReasonOk, "the quota allows 2 pods"},
+		}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
 			s := runOne(t, filepath.Join("testdata", tc.dir, "kyverno-test.yaml"))
@@ -271,7 +277,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 15 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
+	if len(files) != 16 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {

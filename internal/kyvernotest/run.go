@@ -130,9 +130,9 @@ func (r *runner) prepare() error {
 	if err != nil {
 		return &FileError{Test: r.path, Err: err}
 	}
-	images, err := contextImages(cf)
+	ctx, err := contextValues(cf, resolve(r.dir, r.test.Context))
 	if err != nil {
-		return &FileError{Test: r.path, File: resolve(r.dir, r.test.Context), Err: err}
+		return &FileError{Test: r.path, Err: err}
 	}
 	r.opts = transform.Options{
 		Policies:             r.set.policies,
@@ -140,13 +140,13 @@ func (r *runner) prepare() error {
 		UserInfo:             ui.requestInfo(),
 		NamespaceLabels:      namespaceLabels(values),
 		NamespaceAnnotations: namespaceAnnotations(values),
-		ConfigMaps:           contextConfigMaps(cf),
+		ConfigMaps:           ctx.ConfigMaps,
 		Exceptions:           xs,
 		APICallResponses:     apiCalls,
 		GlobalContext:        gctx,
 		Subresources:         subresources(values),
-		OfflineCluster:       true,
-		ImageData:            images,
+		Offline:              transform.AllOffline(),
+		ImageData:            ctx.Images,
 	}
 	if r.opts.CELObjects, err = r.paramResources(); err != nil {
 		return err
@@ -155,7 +155,7 @@ func (r *runner) prepare() error {
 	if err != nil {
 		return err
 	}
-	r.opts.ClusterObjects = cluster
+	r.opts.ClusterObjects = append(cluster, ctx.Objects...)
 	r.opts.CELObjects = append(r.opts.CELObjects, celObjects...)
 	r.values = values
 	if r.input, err = r.readResources(); err != nil {

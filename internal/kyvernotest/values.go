@@ -123,28 +123,6 @@ func namespaceAnnotations(v *Values) map[string]map[string]string {
 	return out
 }
 
-// contextConfigMaps returns the ConfigMaps of a context file, by
-// "namespace/name", for configMap context entries.
-func contextConfigMaps(c *ContextFile) map[string]interface{} {
-	if c == nil {
-		return nil
-	}
-	out := map[string]interface{}{}
-	for _, r := range c.Spec.Resources {
-		if r["kind"] != "ConfigMap" {
-			continue
-		}
-		meta, _ := r["metadata"].(map[string]interface{})
-		name, _ := meta["name"].(string)
-		ns, _ := meta["namespace"].(string)
-		if ns == "" {
-			ns = "default"
-		}
-		out[ns+"/"+name] = r
-	}
-	return out
-}
-
 // withOperation makes every rule see request.operation as operation, over
 // the values file's, as "kyverno test" does for a result that names one;
 // "" leaves values as they are.

@@ -22,8 +22,8 @@ type Program struct {
 	// nondeterministic is the call that makes the expression give a
 	// different value each time ("" when none): see Nondeterministic.
 	nondeterministic string
-	// clusterCall is the cluster library the expression reads, or "".
-	clusterCall string
+	// clusterCalls are the cluster libraries the expression reads.
+	clusterCalls []string
 }
 
 // Timeout bounds one evaluation, beside the cost limit: a comprehension
@@ -68,7 +68,7 @@ func CompileIn(env *cel.Env, expr, path string) (*Program, error) {
 	if err != nil {
 		return nil, &Error{Path: path, Expression: expr, Detail: err.Error()}
 	}
-	return &Program{Path: path, Expression: expr, prg: prg, out: ast.OutputType(), nondeterministic: nondeterministic(ast), clusterCall: clusterCall(ast)}, nil
+	return &Program{Path: path, Expression: expr, prg: prg, out: ast.OutputType(), nondeterministic: nondeterministic(ast), clusterCalls: clusterCalls(ast)}, nil
 }
 
 // Eval evaluates the program with the bindings, charging its cost to the

@@ -1,6 +1,8 @@
 package cel
 
 import (
+	"slices"
+
 	"github.com/google/cel-go/cel"
 	celast "github.com/google/cel-go/common/ast"
 )
@@ -12,23 +14,28 @@ import (
 // or a render would not give the same output twice.
 func (p *Program) Nondeterministic() string { return p.nondeterministic }
 
-// ClusterCall names the library reading the cluster or the network the
-// expression calls (resource, globalContext, http, image.GetMetadata), or
-// "".
-func (p *Program) ClusterCall() string { return p.clusterCall }
+// ClusterCalls name the libraries reading the cluster or the network the
+// expression calls (resource, globalContext, http, image.GetMetadata), each
+// once, in the order they first appear; none when it calls none.
+func (p *Program) ClusterCalls() []string { return p.clusterCalls }
 
-// clusterCall walks a checked expression for a read of a cluster
-// library's variable.
-func clusterCall(ast *cel.Ast) string {
-	found := ""
+// clusterCalls walk a checked expression for the reads of cluster
+// libraries' variables.
+func clusterCalls(ast *cel.Ast) []string {
+	var found []string
 	celast.PreOrderVisit(ast.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
-		if found == "" && e.Kind() == celast.IdentKind {
-			switch n := e.AsIdent(); n {
-			case "resource", "globalContext", "http":
-				found = n
-			case "image": // the variable of image data; image(ref) is a function
-				found = "image.GetMetadata"
-			}
+		if e.Kind() != celast.IdentKind {
+			return
+		}
+		call := ""
+		switch n := e.AsIdent(); n {
+		case "resource", "globalContext", "http":
+			call = n
+		case "image": // the variable of image data; image(ref) is a function
+			call = "image.GetMetadata"
+		}
+		if call != "" && !slices.Contains(found, call) {
+			found = append(found, call)
 		}
 	}))
 	return found

@@ -17,6 +17,8 @@ type Error struct {
 	// the cluster or the network (resource.Get, http.Get, ...), which has
 	// no value at render time.
 	NeedsCluster bool
+	// Hint, when set, says how to give such a call a value.
+	Hint string
 }
 
 func (e *Error) Error() string {
@@ -25,7 +27,11 @@ func (e *Error) Error() string {
 		expr = expr[:200] + "..."
 	}
 	if e.NeedsCluster {
-		return fmt.Sprintf("%s: %q calls %s, which needs the cluster or the network and has no value at render time", e.Path, expr, e.Detail)
+		msg := fmt.Sprintf("%s: %q calls %s, which needs the cluster or the network and has no value at render time", e.Path, expr, e.Detail)
+		if e.Hint != "" {
+			msg += ": " + e.Hint
+		}
+		return msg
 	}
 	return fmt.Sprintf("%s: %q does not compile: %s", e.Path, expr, strings.TrimSpace(e.Detail))
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,28 @@ func (fakeCluster) GetImageData(image string, _ []remote.Option) (map[string]any
 	return map[string]any{"image": image, "config": map[string]any{"architecture": "arm64"}}, nil
 }
 
+// TestClusterCalls: every library an expression calls is named, once, in
+// the order it first appears.
+func TestClusterCalls(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{`object.metadata.name == "x" && image("nginx").tag() == ""`, nil},
+		{`http.Get("https://x").ok == true || resource.Get("v1", "configmaps", "ns", "x").data.a == http.Get("https://y").body.b`, []string{"http", "resource"}},
+		{`globalContext.Get("e", "") == null && image.GetMetadata("nginx").config.architecture == "amd64"`, []string{"globalContext", "image.GetMetadata"}},
+	}
+	for _, tt := range tests {
+		p, err := cel.KyvernoClusterLibraries.CompileAs(tt.expr, "spec.validations[0].expression", cel.BoolType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.ClusterCalls(); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: ClusterCalls() = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
+
 // TestKyvernoClusterLibrariesAnswered: with KyvernoClusterLibraries the
 // calls compile, read the bindings' Cluster when there is one, and are an
 // error naming no value when there is none.
@@ -199,8 +222,8 @@ func TestKyvernoClusterLibrariesAnswered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.ClusterCall() != tt.library {
-				t.Errorf("ClusterCall() = %q, want %q", p.ClusterCall(), tt.library)
+			if got := p.ClusterCalls(); !slices.Equal(got, []string{tt.library}) {
+				t.Errorf("ClusterCalls() = %q, want [%q]", got, tt.library)
 			}
 			if got, err := p.Bool(cel.NewBindings(with, nil)); err != nil || !got {
 				t.Errorf("with values: got %v, %v", got, err)

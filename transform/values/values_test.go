@@ -106,7 +106,7 @@ func TestParseSet(t *testing.T) {
 	}
 }
 
-func TestConfigMaps(t *testing.T) {
+func TestContext(t *testing.T) {
 	doc := `apiVersion: v1
 kind: ConfigMap
 metadata: {name: a}
@@ -119,6 +119,9 @@ items:
   kind: ConfigMap
   metadata: {name: b, namespace: other}
   data: {k: w}
+- apiVersion: example.com/v1
+  kind: TeamQuota
+  metadata: {name: web, namespace: apps}
 ---
 apiVersion: cli.kyverno.io/v1alpha1
 kind: Context
@@ -131,33 +134,67 @@ spec:
     data: {k: x}
   - apiVersion: v1
     kind: Secret
-    metadata: {name: ignored}
+    metadata: {name: s}
+  images:
+  - image: ghcr.io/org/app:v1
+    resolvedImage: ghcr.io/org/app@sha256:abc
+    registry: ghcr.io
+    repository: org/app
+    tag: v1
+    config: {architecture: amd64}
+    extra: dropped, as the Kyverno CLI's ImageData has no such field
+---
+apiVersion: example.com/v1
+kind: AccessList
+metadata: {name: not-a-list}
 `
-	cms, err := ConfigMaps([]byte(doc), "ctx.yaml", "apps")
-	if err != nil {
+	var c Context
+	if err := c.Read([]byte(doc), "ctx.yaml", "apps"); err != nil {
 		t.Fatal(err)
 	}
 	for key, want := range map[string]string{"apps/a": "v", "other/b": "w", "platform/c": "x"} {
-		cm, ok := cms[key].(map[string]interface{})
+		cm, ok := c.ConfigMaps[key].(map[string]interface{})
 		if !ok {
-			t.Errorf("ConfigMap %s missing: %v", key, cms)
+			t.Errorf("ConfigMap %s missing: %v", key, c.ConfigMaps)
 			continue
 		}
 		if got := cm["data"].(map[string]interface{})["k"]; got != want {
 			t.Errorf("%s data.k = %v, want %v", key, got, want)
 		}
 	}
-	if len(cms) != 3 {
-		t.Errorf("got %d ConfigMaps, want 3", len(cms))
+	if len(c.ConfigMaps) != 3 {
+		t.Errorf("got %d ConfigMaps, want 3", len(c.ConfigMaps))
 	}
-	if _, err := ConfigMaps([]byte("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"), "s.yaml", "apps"); err == nil {
-		t.Error("a file without ConfigMaps was accepted")
+	var objects []string
+	for _, o := range c.Objects {
+		objects = append(objects, o.GetKind()+" "+o.GetNamespace()+"/"+o.GetName())
+	}
+	if want := []string{"TeamQuota apps/web", "Secret /s", "AccessList /not-a-list"}; !reflect.DeepEqual(objects, want) {
+		t.Errorf("objects = %q, want %q", objects, want)
+	}
+	img := c.Images["ghcr.io/org/app:v1"]
+	if img["registry"] != "ghcr.io" || img["config"] == nil || img["extra"] != nil || len(c.Images) != 1 {
+		t.Errorf("images = %v", c.Images)
+	}
+	for name, bad := range map[string]string{
+		"nothing":       "# only a comment\n",
+		"no apiVersion": "kind: Secret\nmetadata: {name: s}\n",
+		"a values file": "apiVersion: cli.kyverno.io/v1alpha1\nkind: Values\nglobalValues: {a: b}\n",
+		"bad image":     "apiVersion: cli.kyverno.io/v1alpha1\nkind: Context\nspec:\n  images:\n  - image: [not, a, string]\n",
+	} {
+		var c Context
+		err := c.Read([]byte(bad), "bad.yaml", "apps")
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.File != "bad.yaml" {
+			t.Errorf("%s: error %v, want a *FileError naming the file", name, err)
+		}
 	}
 }
 
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte(valuesFile))
 	f.Add([]byte("globalValues: {a: [1, {b: c}]}\n"))
+	f.Add([]byte("apiVersion: cli.kyverno.io/v1alpha1\nkind: Context\nspec:\n  resources:\n  - {apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}]}\n  images:\n  - {image: nginx, config: {architecture: amd64}}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 1<<16 {
 			return
@@ -166,7 +203,7 @@ func FuzzLoad(f *testing.F) {
 		if err == nil && f == nil {
 			t.Fatal("nil file without error")
 		}
-		_, _ = ConfigMaps(b, "fuzz.yaml", "default")
+		_ = new(Context).Read(b, "fuzz.yaml", "default")
 	})
 }
 
