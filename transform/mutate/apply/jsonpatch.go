@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,16 +25,15 @@ type Op struct {
 // the API server does.
 //
 // The API server encodes the whole resource, patches it and decodes it.
-// An operation changes nothing outside its path (and its from), and
-// operations on disjoint parts of the resource commute, so the patch is
-// applied here part by part (patchIn): the operations are grouped by the
-// member of the resource their parents lie under, as deep as the groups
-// part, and each group is applied to the deepest map that holds its
-// parents, encoded and decoded alone, and put back. That gives the same
-// resource without encoding and decoding the rest of it. Where a part does
-// not patch, the whole resource is patched, which gives the library's own
-// error. TestJSONPatchAtIsTheWholePatch and FuzzJSONPatchAt hold the two to
-// each other.
+// An operation reads and changes nothing outside its path and its from,
+// and operations on disjoint parts of the resource commute, so the patch
+// is applied here part by part (patchIn): each group of operations on one
+// member of a map, or on one element of a list, is applied to that member
+// alone, encoded and decoded without the rest of the resource, and put
+// back. That gives the same resource. Where a part does not patch, the
+// whole resource is patched, which gives the library's own error.
+// TestJSONPatchAtIsTheWholePatch and FuzzJSONPatchAt hold the two to each
+// other.
 func (o *Object) JSONPatch(ops []Op) error {
 	if len(ops) == 0 {
 		return nil
@@ -97,11 +97,18 @@ func patchDoc(obj map[string]any, p jsonpatch.Patch) (_ map[string]any, err erro
 }
 
 // tokenOp is an operation with its path and from as escaped JSON pointer
-// tokens, and the tokens of their parents.
+// tokens.
 type tokenOp struct {
 	op         Op
 	path, from []string
-	parents    [][]string
+}
+
+// tokens are the operation's path and, when it has one, its from.
+func (t tokenOp) tokens() [][]string {
+	if t.from == nil {
+		return [][]string{t.path}
+	}
+	return [][]string{t.path, t.from}
 }
 
 // tokenize gives ops with their tokens; false when a path or from is not
@@ -123,7 +130,6 @@ func tokenize(ops []Op) ([]tokenOp, bool) {
 			} else {
 				t.from = tokens
 			}
-			t.parents = append(t.parents, tokens[:len(tokens)-1])
 		}
 		out = append(out, t)
 	}
@@ -142,65 +148,81 @@ const (
 
 // patchIn applies ops to v, the value depth tokens down their paths, and
 // gives v patched, its maps and lists copied where they change, never
-// changed in place. Operations whose parents all lie under one member of v
-// are grouped by that member and applied to it, group by group; otherwise
-// they are applied to v, when it is a map (notHere when it is not).
+// changed in place. The operations are grouped by the member of v their
+// paths and froms lie in: a group that works inside its member is applied
+// to it (patchIn again), one that works on the member itself (adds,
+// replaces or removes it) is applied to v with its other members left out
+// (patchHere). Operations spread over several members, or on v itself,
+// are applied to v together; when v is a list, whose members an operation
+// may shift, the map above applies them (notHere).
 func patchIn(v any, ops []tokenOp, depth int) (any, status) {
+	_, isMap := v.(map[string]any)
 	var keys []string
 	groups := map[string][]tokenOp{}
+	direct := map[string]bool{}
 	for _, op := range ops {
-		key, ok := memberOf(op, depth)
-		if !ok {
+		key, d, ok := memberOf(op, depth)
+		if !ok || d && !isMap {
 			return patchHere(v, ops, depth)
 		}
 		if _, seen := groups[key]; !seen {
 			keys = append(keys, key)
 		}
 		groups[key] = append(groups[key], op)
-	}
-	for _, k := range keys {
-		if child(v, k) == nil {
-			return patchHere(v, ops, depth) // a new member, or the library's error
-		}
+		direct[key] = direct[key] || d
 	}
 	out := v
 	for _, k := range keys {
-		c, st := patchIn(child(v, k), groups[k], depth+1)
-		switch st {
-		case patched:
-			out = replaceAt(out, []string{k}, c)
-		case notHere:
-			// The group's deepest map is v.
-			if out, st = patchHere(out, groups[k], depth); st != patched {
-				return v, st
+		st := notHere
+		if c := child(v, k); c != nil && !direct[k] {
+			c, st = patchIn(c, groups[k], depth+1)
+			if st == patched {
+				out = replaceAt(out, []string{k}, c)
 			}
-		default:
+		}
+		if st == notHere {
+			// The group's deepest map is v: it is patched there.
+			out, st = patchHere(out, groups[k], depth)
+		}
+		if st != patched {
 			return v, st
 		}
 	}
 	return out, patched
 }
 
-// memberOf is the token at depth under which every parent of op lies;
-// false when a parent is the value at depth itself or above it, or when
-// they part there.
-func memberOf(op tokenOp, depth int) (string, bool) {
-	key, ok := "", false
-	for _, p := range op.parents {
-		if len(p) <= depth || ok && p[depth] != key {
-			return "", false
+// memberOf is the token at depth that every path and from of op passes
+// through, and whether one of them ends there (the operation works on that
+// member itself); false when one is v itself or above it, or they part.
+func memberOf(op tokenOp, depth int) (key string, direct, ok bool) {
+	for _, t := range op.tokens() {
+		if len(t) <= depth || ok && t[depth] != key {
+			return "", false, false
 		}
-		key, ok = p[depth], true
+		key, ok = t[depth], true
+		direct = direct || len(t) == depth+1
 	}
-	return key, ok
+	return key, direct, ok
 }
 
 // patchHere applies ops to v, a map, their paths and froms made relative
-// to it.
+// to it. Only the members they name are encoded and patched: an operation
+// on a map's member reads and changes that member alone.
 func patchHere(v any, ops []tokenOp, depth int) (any, status) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return v, notHere
+	}
+	part, keys := m, []string(nil)
+	if touched, ok := membersOf(ops, depth); ok {
+		part = make(map[string]any, len(touched))
+		for _, t := range touched {
+			k := unescape(t)
+			keys = append(keys, k)
+			if x, ok := m[k]; ok {
+				part[k] = x
+			}
+		}
 	}
 	rel := func(tokens []string) string {
 		if tokens == nil {
@@ -212,14 +234,44 @@ func patchHere(v any, ops []tokenOp, depth int) (any, status) {
 	for _, t := range ops {
 		p = append(p, t.op.operation(rel(t.path), rel(t.from)))
 	}
-	out, err := patchDoc(m, p)
+	r, err := patchDoc(part, p)
 	switch {
 	case err != nil:
 		return v, failed
-	case out == nil:
+	case r == nil:
 		return v, testFailed
+	case keys == nil:
+		return r, patched
+	}
+	out := make(map[string]any, len(m)+len(keys))
+	for k, x := range m {
+		out[k] = x
+	}
+	for _, k := range keys {
+		if x, ok := r[k]; ok {
+			out[k] = x
+		} else {
+			delete(out, k)
+		}
 	}
 	return out, patched
+}
+
+// membersOf are the tokens at depth the paths and froms of ops pass
+// through; false when one of them is the value at depth itself or above.
+func membersOf(ops []tokenOp, depth int) ([]string, bool) {
+	var keys []string
+	for _, op := range ops {
+		for _, t := range op.tokens() {
+			if len(t) <= depth {
+				return nil, false
+			}
+			if !slices.Contains(keys, t[depth]) {
+				keys = append(keys, t[depth])
+			}
+		}
+	}
+	return keys, true
 }
 
 // child is v's member at escaped token t: a map's key, or a list's
