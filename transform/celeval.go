@@ -95,6 +95,7 @@ func (e *run) celResource(u *unit) (*apply.Object, error) {
 		if err != nil {
 			return nil, err
 		}
+		o.Admit(u.res.Namespace)
 		u.cel = o
 	}
 	return u.cel, nil

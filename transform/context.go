@@ -47,6 +47,7 @@ func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading resource for variables: %w", err)
 		}
+		admitNamespace(obj, u.res.Namespace)
 		req["object"] = obj
 	}
 	req["operation"] = "CREATE"
@@ -68,6 +69,18 @@ func (e *Engine) unitContext(u *unit, n need) (*variables.Context, error) {
 	ctx := e.base.Over(top)
 	u.ctx, u.has = ctx, n
 	return ctx, nil
+}
+
+// admitNamespace gives obj, a resource value of its own, the namespace ns
+// it is created in when it names none, as the API server does before
+// admission and the Kyverno CLI does: request.object.metadata.namespace
+// is the namespace (ns is "" for a cluster-scoped kind).
+func admitNamespace(obj any, ns string) {
+	m, _ := obj.(map[string]interface{})
+	meta, ok := m["metadata"].(map[string]interface{})
+	if ns != "" && ok && (meta["namespace"] == nil || meta["namespace"] == "") {
+		meta["namespace"] = ns
+	}
 }
 
 // noUserInfo is request.userInfo at render time: nobody. Contexts share

@@ -37,6 +37,9 @@ type Object struct {
 	// conv is the type converter of convGVK (converter).
 	conv    managedfields.TypeConverter
 	convGVK schema.GroupVersionKind
+	// admittedIn is the namespace Admit gave the resource, which names
+	// none: it is not written back.
+	admittedIn string
 }
 
 // NewObject reads a resource (a document or mapping node) for mutation.
@@ -58,6 +61,40 @@ func NewObject(node *yaml.Node) (*Object, error) {
 // Value is the resource as it stands after the mutations so far, the
 // "object" a CEL expression sees. The caller must not modify it.
 func (o *Object) Value() map[string]any { return o.obj.Object }
+
+// Admit gives a namespaced resource that names no namespace the namespace
+// it is created in, as the API server does before admission (and the
+// Kyverno CLI does): its policies see metadata.namespace. The namespace
+// is not written back, unless a mutation changes it: the render's output
+// keeps naming none, as the chart wrote it.
+func (o *Object) Admit(namespace string) {
+	meta, ok := o.obj.Object["metadata"].(map[string]any)
+	if namespace == "" || !ok || meta["namespace"] != nil && meta["namespace"] != "" {
+		return
+	}
+	o.obj = &unstructured.Unstructured{Object: withNamespace(o.obj.Object, meta, namespace)}
+	o.admittedIn = namespace
+}
+
+// withNamespace is obj, whose metadata is meta, with metadata.namespace
+// ns, or without it when ns is nil; obj and meta are copied, not changed.
+func withNamespace(obj, meta map[string]any, ns any) map[string]any {
+	m := make(map[string]any, len(meta)+1)
+	for k, v := range meta {
+		m[k] = v
+	}
+	if ns == nil {
+		delete(m, "namespace")
+	} else {
+		m["namespace"] = ns
+	}
+	out := make(map[string]any, len(obj))
+	for k, v := range obj {
+		out[k] = v
+	}
+	out["metadata"] = m
+	return out
+}
 
 // Merge is how an ApplyConfiguration is merged.
 type Merge int
@@ -153,8 +190,12 @@ func mergeAtomics(tc managedfields.TypeConverter, live, p *unstructured.Unstruct
 // changing only what differs, and reports whether anything changed.
 func (o *Object) WriteBack() (bool, error) {
 	was := prior{o.written, o.written != nil}
-	changed, err := writeMap(o.node, o.obj.Object, was, 0)
-	o.written = o.obj.Object
+	v := o.obj.Object
+	if meta, ok := v["metadata"].(map[string]any); ok && o.admittedIn != "" && meta["namespace"] == o.admittedIn {
+		v = withNamespace(v, meta, nil)
+	}
+	changed, err := writeMap(o.node, v, was, 0)
+	o.written = v
 	if err != nil {
 		o.written = nil // the node holds part of it
 	}
