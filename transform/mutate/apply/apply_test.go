@@ -5,12 +5,19 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/traits"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/structpb"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apiserver/pkg/cel/environment"
 	"k8s.io/apiserver/pkg/cel/library"
+	celmutation "k8s.io/apiserver/pkg/cel/mutation"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/preadmit/preadmit/transform/mutate/apply"
@@ -186,5 +193,54 @@ func TestNotAMap(t *testing.T) {
 	}
 	if _, err := apply.NewObject(root.YNode()); err == nil || !strings.Contains(err.Error(), "map") {
 		t.Errorf("err = %v, want a resource-must-be-a-map error", err)
+	}
+}
+
+// TestOpValues holds the JSON of JSONPatch values to the API server's,
+// which protojson writes from the same structpb value: the same values.
+func TestOpValues(t *testing.T) {
+	env := testEnv(t)
+	for _, v := range []string{`1`, `2.5`, `-0.0`, `9007199254740993`, `"a<b>&c"`, `true`, `null`, `[1, 2]`,
+		`{"a": {"b": [1]}}`, `double("NaN")`, `double("Infinity")`, `Object{spec: Object.spec{replicas: 3}}`} {
+		t.Run(v, func(t *testing.T) {
+			ast, iss := env.Compile(`[JSONPatch{op: "add", path: "/x", value: ` + v + `}]`)
+			if iss.Err() != nil {
+				t.Fatal(iss.Err())
+			}
+			prg, err := env.Program(ast)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _, err := prg.Eval(map[string]any{"object": map[string]any{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := out.(traits.Lister).Get(types.Int(0)).ConvertToNative(reflect.TypeFor[*celmutation.JSONPatchVal]())
+			if err != nil {
+				t.Fatal(err)
+			}
+			pv, err := p.(*celmutation.JSONPatchVal).Val.ConvertToNative(reflect.TypeFor[*structpb.Value]())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantErr := protojson.Marshal(pv.(*structpb.Value))
+			ops, err := apply.OpsOf(out)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("error %v, the API server's %v", err, wantErr)
+			}
+			if err != nil {
+				return
+			}
+			var got, wantV any
+			if err := utiljson.Unmarshal(ops[0].Value, &got); err != nil {
+				t.Fatal(err)
+			}
+			if err := utiljson.Unmarshal(want, &wantV); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, wantV) {
+				t.Errorf("got %s, the API server's %s", ops[0].Value, want)
+			}
+		})
 	}
 }

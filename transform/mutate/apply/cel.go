@@ -75,7 +75,13 @@ func OpsOf(v ref.Val) ([]Op, error) {
 			if err != nil {
 				return nil, fmt.Errorf("a JSONPatch value that cannot be JSON: %w", err)
 			}
-			if op.Value, err = json.Marshal(jv); err != nil {
+			// The JSON of the value the API server makes (a number is a
+			// double there too), written by encoding/json, faster than
+			// protojson, unless it cannot write it (NaN, infinities).
+			if op.Value, err = json.Marshal(jv.AsInterface()); err != nil {
+				op.Value, err = json.Marshal(jv)
+			}
+			if err != nil {
 				return nil, fmt.Errorf("a JSONPatch value that cannot be JSON: %w", err)
 			}
 		}
