@@ -201,7 +201,7 @@ func TestNotAMap(t *testing.T) {
 func TestOpValues(t *testing.T) {
 	env := testEnv(t)
 	for _, v := range []string{`1`, `2.5`, `-0.0`, `9007199254740993`, `"a<b>&c"`, `true`, `null`, `[1, 2]`,
-		`{"a": {"b": [1]}}`, `double("NaN")`, `double("Infinity")`, `Object{spec: Object.spec{replicas: 3}}`} {
+		`{"a": {"b": [1]}}`, `double("NaN")`, `double("Infinity")`, `[1.0, double("-Infinity")]`, `{"a": double("NaN")}`, `Object{spec: Object.spec{replicas: 3}}`} {
 		t.Run(v, func(t *testing.T) {
 			ast, iss := env.Compile(`[JSONPatch{op: "add", path: "/x", value: ` + v + `}]`)
 			if iss.Err() != nil {

@@ -3,6 +3,7 @@ package apply
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 
 	"github.com/google/cel-go/cel"
@@ -77,8 +78,11 @@ func OpsOf(v ref.Val) ([]Op, error) {
 			}
 			// The JSON of the value the API server makes (a number is a
 			// double there too), written by encoding/json, faster than
-			// protojson, unless it cannot write it (NaN, infinities).
-			if op.Value, err = json.Marshal(jv.AsInterface()); err != nil {
+			// protojson, but for NaN and the infinities, which protojson
+			// refuses, as there.
+			if finite(jv) {
+				op.Value, err = json.Marshal(jv.AsInterface())
+			} else {
 				op.Value, err = json.Marshal(jv)
 			}
 			if err != nil {
@@ -106,6 +110,27 @@ func jsonValue(v ref.Val) (*structpb.Value, error) {
 		return nil, err
 	}
 	return structpb.NewValue(m)
+}
+
+// finite reports whether v holds no NaN or infinite number.
+func finite(v *structpb.Value) bool {
+	switch k := v.GetKind().(type) {
+	case *structpb.Value_NumberValue:
+		return !math.IsNaN(k.NumberValue) && !math.IsInf(k.NumberValue, 0)
+	case *structpb.Value_ListValue:
+		for _, x := range k.ListValue.GetValues() {
+			if !finite(x) {
+				return false
+			}
+		}
+	case *structpb.Value_StructValue:
+		for _, x := range k.StructValue.GetFields() {
+			if !finite(x) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func typeName(v ref.Val) string {
