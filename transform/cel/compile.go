@@ -22,6 +22,9 @@ type Program struct {
 	// nondeterministic is the call that makes the expression give a
 	// different value each time ("" when none): see Nondeterministic.
 	nondeterministic string
+	// value is the expression's value when it is constant (it reads no
+	// input): evaluated once, when compiled.
+	value ref.Val
 	// clusterCalls are the cluster libraries the expression reads.
 	clusterCalls []string
 }
@@ -68,7 +71,15 @@ func CompileIn(env *cel.Env, expr, path string) (*Program, error) {
 	if err != nil {
 		return nil, &Error{Path: path, Expression: expr, Detail: err.Error()}
 	}
-	return &Program{Path: path, Expression: expr, prg: prg, out: ast.OutputType(), nondeterministic: nondeterministic(ast), clusterCalls: clusterCalls(ast)}, nil
+	p := &Program{Path: path, Expression: expr, prg: prg, out: ast.OutputType(), nondeterministic: nondeterministic(ast), clusterCalls: clusterCalls(ast)}
+	if constant(ast) {
+		// A constant (a policy's setting: a registry, a list of
+		// defaults) gives the same value each time: the first is kept.
+		if v, _, err := prg.Eval(cel.NoVars()); err == nil && !types.IsError(v) {
+			p.value = v
+		}
+	}
+	return p, nil
 }
 
 // Eval evaluates the program with the bindings, charging its cost to the
@@ -76,6 +87,9 @@ func CompileIn(env *cel.Env, expr, path string) (*Program, error) {
 func (p *Program) Eval(b *Bindings) (ref.Val, error) {
 	if b.budget <= 0 {
 		return nil, &EvalError{Path: p.Path, Expression: p.Expression, Err: errBudget}
+	}
+	if p.value != nil {
+		return p.value, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()

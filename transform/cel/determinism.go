@@ -63,3 +63,17 @@ func nondeterministic(ast *cel.Ast) string {
 	}))
 	return found
 }
+
+// constant reports whether a checked expression reads nothing: no
+// variable (the admission bindings, the policy's variables, a library's
+// variable, a comprehension's) and no clock or random source. Its value is
+// the same on every input.
+func constant(ast *cel.Ast) bool {
+	reads := false
+	celast.PreOrderVisit(ast.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if e.Kind() == celast.IdentKind {
+			reads = true
+		}
+	}))
+	return !reads && nondeterministic(ast) == ""
+}
