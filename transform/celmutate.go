@@ -187,8 +187,13 @@ func (m *celMutating) invoke(o *apply.Object, in cel.Input) (bool, error) {
 		return false, &conditionsNotMet{name: failed}
 	}
 	changed := false
-	for _, s := range m.steps {
-		b.SetObject(o.Value())
+	for i, s := range m.steps {
+		if i == 0 {
+			// The object matchConditions saw: its variables hold.
+			b.ResetBudget()
+		} else {
+			b.SetObject(o.Value())
+		}
 		v, err := s.program.Eval(b)
 		if err != nil {
 			return changed, err

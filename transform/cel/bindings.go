@@ -92,6 +92,10 @@ func (b *Bindings) SetObject(obj any) {
 	b.bindVariables()
 }
 
+// ResetBudget makes the budget whole again, as for each of the API
+// server's mutations.
+func (b *Bindings) ResetBudget() { b.budget = celconfig.RuntimeCELCostBudget }
+
 func (b *Bindings) bindVariables() {
 	b.variables = lazy.NewMapValue(variablesType)
 	for _, v := range b.vars {
