@@ -54,7 +54,14 @@ func fileEngine(tb testing.TB, files []string, findingsOnly bool) *transform.Eng
 	if err != nil {
 		tb.Fatal(err)
 	}
-	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: transform.ModeAudit,
+	return twinEngine(tb, set.Policies, findingsOnly)
+}
+
+// twinEngine renders with policies as the twins' benchmark does: audit,
+// the twins' mirror, the stream held compact.
+func twinEngine(tb testing.TB, policies []*policy.Policy, findingsOnly bool) *transform.Engine {
+	tb.Helper()
+	eng, err := transform.New(transform.Options{Policies: policies, Mode: transform.ModeAudit,
 		Variables: twinMirror, Compact: true, FindingsOnly: findingsOnly})
 	if err != nil {
 		tb.Fatal(err)
@@ -135,12 +142,7 @@ func celFlavourEngine(tb testing.TB) *transform.Engine {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	eng, err := transform.New(transform.Options{Policies: set.Policies, Mode: transform.ModeAudit,
-		Variables: twinMirror, Compact: true, FindingsOnly: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return eng
+	return twinEngine(tb, set.Policies, true)
 }
 
 // TestCELTwinsOnBenchStream keeps the twins' benchmark honest: on the
