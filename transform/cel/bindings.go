@@ -122,8 +122,6 @@ func (b *Bindings) ResolveName(name string) (any, bool) {
 		return types.Timestamp{Time: b.now}, true
 	case "resource", "globalContext", "http", "image":
 		return b.resolveCluster(name)
-	}
-	switch name {
 	case ObjectVar:
 		return b.object, true
 	case OldObjectVar:

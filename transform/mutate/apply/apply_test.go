@@ -244,3 +244,40 @@ func TestOpValues(t *testing.T) {
 		})
 	}
 }
+
+// TestAdmitKeepsTheNode: the namespace Admit gives a resource is seen by
+// the mutations but not written back, whether the resource had no
+// namespace, an empty one or a null one; a mutation's own change is.
+func TestAdmitKeepsTheNode(t *testing.T) {
+	for _, meta := range []string{"{name: p}", "{name: p, namespace: \"\"}", "{name: p, namespace: null}", "{name: p, namespace: ~}"} {
+		t.Run(meta, func(t *testing.T) {
+			in := "apiVersion: v1\nkind: Pod\nmetadata: " + meta + "\nspec: {containers: [{name: c, image: x}]}\n"
+			root, err := yaml.Parse(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := apply.NewObject(root.YNode())
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.Admit("team")
+			if ns := o.Value()["metadata"].(map[string]any)["namespace"]; ns != "team" {
+				t.Fatalf("the mutations see namespace %v, want team", ns)
+			}
+			if err := o.JSONPatch([]apply.Op{{Op: "add", Path: "/metadata/labels", Value: []byte(`{"a":"b"}`)}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := o.WriteBack(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := root.String()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := strings.Replace(in, "metadata: "+meta, "metadata: "+strings.TrimSuffix(meta, "}")+", labels: {a: b}}", 1)
+			if got != want {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}

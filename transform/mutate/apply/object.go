@@ -38,8 +38,11 @@ type Object struct {
 	conv    managedfields.TypeConverter
 	convGVK schema.GroupVersionKind
 	// admittedIn is the namespace Admit gave the resource, which names
-	// none: it is not written back.
+	// none: it is not written back. nsWas is what metadata.namespace
+	// held before (a null or an empty string), nsHad whether it was there.
 	admittedIn string
+	nsWas      any
+	nsHad      bool
 }
 
 // NewObject reads a resource (a document or mapping node) for mutation.
@@ -72,21 +75,23 @@ func (o *Object) Admit(namespace string) {
 	if namespace == "" || !ok || meta["namespace"] != nil && meta["namespace"] != "" {
 		return
 	}
-	o.obj = &unstructured.Unstructured{Object: withNamespace(o.obj.Object, meta, namespace)}
+	o.nsWas, o.nsHad = meta["namespace"]
+	o.obj = &unstructured.Unstructured{Object: withNamespace(o.obj.Object, meta, namespace, true)}
 	o.admittedIn = namespace
 }
 
 // withNamespace is obj, whose metadata is meta, with metadata.namespace
-// ns, or without it when ns is nil; obj and meta are copied, not changed.
-func withNamespace(obj, meta map[string]any, ns any) map[string]any {
+// ns, or without it when set is false; obj and meta are copied, not
+// changed.
+func withNamespace(obj, meta map[string]any, ns any, set bool) map[string]any {
 	m := make(map[string]any, len(meta)+1)
 	for k, v := range meta {
 		m[k] = v
 	}
-	if ns == nil {
-		delete(m, "namespace")
-	} else {
+	if set {
 		m["namespace"] = ns
+	} else {
+		delete(m, "namespace")
 	}
 	out := make(map[string]any, len(obj))
 	for k, v := range obj {
@@ -192,7 +197,8 @@ func (o *Object) WriteBack() (bool, error) {
 	was := prior{o.written, o.written != nil}
 	v := o.obj.Object
 	if meta, ok := v["metadata"].(map[string]any); ok && o.admittedIn != "" && meta["namespace"] == o.admittedIn {
-		v = withNamespace(v, meta, nil)
+		// The namespace Admit gave goes back to what the node held.
+		v = withNamespace(v, meta, o.nsWas, o.nsHad)
 	}
 	changed, err := writeMap(o.node, v, was, 0)
 	o.written = v
