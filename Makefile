@@ -21,8 +21,8 @@ all: build
 
 # Static binaries without the DWARF tables (-s -w): stack traces keep their
 # function names and lines, and bin/preadmit is about 21 MB instead of 46.
-build: ## Build bin/preadmit and bin/preadmit-helm (the Helm SDK half, run by "preadmit helm")
-	CGO_ENABLED=0 $(GO) build -buildvcs=auto -ldflags "-s -w" -o $(BIN)/ ./cmd/preadmit ./cmd/preadmit-helm
+build: ## Build bin/preadmit, bin/preadmit-helm (the Helm SDK half, run by "preadmit helm") and bin/preadmit-authz (the Envoy/HTTP authorization engine, run by "preadmit test")
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -ldflags "-s -w" -o $(BIN)/ ./cmd/preadmit ./cmd/preadmit-helm ./cmd/preadmit-authz
 
 vet:
 	@test -z "$$(gofmt -l cmd internal transform policies postrender hack)" || { echo "gofmt needed:"; gofmt -l cmd internal transform policies postrender hack; exit 1; }

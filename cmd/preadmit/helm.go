@@ -7,10 +7,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/preadmit/preadmit/internal/sibling"
 	"github.com/preadmit/preadmit/pipeline"
 )
 
@@ -42,7 +42,7 @@ func newHelm(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 // runHelm runs preadmit-helm; its exit code, when not 0, comes back as a
 // *pipeline.ExitStatusError: its stderr has said why.
 func runHelm(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	bin, err := findHelmBinary()
+	bin, err := sibling.Find(helmBinary, `"preadmit helm"`)
 	if err != nil {
 		return err
 	}
@@ -61,20 +61,4 @@ func runHelm(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return fmt.Errorf("run %s: %w", bin, err)
 	}
 	return nil
-}
-
-// findHelmBinary looks for preadmit-helm next to this executable, then on
-// PATH.
-func findHelmBinary() (string, error) {
-	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), helmBinary)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath(helmBinary); err == nil {
-		return p, nil
-	}
-	return "", errors.New(`"preadmit helm" needs the ` + helmBinary + ` binary, next to preadmit or on PATH: ` +
-		`go install github.com/preadmit/preadmit/cmd/` + helmBinary + `@latest (or make build, which writes bin/` + helmBinary + `)`)
 }

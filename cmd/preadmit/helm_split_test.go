@@ -13,24 +13,37 @@ import (
 // TestRenderBinaryLinksNoHelm: the preadmit binary (render, fn, test,
 // images, flux, policies) links no Helm package and no client-go clientset
 // or scheme, whose package initialisation every start would pay; they
-// belong to preadmit-helm alone.
+// belong to preadmit-helm alone. Nor does it link kyverno-authz's engine
+// and Envoy's API, which belong to preadmit-authz alone.
 func TestRenderBinaryLinksNoHelm(t *testing.T) {
+	helm := func(p string) bool {
+		return strings.HasPrefix(p, "helm.sh/") || strings.HasPrefix(p, "k8s.io/client-go/kubernetes")
+	}
+	authz := func(p string) bool {
+		return strings.HasPrefix(p, "github.com/kyverno/kyverno-authz/") || strings.HasPrefix(p, "github.com/envoyproxy/")
+	}
 	for _, tc := range []struct {
-		pkg  string
-		want bool
-	}{{".", false}, {"../preadmit-helm", true}} {
+		pkg         string
+		helm, authz bool
+	}{{".", false, false}, {"../preadmit-helm", true, false}, {"../preadmit-authz", false, true}} {
 		out, err := exec.Command("go", "list", "-deps", tc.pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", tc.pkg, err, out)
 		}
-		var heavy []string
+		var heavy, engine []string
 		for _, p := range strings.Fields(string(out)) {
-			if strings.HasPrefix(p, "helm.sh/") || strings.HasPrefix(p, "k8s.io/client-go/kubernetes") {
+			if helm(p) {
 				heavy = append(heavy, p)
 			}
+			if authz(p) {
+				engine = append(engine, p)
+			}
 		}
-		if got := len(heavy) > 0; got != tc.want {
-			t.Errorf("go list -deps %s: Helm or client-go clientset packages %v, want linked=%v", tc.pkg, heavy, tc.want)
+		if got := len(heavy) > 0; got != tc.helm {
+			t.Errorf("go list -deps %s: Helm or client-go clientset packages %v, want linked=%v", tc.pkg, heavy, tc.helm)
+		}
+		if got := len(engine) > 0; got != tc.authz {
+			t.Errorf("go list -deps %s: kyverno-authz or Envoy packages %v, want linked=%v", tc.pkg, engine, tc.authz)
 		}
 	}
 }

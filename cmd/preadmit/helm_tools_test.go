@@ -13,7 +13,8 @@ import (
 
 // The end-to-end tests run the real helm binaries with the real preadmit
 // binary as post-renderer. The binary is $PREADMIT_BIN when set (make unit
-// sets it to the bin/preadmit it built, with bin/preadmit-helm beside it),
+// sets it to the bin/preadmit it built, with bin/preadmit-helm and
+// bin/preadmit-authz beside it),
 // otherwise both are built once per test process, on first use, into a
 // directory TestMain removes.
 var preadmitBuild struct {
@@ -47,7 +48,7 @@ func preadmitBinary(t *testing.T) string {
 			return
 		}
 		b.path = filepath.Join(b.dir, "preadmit")
-		out, err := exec.Command("go", "build", "-o", b.dir+string(filepath.Separator), ".", "../preadmit-helm").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", b.dir+string(filepath.Separator), ".", "../preadmit-helm", "../preadmit-authz").CombinedOutput()
 		if err != nil {
 			b.err = errors.New("go build: " + err.Error() + "\n" + string(out))
 		}

@@ -55,9 +55,8 @@ func (r *runner) checkNames(i int, res *Result) error {
 		}
 		return nil
 	}
-	if m, ok := r.set.authz[res.Policy]; ok {
-		r.authzRows(base, m)
-		return nil
+	if p := r.set.findAuthz(res.Policy); p != nil {
+		return r.authzRows(base, p, res.expected())
 	}
 	x, err := r.run(res.Operation)
 	if err != nil {

@@ -256,6 +256,7 @@ func TestFileErrors(t *testing.T) {
 		"bad-test-cluster-crd":       "spec.crds of",
 		"bad-test-cluster-field":     "spec.resource: unknown field (did you mean resources?)",
 		"bad-json-payload":           "list.json: JSON payload: must be an object (a mapping) at the top level",
+		"bad-authz-policy":           "policy.yaml: ValidatingPolicy envoy-typo: spec.validations[0].expression",
 		"missing":                    "no such file",
 	}
 	for dir, want := range cases {
@@ -277,7 +278,7 @@ func TestDiscover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 16 || !strings.HasSuffix(files[0], filepath.Join("bad-json-payload", "kyverno-test.yaml")) {
+	if len(files) != 18 || !strings.HasSuffix(files[1], filepath.Join("bad-authz-policy", "kyverno-test.yaml")) {
 		t.Errorf("Discover = %v", files)
 	}
 	if _, err := kyvernotest.Discover([]string{"testdata/none"}, ""); err == nil {

@@ -1,6 +1,7 @@
 package kyvernotest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,9 @@ import (
 	"strings"
 
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/preadmit/preadmit/internal/authz"
+	"github.com/preadmit/preadmit/internal/sibling"
 
 	"github.com/preadmit/preadmit/transform"
 	"github.com/preadmit/preadmit/transform/cel"
@@ -86,25 +90,96 @@ func (r *runner) checkPayloads(x *rendered) error {
 func payloadKey(i int) unitKey { return unitKey{index: -1 - i, item: -1} }
 
 // authzModes are the evaluation modes of the authorization-server
-// policies, which "preadmit test" reports as unsupported, with the test
+// policies, which preadmit-authz checks (package authz), with the test
 // field that holds their requests.
 var authzModes = map[policy.EvaluationMode]string{policy.EvaluationEnvoy: "envoyPayloads", policy.EvaluationHTTP: "httpPayloads"}
 
-// authzRows adds, for a result about a ValidatingPolicy in Envoy or HTTP
-// evaluation mode, an unsupported row per request file of the test.
-func (r *runner) authzRows(base Row, mode policy.EvaluationMode) {
+// authzRun is one mode's check: every policy of the mode on every request
+// file of the test, or why it could not be made.
+type authzRun struct {
+	results []authz.Result
+	err     error
+}
+
+// authzRows adds the rows of a result about a ValidatingPolicy in Envoy or
+// HTTP evaluation mode, as "kyverno test" checks it: one per request file
+// of the test. When
+// preadmit-authz is not there, the rows are unsupported, saying how to get
+// it; a policy or request it cannot read stops the test.
+func (r *runner) authzRows(base Row, p *policy.Policy, expected string) error {
+	mode := p.Mode()
 	files := r.test.EnvoyPayloads
 	if mode == policy.EvaluationHTTP {
 		files = r.test.HTTPPayloads
 	}
 	if len(files) == 0 {
-		files = []string{"(no " + authzModes[mode] + ")"}
-	}
-	for _, f := range files {
 		row := base
-		row.Resource = display("", "", filepath.Clean(f))
-		row.Outcome, row.Reason = OutcomeUnsupported, ReasonUnsupported
-		row.Message = fmt.Sprintf("policy %s checks %s, which preadmit does not evaluate yet", base.Policy, mode.Subject())
+		row.Resource = "(no " + authzModes[mode] + ")"
+		row.Outcome, row.Reason = OutcomeFail, ReasonNotFound
+		row.Message = fmt.Sprintf("policy %s checks %s, and the test has no %s", p.Name, mode.Subject(), authzModes[mode])
+		r.add(row)
+		return nil
+	}
+	run := r.checkAuthz(mode, files)
+	var nf *sibling.NotFoundError
+	switch {
+	case errors.As(run.err, &nf):
+		for _, f := range files {
+			row := base
+			row.Resource = display("", "", filepath.Clean(f))
+			row.Outcome, row.Reason = OutcomeUnsupported, ReasonUnsupported
+			row.Message = fmt.Sprintf("policy %s checks %s: %v", p.Name, mode.Subject(), run.err)
+			r.add(row)
+		}
+		return nil
+	case run.err != nil:
+		return &FileError{Test: r.path, Err: fmt.Errorf("%s: %w", authzModes[mode], run.err)}
+	}
+	for _, res := range run.results {
+		if res.Policy != p.Name {
+			continue
+		}
+		row := base
+		row.Resource = display("", "", filepath.Clean(res.Payload))
+		row.Actual, row.Message = string(res.Status), res.Message
+		if string(res.Status) != expected {
+			row.Outcome, row.Reason = OutcomeFail, fmt.Sprintf("Want %s, got %s", expected, res.Status)
+		} else {
+			row.Outcome, row.Reason = OutcomePass, ReasonOk
+		}
 		r.add(row)
 	}
+	return nil
+}
+
+// checkAuthz checks the test's policies of an authorization mode on its
+// request files, once per test and mode.
+func (r *runner) checkAuthz(mode policy.EvaluationMode, files []string) *authzRun {
+	if run, ok := r.authz[mode]; ok {
+		return run
+	}
+	run := &authzRun{}
+	r.authz[mode] = run
+	req := authz.Request{Mode: authz.Mode(mode)}
+	for _, p := range r.set.authz {
+		if p.Mode() != mode {
+			continue
+		}
+		doc, err := p.Node.MarshalJSON()
+		if err != nil {
+			run.err = fmt.Errorf("%s: policy %s: %w", p.File, p.Name, err)
+			return run
+		}
+		req.Policies = append(req.Policies, authz.Policy{File: p.File, Document: doc})
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(resolve(r.dir, f))
+		if err != nil {
+			run.err = err
+			return run
+		}
+		req.Payloads = append(req.Payloads, authz.Payload{Name: f, Body: b})
+	}
+	run.results, run.err = authz.Check(context.Background(), req)
+	return run
 }

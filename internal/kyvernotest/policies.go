@@ -16,15 +16,15 @@ type policySet struct {
 	policies []*policy.Policy
 	others   map[string]string // name (or namespace/name) -> kind
 	// authz are the ValidatingPolicies in Envoy or HTTP evaluation mode,
-	// by name: set aside, as preadmit does not evaluate them.
-	authz map[string]policy.EvaluationMode
+	// in order: preadmit-authz checks them on the test's requests.
+	authz []*policy.Policy
 }
 
 // loadPolicies reads the test's policy files and directories. A file with
 // only ValidatingAdmissionPolicies, ValidatingPolicies and such is not an
 // error: results about them are reported as unsupported.
 func (r *runner) loadPolicies() error {
-	set := &policySet{others: map[string]string{}, authz: map[string]policy.EvaluationMode{}}
+	set := &policySet{others: map[string]string{}}
 	var paths []string
 	for _, p := range r.test.Policies {
 		path := resolve(r.dir, p)
@@ -73,7 +73,7 @@ func (r *runner) loadPolicies() error {
 		}
 		for _, p := range loaded.Policies {
 			if _, ok := authzModes[p.Mode()]; ok {
-				set.authz[p.Name] = p.Mode()
+				set.authz = append(set.authz, p)
 				continue
 			}
 			set.policies = append(set.policies, p)
@@ -91,6 +91,17 @@ func (r *runner) loadPolicies() error {
 func isPolicyAPI(api string) bool {
 	return strings.HasPrefix(api, "admissionregistration.k8s.io/") || strings.HasPrefix(api, "policies.kyverno.io/") ||
 		strings.HasPrefix(api, "kyverno.io/")
+}
+
+// findAuthz returns the ValidatingPolicy in Envoy or HTTP evaluation mode
+// a result names, or nil.
+func (s *policySet) findAuthz(name string) *policy.Policy {
+	for _, p := range s.authz {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
 }
 
 // find returns the policy a result names: "name" for a ClusterPolicy,

@@ -38,7 +38,7 @@ func Run(path string) ([]*Suite, error) {
 func runTest(path string, t *Test) (*Suite, error) {
 	r := &runner{path: path, dir: filepath.Dir(path), test: t,
 		suite:   &Suite{Name: t.name(path), Path: path},
-		renders: map[string]*rendered{}, patched: map[string][]patchedDoc{}}
+		renders: map[string]*rendered{}, patched: map[string][]patchedDoc{}, authz: map[policy.EvaluationMode]*authzRun{}}
 	if err := r.prepare(); err != nil {
 		return nil, err
 	}
@@ -70,6 +70,8 @@ type runner struct {
 	// test" runs one per operation.
 	renders map[string]*rendered
 	patched map[string][]patchedDoc
+	// authz are the checks of the authorization requests, by mode.
+	authz map[policy.EvaluationMode]*authzRun
 }
 
 // rendered is one run of every policy on the test's resources.
