@@ -38,7 +38,8 @@ func TestMain(m *testing.M) {
 // TestAuthzRequests: ValidatingPolicies in Envoy and HTTP evaluation mode
 // are checked on the test's envoyPayloads and httpPayloads, a row per
 // request file with kyverno-authz's verdict and the Kyverno CLI's message;
-// a verdict that is not the expected one fails its row.
+// a verdict that is not the expected one fails its row, and so does a
+// result about a policy whose mode has no request file in the test.
 func TestAuthzRequests(t *testing.T) {
 	ss, err := kyvernotest.Run("testdata/authz-requests/kyverno-test.yaml")
 	if err != nil {
@@ -63,6 +64,7 @@ func TestAuthzRequests(t *testing.T) {
 		"http-skip-error":        {{"/http-post.json", "skip", "skip", "request does not match", pass}},
 		"http-error":             {{"/http-delete.json", "error", "error", "index out of bounds: 0", pass}},
 		"http-wrong-expectation": {{"/http-admin-denied.json", "pass", "fail", "request denied, reason: admin only", kyvernotest.OutcomeFail}},
+		"envoy-no-requests":      {{"(no envoyPayloads)", "pass", "", "checks Envoy", kyvernotest.OutcomeFail}},
 	}
 	if len(ss) != len(want) {
 		t.Fatalf("got %d tests, want %d", len(ss), len(want))
@@ -83,7 +85,8 @@ func TestAuthzRequests(t *testing.T) {
 }
 
 // TestAuthzWithoutBinary: without preadmit-authz the rows of Envoy and
-// HTTP policies are unsupported, never passed, and say how to install it.
+// HTTP policies are unsupported, never passed, and say how to install it
+// (a test without requests of the policy's mode fails all the same).
 func TestAuthzWithoutBinary(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	ss, err := kyvernotest.Run("testdata/authz-requests/kyverno-test.yaml")
@@ -91,12 +94,12 @@ func TestAuthzWithoutBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := kyvernotest.Summarize(ss)
-	if sum.Unsupported != sum.Total() || sum.Total() != 9 {
-		t.Errorf("summary %+v, want 9 rows, all unsupported", sum)
+	if sum.Unsupported != 9 || sum.Failed != 1 || sum.Total() != 10 {
+		t.Errorf("summary %+v, want 9 rows unsupported and the test without requests failed", sum)
 	}
 	for _, s := range ss {
 		for _, r := range s.Rows {
-			if !strings.Contains(r.Message, "go install github.com/preadmit/preadmit/cmd/preadmit-authz@latest") {
+			if r.Outcome == kyvernotest.OutcomeUnsupported && !strings.Contains(r.Message, "go install github.com/preadmit/preadmit/cmd/preadmit-authz@latest") {
 				t.Errorf("%s: message %q does not say how to install preadmit-authz", s.Name, r.Message)
 			}
 		}
