@@ -103,51 +103,62 @@ type authzRun struct {
 
 // authzRows adds the rows of a result about a ValidatingPolicy in Envoy or
 // HTTP evaluation mode, as "kyverno test" checks it: one per request file
-// of the test. When
-// preadmit-authz is not there, the rows are unsupported, saying how to get
+// of the test, of either mode; on a file of the other mode the policy gave
+// no answer, which fails ("Not found"). When preadmit-authz is not there,
+// the rows of the policy's own files are unsupported, saying how to get
 // it; a policy or request it cannot read stops the test.
 func (r *runner) authzRows(base Row, p *policy.Policy, expected string) error {
 	mode := p.Mode()
-	files := r.test.EnvoyPayloads
+	own, other := r.test.EnvoyPayloads, r.test.HTTPPayloads
 	if mode == policy.EvaluationHTTP {
-		files = r.test.HTTPPayloads
+		own, other = other, own
 	}
-	if len(files) == 0 {
-		row := base
-		row.Resource = "(no " + authzModes[mode] + ")"
-		row.Outcome, row.Reason = OutcomeFail, ReasonNotFound
-		row.Message = fmt.Sprintf("policy %s checks %s, and the test has no %s", p.Name, mode.Subject(), authzModes[mode])
-		r.add(row)
+	row := func(file string) Row {
+		out := base
+		out.Resource = display("", "", filepath.Clean(file))
+		return out
+	}
+	if len(own)+len(other) == 0 {
+		out := base
+		out.Resource = "(no " + authzModes[mode] + ")"
+		out.Outcome, out.Reason = OutcomeFail, ReasonNotFound
+		out.Message = fmt.Sprintf("policy %s checks %s, and the test has no %s", p.Name, mode.Subject(), authzModes[mode])
+		r.add(out)
 		return nil
 	}
-	run := r.checkAuthz(mode, files)
-	var nf *sibling.NotFoundError
-	switch {
-	case errors.As(run.err, &nf):
-		for _, f := range files {
-			row := base
-			row.Resource = display("", "", filepath.Clean(f))
-			row.Outcome, row.Reason = OutcomeUnsupported, ReasonUnsupported
-			row.Message = fmt.Sprintf("policy %s checks %s: %v", p.Name, mode.Subject(), run.err)
-			r.add(row)
+	if len(own) > 0 {
+		run := r.checkAuthz(mode, own)
+		var nf *sibling.NotFoundError
+		switch {
+		case errors.As(run.err, &nf):
+			for _, f := range own {
+				out := row(f)
+				out.Outcome, out.Reason = OutcomeUnsupported, ReasonUnsupported
+				out.Message = fmt.Sprintf("policy %s checks %s: %v", p.Name, mode.Subject(), run.err)
+				r.add(out)
+			}
+		case run.err != nil:
+			return &FileError{Test: r.path, Err: fmt.Errorf("%s: %w", authzModes[mode], run.err)}
 		}
-		return nil
-	case run.err != nil:
-		return &FileError{Test: r.path, Err: fmt.Errorf("%s: %w", authzModes[mode], run.err)}
+		for _, res := range run.results {
+			if res.Policy != p.Name {
+				continue
+			}
+			out := row(res.Payload)
+			out.Actual, out.Message = string(res.Status), res.Message
+			if string(res.Status) != expected {
+				out.Outcome, out.Reason = OutcomeFail, fmt.Sprintf("Want %s, got %s", expected, res.Status)
+			} else {
+				out.Outcome, out.Reason = OutcomePass, ReasonOk
+			}
+			r.add(out)
+		}
 	}
-	for _, res := range run.results {
-		if res.Policy != p.Name {
-			continue
-		}
-		row := base
-		row.Resource = display("", "", filepath.Clean(res.Payload))
-		row.Actual, row.Message = string(res.Status), res.Message
-		if string(res.Status) != expected {
-			row.Outcome, row.Reason = OutcomeFail, fmt.Sprintf("Want %s, got %s", expected, res.Status)
-		} else {
-			row.Outcome, row.Reason = OutcomePass, ReasonOk
-		}
-		r.add(row)
+	for _, f := range other {
+		out := row(f)
+		out.Outcome, out.Reason = OutcomeFail, ReasonNotFound
+		out.Message = fmt.Sprintf("policy %s checks %s, not the test's %s", p.Name, mode.Subject(), f)
+		r.add(out)
 	}
 	return nil
 }
