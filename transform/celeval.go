@@ -68,6 +68,7 @@ func (c *celRule) validate(en env) []outcome {
 	if err != nil {
 		return []outcome{{status: report.StatusError, message: err.Error()}}
 	}
+	in.Exceptions = en.allowed
 	if c.params == nil {
 		return []outcome{c.evaluate(in)}
 	}

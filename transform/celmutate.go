@@ -136,6 +136,7 @@ func (m *celMutating) apply(en env) (_ bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	in.Exceptions = en.allowed
 	// The unit's resource, which celInput made and its CEL rules share;
 	// after a failure the node may hold part of the mutations: it is
 	// read again. matchConditions that do not hold change nothing.

@@ -25,7 +25,8 @@ type Payload struct {
 // Kyverno's engine does: each policy once on each payload, with object
 // bound to the payload (request, oldObject, namespaceObject and params are
 // null, and no matchConstraints select); a PolicyException naming the
-// policy whose matchConditions hold on the payload exempts it; then
+// policy whose matchConditions hold on the payload exempts it (a
+// fine-grained one adds to the exceptions variable instead); then
 // matchConditions (a skip when one is false), variables and validations.
 // The results come payload by payload, policies in order; a result's
 // Resource has the payload's Name and its position in payloads as Index.
@@ -83,7 +84,11 @@ func (e *run) checkPayload(r *rule, in cel.Input) []outcome {
 		active = append(active, x)
 	}
 	if len(active) > 0 {
-		return append(out, exempted(active))
+		allowed, exempts := fineGrained(active)
+		if exempts {
+			return append(out, exempted(active))
+		}
+		in.Exceptions = allowed
 	}
 	return append(out, r.cel.evaluate(in))
 }

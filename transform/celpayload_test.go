@@ -37,7 +37,7 @@ spec:
     - name: cas
       expression: "object.resource_changes.filter(rc, rc.type == 'aws_acmpca_certificate_authority')"
   validations:
-    - expression: "variables.cas.all(rc, rc.change.after.?type.orValue('SUBORDINATE') != 'ROOT' || rc.change.after.?enabled.orValue(true) == false)"
+    - expression: "variables.cas.all(rc, rc.?account.orValue('') in exceptions.allowedValues || rc.change.after.?type.orValue('SUBORDINATE') != 'ROOT' || rc.change.after.?enabled.orValue(true) == false)"
       message: Root Certificate Authorities must not be enabled.
     - expression: "request == null && oldObject == null && namespaceObject == null"
 ---
@@ -65,13 +65,27 @@ spec:
   matchConditions:
     - name: legacy
       expression: "object.?workspace.orValue('') == 'legacy'"
+---
+apiVersion: policies.kyverno.io/v1
+kind: PolicyException
+metadata:
+  name: shared-accounts
+spec:
+  policyRefs:
+    - name: deny-root-ca
+      kind: ValidatingPolicy
+  allowedValues: [acct-1]
+  matchConditions:
+    - name: shared
+      expression: "object.?workspace.orValue('') == 'shared'"
 `
 
 // TestCheckPayloads: a policy in JSON evaluation mode checks each payload
 // (object is the payload; request, oldObject and namespaceObject are null),
 // is skipped where its matchConditions do not hold or an exception's do
-// (an expired exception warns and does not apply), and never applies to a
-// resource.
+// (an expired exception warns and does not apply), reads what a
+// fine-grained exception allows as exceptions.allowedValues, and never
+// applies to a resource.
 func TestCheckPayloads(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "policy.yaml")
 	if err := os.WriteFile(file, []byte(jsonPolicy), 0o644); err != nil {
@@ -103,6 +117,8 @@ func TestCheckPayloads(t *testing.T) {
 		{Name: "bucket.json", Value: payload(`{"resource_changes": [{"type": "aws_s3_bucket"}]}`)},
 		{Name: "sandbox.json", Value: payload(`{"workspace": "sandbox", "resource_changes": [` + root + `]}`)},
 		{Name: "legacy.json", Value: payload(`{"workspace": "legacy", "resource_changes": [` + root + `]}`)},
+		{Name: "shared.json", Value: payload(`{"workspace": "shared", "resource_changes": [{"account": "acct-1", ` + root[1:] + `]}`)},
+		{Name: "shared-other.json", Value: payload(`{"workspace": "shared", "resource_changes": [{"account": "acct-2", ` + root[1:] + `]}`)},
 	})
 	want := []struct {
 		name    string
@@ -116,13 +132,15 @@ func TestCheckPayloads(t *testing.T) {
 		// An expired exception no longer applies, and says so.
 		{"legacy.json", report.StatusWarn, "PolicyException default/legacy"},
 		{"legacy.json", report.StatusFail, "Root Certificate Authorities must not be enabled."},
+		{"shared.json", report.StatusPass, ""},
+		{"shared-other.json", report.StatusFail, "Root Certificate Authorities must not be enabled."},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d results, want %d: %+v", len(got), len(want), got)
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.Resource.Name != w.name || g.Resource.Index != min(i, 4) || g.Policy != "deny-root-ca" || g.Status != w.status || !strings.Contains(g.Message, w.message) {
+		if g.Resource.Name != w.name || g.Resource.Index != min(i, 4)+max(i-5, 0) || g.Policy != "deny-root-ca" || g.Status != w.status || !strings.Contains(g.Message, w.message) {
 			t.Errorf("result %d = %+v, want %s %s %q", i, g, w.name, w.status, w.message)
 		}
 	}

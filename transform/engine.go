@@ -231,7 +231,8 @@ func (e *run) renderUnit(u *unit, mutated bool, out *Output) (ran, changed bool)
 // mutateUnit runs a mutate rule that selects the unit and reports whether
 // it edited the resource.
 func (e *run) mutateUnit(r *rule, u *unit, out *Output) (applied bool) {
-	if _, skipped := e.applyExceptions(r, u, out); skipped {
+	ex := e.applyExceptions(r, u, out)
+	if ex.skipped {
 		return false
 	}
 	if r.unsupported != "" {
@@ -243,6 +244,7 @@ func (e *run) mutateUnit(r *rule, u *unit, out *Output) (applied bool) {
 		out.log.add(r.result(u, *skip))
 		return false
 	}
+	en.allowed = ex.allowed
 	// applied reports a real change: the mechanisms tell a patch the
 	// resource already satisfied from one that edited it.
 	applied, err := r.mutate.apply(en)
@@ -263,8 +265,8 @@ func (e *run) mutateUnit(r *rule, u *unit, out *Output) (applied bool) {
 // validateUnit runs a validate rule (or one that cannot run) that selects
 // the unit.
 func (e *run) validateUnit(r *rule, u *unit, out *Output) {
-	pss, skipped := e.applyExceptions(r, u, out)
-	if skipped {
+	ex := e.applyExceptions(r, u, out)
+	if ex.skipped {
 		return
 	}
 	if r.unsupported != "" {
@@ -283,7 +285,7 @@ func (e *run) validateUnit(r *rule, u *unit, out *Output) {
 	if deleting && validatesResource(r.validate) {
 		return // as Kyverno's validateResourceWithRule: no response
 	}
-	en.pss = pss
+	en.pss, en.allowed = ex.pss, ex.allowed
 	for _, o := range r.validate.validate(en) {
 		if o.status == report.StatusFail {
 			men := en

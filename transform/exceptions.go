@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/preadmit/preadmit/transform/cel/libs"
 	"github.com/preadmit/preadmit/transform/exception"
 	"github.com/preadmit/preadmit/transform/policy"
 	"github.com/preadmit/preadmit/transform/report"
@@ -92,15 +93,29 @@ func (e *Engine) streamExceptions(docs []*stream.Document) ([]*exception.Excepti
 	return xs, keep, nil
 }
 
+// exemption is what the exceptions naming a rule do on a resource.
+type exemption struct {
+	// skipped: they exempt the resource; its result is written.
+	skipped bool
+	// pss are the podSecurity controls they excuse.
+	pss *pssExemption
+	// allowed is what fine-grained exceptions allow the rule's CEL
+	// expressions (nil when none applies).
+	allowed *libs.Exception
+}
+
 // applyExceptions applies the exceptions that name rule r to unit u: it
-// appends a skip result (and reports true) when one exempts the rule, a
+// appends a skip result (and reports skipped) when one exempts the rule, a
 // warning for each exception that would have applied but cannot (expired,
 // CEL matchConditions, failing conditions), and returns the podSecurity
-// exclusions to run a podSecurity rule with.
-func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, bool) {
+// exclusions to run a podSecurity rule with, and what fine-grained
+// exceptions (spec.images, spec.allowedValues) allow. As in Kyverno, an
+// exception that exempts wins over fine-grained ones, and the latter's
+// lists add up.
+func (e *run) applyExceptions(r *rule, u *unit, out *Output) exemption {
 	xs := e.covering[r]
 	if len(xs) == 0 {
-		return nil, false
+		return exemption{}
 	}
 	if r.policy.Kind == policy.KindVAP || r.policy.Kind == policy.KindMAP {
 		// The API server enforces its admission policies itself: no
@@ -110,7 +125,7 @@ func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, boo
 		for _, x := range xs {
 			out.log.add(r.result(u, warning(fmt.Sprintf("PolicyException %s not applied: it names %s %s, which the API server enforces out of reach of Kyverno's exceptions", x.Key(), r.policy.Kind, r.policy.Name))))
 		}
-		return nil, false
+		return exemption{}
 	}
 	var active []*exception.Exception
 	for _, x := range xs {
@@ -144,11 +159,15 @@ func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, boo
 		active = append(active, x)
 	}
 	if len(active) == 0 {
-		return nil, false
+		return exemption{}
+	}
+	allowed, exempts := fineGrained(active)
+	if !exempts && r.cel != nil {
+		return exemption{allowed: allowed}
 	}
 	if !r.isPodSecurity() {
 		out.log.add(r.result(u, exempted(active)))
-		return nil, true
+		return exemption{skipped: true}
 	}
 	var plain []*exception.Exception
 	ps := &pssExemption{}
@@ -162,9 +181,23 @@ func (e *run) applyExceptions(r *rule, u *unit, out *Output) (*pssExemption, boo
 	}
 	if len(plain) > 0 {
 		out.log.add(r.result(u, exempted(plain)))
-		return nil, true
+		return exemption{skipped: true}
 	}
-	return ps, false
+	return exemption{pss: ps}
+}
+
+// fineGrained adds up what the fine-grained exceptions among xs allow, and
+// reports whether one of xs exempts the resource instead.
+func fineGrained(xs []*exception.Exception) (*libs.Exception, bool) {
+	allowed := &libs.Exception{}
+	for _, x := range xs {
+		if !x.FineGrained() {
+			return nil, true
+		}
+		allowed.AllowedImages = append(allowed.AllowedImages, x.Images...)
+		allowed.AllowedValues = append(allowed.AllowedValues, x.AllowedValues...)
+	}
+	return allowed, false
 }
 
 // inForce reports whether an exception that selects a resource applies to
@@ -196,17 +229,23 @@ func (r *rule) isPodSecurity() bool {
 func warning(msg string) outcome { return outcome{status: report.StatusWarn, message: msg} }
 
 // exempted is the outcome of a rule the exceptions exempt: skip, or pass
-// when every one of them asks for it (reportResult: pass).
+// when the one that decides asks for it (reportResult: pass): as in
+// Kyverno, the first of them unless a later one has a higher priority
+// (LabelPriority).
 func exempted(xs []*exception.Exception) outcome {
-	o := outcome{status: report.StatusPass}
+	o := outcome{status: report.StatusSkip}
 	keys := make([]string, len(xs))
 	msgs := make([]string, len(xs))
+	decides := 0
 	for i, x := range xs {
-		if !x.ReportPass {
-			o.status = report.StatusSkip
+		if x.Priority > xs[decides].Priority {
+			decides = i
 		}
 		keys[i] = x.Key()
 		msgs[i] = describe(x)
+	}
+	if xs[decides].ReportPass {
+		o.status = report.StatusPass
 	}
 	o.exception = strings.Join(keys, ",")
 	o.message = "skipped by " + strings.Join(msgs, "; ")

@@ -6,6 +6,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/preadmit/preadmit/transform/cel/libs"
 	"github.com/preadmit/preadmit/transform/conditions"
 	"github.com/preadmit/preadmit/transform/match"
 	"github.com/preadmit/preadmit/transform/policy"
@@ -42,6 +43,9 @@ type env struct {
 	ctx *variables.Context
 	// pss are the podSecurity controls exceptions excuse on this resource.
 	pss *pssExemption
+	// allowed is what fine-grained exceptions allow a CEL rule on this
+	// resource (its exceptions variable); nil is nothing.
+	allowed *libs.Exception
 }
 
 // mutation changes a resource in place and reports whether it applied.

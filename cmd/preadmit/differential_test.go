@@ -33,8 +33,9 @@ type differentialRun struct {
 	renderArgs []string
 	// context is a context file given to both (--context-file), crds
 	// CustomResourceDefinitions (kyverno apply --crd-paths, preadmit
-	// render --crd); "" for none.
-	context, crds string
+	// render --crd), exceptions PolicyExceptions (kyverno apply
+	// --exception, preadmit render --exceptions); "" for none.
+	context, crds, exceptions string
 }
 
 // differentialVariants are the variable sets every chart is rendered with:
@@ -104,7 +105,8 @@ func TestKyvernoDifferentialCorpus(t *testing.T) {
 // hand-made cases, one directory per semantic under
 // testdata/differential/semantics (policy.yaml and resources.yaml, the
 // policy given to both tools with nothing else but, when the directory has
-// them, context.yaml as --context-file and crd.yaml as the CRDs), against
+// them, context.yaml as --context-file, crd.yaml as the CRDs and
+// exceptions.yaml as the PolicyExceptions), against
 // testdata/differential/semantics.txt.
 func TestKyvernoDifferentialSemantics(t *testing.T) {
 	kyverno := kyvernoBinary(t)
@@ -126,7 +128,7 @@ func TestKyvernoDifferentialSemantics(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := differentialRun{name: filepath.Base(d), input: input, policies: []string{policy}}
-		for file, to := range map[string]*string{"context.yaml": &r.context, "crd.yaml": &r.crds} {
+		for file, to := range map[string]*string{"context.yaml": &r.context, "crd.yaml": &r.crds, "exceptions.yaml": &r.exceptions} {
 			p, err := filepath.Abs(filepath.Join(d, file))
 			if err != nil {
 				t.Fatal(err)
@@ -251,6 +253,9 @@ func differential(t *testing.T, kyverno, bin string, r differentialRun) ([]strin
 	if r.context != "" {
 		args = append(args, "--context-file", r.context)
 	}
+	if r.exceptions != "" {
+		args = append(args, "--exception", r.exceptions)
+	}
 	if r.crds != "" {
 		args = append(args, "--crd-paths", r.crds)
 	}
@@ -280,6 +285,9 @@ func differential(t *testing.T, kyverno, bin string, r differentialRun) ([]strin
 	}
 	if r.context != "" {
 		pargs = append(pargs, "--context-file", r.context)
+	}
+	if r.exceptions != "" {
+		pargs = append(pargs, "--exceptions", r.exceptions)
 	}
 	if r.crds != "" {
 		pargs = append(pargs, "--crd", r.crds)

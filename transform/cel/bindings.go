@@ -11,6 +11,8 @@ import (
 	"github.com/google/cel-go/interpreter"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"k8s.io/apiserver/pkg/cel/lazy"
+
+	"github.com/preadmit/preadmit/transform/cel/libs"
 )
 
 var errBudget = errors.New("the policy's CEL cost budget is exhausted (validation failed due to running out of cost budget, no further validation rules will be run)")
@@ -37,6 +39,10 @@ type Input struct {
 	// Cluster answers the libraries that read the cluster or the network
 	// (KyvernoClusterLibraries); nil answers them with an error.
 	Cluster *Cluster
+	// Exceptions is what the fine-grained PolicyExceptions that apply to
+	// the resource allow (KyvernoLibraries' exceptions variable); nil is
+	// nothing.
+	Exceptions *libs.Exception
 }
 
 // Variable is a compiled spec.variables entry.
@@ -57,6 +63,7 @@ type Bindings struct {
 	budget                                              int64
 	now                                                 time.Time
 	cluster                                             *Cluster
+	exceptions                                          *libs.Exception
 }
 
 var _ interpreter.Activation = (*Bindings)(nil)
@@ -78,6 +85,7 @@ func NewBindings(in Input, vars []Variable) *Bindings {
 		budget:          celconfig.RuntimeCELCostBudget,
 		now:             in.Now,
 		cluster:         in.Cluster,
+		exceptions:      in.Exceptions,
 	}
 	b.bindVariables()
 	return b
@@ -132,6 +140,11 @@ func (b *Bindings) ResolveName(name string) (any, bool) {
 		return b.namespaceObject, true
 	case ParamsVar:
 		return b.params, true
+	case ExceptionsVar:
+		if b.exceptions == nil {
+			return noExceptions(), true
+		}
+		return exceptionsValue(b.exceptions), true
 	}
 	return nil, false
 }

@@ -18,6 +18,9 @@ const (
 	ParamsVar          = "params"
 	VariablesVar       = "variables"
 	AuthorizerVar      = "authorizer"
+	// ExceptionsVar is Kyverno's own (KyvernoLibraries): what the
+	// fine-grained PolicyExceptions that apply to the resource allow.
+	ExceptionsVar = "exceptions"
 )
 
 var (

@@ -1,10 +1,13 @@
 package cel
 
 import (
+	"reflect"
 	"sync"
 
 	"github.com/google/cel-go/cel"
 	celast "github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/ext"
 	"github.com/kyverno/sdk/extensions/cel/libs/gzip"
 	"github.com/kyverno/sdk/extensions/cel/libs/hash"
@@ -18,6 +21,8 @@ import (
 	"github.com/kyverno/sdk/extensions/cel/libs/x509"
 	"github.com/kyverno/sdk/extensions/cel/libs/yaml"
 	"k8s.io/apiserver/pkg/cel/environment"
+
+	"github.com/preadmit/preadmit/transform/cel/libs"
 )
 
 // Libraries is the set of CEL libraries an expression compiles with,
@@ -102,7 +107,8 @@ func newKyvernoEnv(l Libraries, extra ...cel.EnvOption) (*cel.Env, error) {
 
 // kyvernoOptions are the libraries Kyverno v1.19's ValidatingPolicy and
 // MutatingPolicy compilers add to the API server's environment
-// (pkg/cel/compiler DefaultEnvOptions and pkg/cel/policies/*/compiler),
+// (pkg/cel/compiler DefaultEnvOptions and pkg/cel/policies/*/compiler), and
+// its exceptions variable,
 // less those that read the cluster, a registry or the network (resource,
 // globalContext, imagedata, http), which stay undeclared: a call to them
 // does not compile, and the error says why (needsCluster).
@@ -110,6 +116,8 @@ func kyvernoOptions() []cel.EnvOption {
 	// Declared before the libraries: those that extend the environment
 	// as they are applied lose what is declared after them.
 	return []cel.EnvOption{
+		ext.NativeTypes(reflect.TypeFor[libs.Exception](), ext.ParseStructTags(true)),
+		cel.Variable(ExceptionsVar, types.NewObjectType("libs.Exception")),
 		cel.Variable(nowVar, cel.TimestampType),
 		cel.Macros(cel.ReceiverMacro("now", 0, timeNow)),
 		ext.Protos(),
@@ -135,4 +143,34 @@ func timeNow(eh cel.MacroExprFactory, target celast.Expr, _ []celast.Expr) (cela
 		return eh.NewIdent(nowVar), nil
 	}
 	return nil, nil
+}
+
+// exceptionsAdapter makes the exceptions variable's value: the adapter of
+// an environment that knows libs.Exception.
+var exceptionsAdapter = sync.OnceValues(func() (types.Adapter, error) {
+	env, err := KyvernoLibraries.Env()
+	if err != nil {
+		return nil, err
+	}
+	return env.CELTypeAdapter(), nil
+})
+
+// noExceptions is the exceptions variable when no fine-grained
+// PolicyException applies: empty lists, as Kyverno binds it.
+var noExceptions = sync.OnceValue(func() ref.Val { return exceptionsValue(&libs.Exception{}) })
+
+// exceptionsValue is the exceptions variable for x.
+func exceptionsValue(x *libs.Exception) ref.Val {
+	a, err := exceptionsAdapter()
+	if err != nil {
+		return types.WrapErr(err)
+	}
+	v := *x
+	if v.AllowedImages == nil {
+		v.AllowedImages = []string{}
+	}
+	if v.AllowedValues == nil {
+		v.AllowedValues = []string{}
+	}
+	return a.NativeToValue(v)
 }

@@ -19,6 +19,12 @@ const (
 	AnnotationExpires = "preadmit.io/expires"
 )
 
+// LabelPriority is Kyverno's label that ranks the PolicyExceptions
+// exempting a resource from a policies.kyverno.io policy: the one with the
+// highest (the first, unless one is above 0) decides whether the result is
+// skip or pass (its reportResult).
+const LabelPriority = "polex.kyverno.io/priority"
+
 // Exception is a compiled PolicyException. It is immutable once parsed.
 type Exception struct {
 	APIVersion string
@@ -54,6 +60,14 @@ type Exception struct {
 	// ReportPass is set by reportResult: pass (policies.kyverno.io only):
 	// covered results are reported as pass instead of skip.
 	ReportPass bool
+	// Images and AllowedValues are spec.images and spec.allowedValues
+	// (policies.kyverno.io only). An exception with either is
+	// fine-grained: it does not exempt the resource; the policy runs, and
+	// its expressions read them as exceptions.allowedImages and
+	// exceptions.allowedValues.
+	Images, AllowedValues []string
+	// Priority is the LabelPriority label, 0 when unset or not a number.
+	Priority int
 
 	// match is spec.match; nil selects every resource (policies.kyverno.io
 	// exceptions have no match block).
@@ -74,6 +88,10 @@ type Target struct {
 	// Rules are rule-name patterns; nil means every rule (policyRefs).
 	Rules []string
 }
+
+// FineGrained reports whether the exception only allows images or values
+// (spec.images, spec.allowedValues) instead of exempting the resource.
+func (x *Exception) FineGrained() bool { return len(x.Images) > 0 || len(x.AllowedValues) > 0 }
 
 // Key is "namespace/name", the name Kyverno reports exceptions by.
 func (x *Exception) Key() string { return key(x.Namespace, x.Name) }

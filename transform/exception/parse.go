@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -146,6 +147,9 @@ func (p *parser) metadata(md *yaml.Node, defaultNamespace string) error {
 	}
 	if p.x.Name == "" {
 		return p.errf("metadata.name", "required")
+	}
+	if n, err := strconv.Atoi(yamlnode.Scalar(yamlnode.Field(yamlnode.Field(md, "labels"), LabelPriority))); err == nil {
+		p.x.Priority = n // as Kyverno: a value that is not a number is ignored
 	}
 	ann := yamlnode.Field(md, "annotations")
 	if ann == nil {
@@ -300,10 +304,16 @@ func (p *parser) celSpec(spec *yaml.Node) error {
 				return p.errf("spec.properties", "must be a mapping of strings")
 			}
 		case "images", "allowedValues":
-			// Read by CEL policies through exceptions.allowedImages and
-			// allowedValues; preadmit's policies have no use for them.
-			if _, ok := scalarList(v); !ok {
+			// A fine-grained exception: the policy still runs, and reads
+			// them through exceptions.allowedImages and allowedValues.
+			l, ok := scalarList(v)
+			if !ok {
 				return p.errf("spec."+k, "must be a list of strings")
+			}
+			if k == "images" {
+				p.x.Images = l
+			} else {
+				p.x.AllowedValues = l
 			}
 		case "reportResult":
 			switch s := yamlnode.Scalar(v); s {
