@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/preadmit/preadmit/internal/sibling"
+	"github.com/preadmit/preadmit/transform/report"
 )
 
 // Binary is the program that holds the engine.
@@ -50,28 +51,15 @@ type Payload struct {
 	Body []byte `json:"body"`
 }
 
-// Status is a policy's verdict on a request, as "kyverno test" words it.
-type Status string
-
-// The verdicts.
-const (
-	// Pass: the policy allowed the request.
-	Pass Status = "pass"
-	// Fail: the policy denied it.
-	Fail Status = "fail"
-	// Skip: no validation of the policy answered (the request did not
-	// match).
-	Skip Status = "skip"
-	// Error: an expression could not be evaluated.
-	Error Status = "error"
-)
-
-// Result is one policy's verdict on one payload.
+// Result is one policy's verdict on one payload: pass (the policy allowed
+// the request), fail (it denied it), skip (no validation answered: the
+// request did not match) or error (an expression could not be
+// evaluated), as "kyverno test" words them.
 type Result struct {
-	Policy  string `json:"policy"`
-	Payload string `json:"payload"`
-	Status  Status `json:"status"`
-	Message string `json:"message"`
+	Policy  string        `json:"policy"`
+	Payload string        `json:"payload"`
+	Status  report.Status `json:"status"`
+	Message string        `json:"message"`
 }
 
 // Response is what the engine writes back.

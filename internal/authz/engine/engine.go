@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/preadmit/preadmit/internal/authz"
+	"github.com/preadmit/preadmit/transform/report"
 )
 
 // Serve reads one authz.Request as JSON from in, checks it and writes the
@@ -71,28 +72,28 @@ func httpRequest(b []byte) (*authzhttp.CheckRequest, error) {
 }
 
 // envoyVerdict and httpVerdict word a response as the Kyverno CLI does.
-func envoyVerdict(r *authv3.CheckResponse) (authz.Status, string) {
+func envoyVerdict(r *authv3.CheckResponse) (report.Status, string) {
 	if r.GetOkResponse() != nil {
-		return authz.Pass, "request allowed"
+		return report.StatusPass, "request allowed"
 	}
 	if d := r.GetDeniedResponse(); d != nil {
-		return authz.Fail, fmt.Sprintf("request denied with status code %d", d.GetStatus().GetCode())
+		return report.StatusFail, fmt.Sprintf("request denied with status code %d", d.GetStatus().GetCode())
 	}
 	return "", ""
 }
 
-func httpVerdict(r *authzhttp.CheckResponse) (authz.Status, string) {
+func httpVerdict(r *authzhttp.CheckResponse) (report.Status, string) {
 	if r.Ok != nil {
-		return authz.Pass, "request allowed"
+		return report.StatusPass, "request allowed"
 	}
 	if r.Denied != nil {
-		return authz.Fail, "request denied, reason: " + r.Denied.Reason
+		return report.StatusFail, "request denied, reason: " + r.Denied.Reason
 	}
 	return "", ""
 }
 
 // check is Check for one mode: IN the request type, OUT the response.
-func check[IN, OUT any](ctx context.Context, req authz.Request, read func([]byte) (IN, error), verdict func(OUT) (authz.Status, string)) ([]authz.Result, error) {
+func check[IN, OUT any](ctx context.Context, req authz.Request, read func([]byte) (IN, error), verdict func(OUT) (report.Status, string)) ([]authz.Result, error) {
 	type compiled struct {
 		name   string
 		engine core.Engine[dynamic.Interface, IN, sdkpolicy.Evaluation[OUT]]
@@ -124,12 +125,12 @@ func check[IN, OUT any](ctx context.Context, req authz.Request, read func([]byte
 			ev := p.engine.Handle(ctx, nil, in)
 			switch {
 			case ev.Error != nil:
-				res.Status, res.Message = authz.Error, ev.Error.Error()
+				res.Status, res.Message = report.StatusError, ev.Error.Error()
 			case !isNil(ev.Result):
 				res.Status, res.Message = verdict(ev.Result)
 			}
 			if res.Status == "" {
-				res.Status, res.Message = authz.Skip, "request does not match"
+				res.Status, res.Message = report.StatusSkip, "request does not match"
 			}
 			out = append(out, res)
 		}

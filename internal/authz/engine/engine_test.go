@@ -11,6 +11,7 @@ import (
 
 	"github.com/preadmit/preadmit/internal/authz"
 	"github.com/preadmit/preadmit/internal/authz/engine"
+	"github.com/preadmit/preadmit/transform/report"
 )
 
 // policy is a ValidatingPolicy of a mode with these validations, as JSON.
@@ -137,7 +138,7 @@ func TestServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	var resp authz.Response
-	if err := sigsyaml.UnmarshalStrict(out.Bytes(), &resp); err != nil || len(resp.Results) != 1 || resp.Results[0].Status != authz.Pass {
+	if err := sigsyaml.UnmarshalStrict(out.Bytes(), &resp); err != nil || len(resp.Results) != 1 || resp.Results[0].Status != report.StatusPass {
 		t.Errorf("response %s (%v), want one pass", out.String(), err)
 	}
 	if err := engine.Serve(context.Background(), strings.NewReader(`{"mode": "Envoy", "polices": []}`), &out); err == nil || !strings.Contains(err.Error(), `unknown field "polices"`) {
