@@ -126,6 +126,12 @@ func TestExceptionsCLI(t *testing.T) {
 				"delta/important-tool  disallow-host-namespaces: host-namespaces,autogen-host-namespaces  team-delta  reads host IPC until the v2 rewrite  2025-12-31  -2 (expired)  input document 1 (source: tools/templates/exception.yaml)\n",
 		},
 		{
+			name: "exceptions list: a fine-grained exception says what it allows", args: []string{"exceptions", "list", exDir + "fine-grained.yaml"},
+			code: 0,
+			wantOut: "EXCEPTION                      POLICY/RULES                                                                                                          OWNER  REASON  EXPIRES  DAYS LEFT  SOURCE\n" +
+				"default/allow-specific-values  ValidatingPolicy allow-specific-values: * [exempts nothing; allows images: registry.local/busybox:1.36; values: FOO]  -      -       never    -          " + exDir + "fine-grained.yaml\n",
+		},
+		{
 			name: "exceptions list: a bad file", args: []string{"exceptions", "list", exDir + "policy.yaml"},
 			code: 2, stdout: "-",
 			stderr: []string{"preadmit: policy exception error in " + exDir + "policy.yaml: ClusterPolicy disallow-host-namespaces in an exceptions file: give policies with --policy"},

@@ -145,10 +145,25 @@ func targets(x *exception.Exception) string {
 		}
 		s += " [podSecurity: " + strings.Join(controls, ", ") + "]"
 	}
+	if x.FineGrained() {
+		s += " [exempts nothing; allows " + allowed(x) + "]"
+	}
 	if x.Unsupported != "" {
 		s += " [never applied: CEL matchConditions]"
 	}
 	return s
+}
+
+// allowed is what a fine-grained exception allows: "images: a, b; values: X".
+func allowed(x *exception.Exception) string {
+	var parts []string
+	if len(x.Images) > 0 {
+		parts = append(parts, "images: "+strings.Join(x.Images, ", "))
+	}
+	if len(x.AllowedValues) > 0 {
+		parts = append(parts, "values: "+strings.Join(x.AllowedValues, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func orDash(s string) string {
@@ -167,8 +182,13 @@ type exceptionJSON struct {
 	APIVersion  string            `json:"apiVersion"`
 	Policies    []exceptionTarget `json:"policies"`
 	PodSecurity []string          `json:"podSecurity,omitempty"`
-	Owner       string            `json:"owner,omitempty"`
-	Reason      string            `json:"reason,omitempty"`
+	// AllowedImages and AllowedValues are a fine-grained exception's
+	// spec.images and spec.allowedValues: it exempts nothing, and the
+	// policy reads them (exceptions.allowedImages, allowedValues).
+	AllowedImages []string `json:"allowedImages,omitempty"`
+	AllowedValues []string `json:"allowedValues,omitempty"`
+	Owner         string   `json:"owner,omitempty"`
+	Reason        string   `json:"reason,omitempty"`
 	// Expires is the expiry as written; ExpiresAt the instant the
 	// exception stops applying.
 	Expires   string     `json:"expires,omitempty"`
@@ -191,6 +211,7 @@ func writeExceptionsJSON(w io.Writer, xs []*exception.Exception, at time.Time) e
 	for _, x := range xs {
 		j := exceptionJSON{
 			Namespace: x.Namespace, Name: x.Name, APIVersion: x.APIVersion,
+			AllowedImages: x.Images, AllowedValues: x.AllowedValues,
 			Owner: x.Owner, Reason: x.Reason, Expires: x.ExpiresText,
 			Expired: x.Expired(at), Unsupported: x.Unsupported, Source: x.File,
 		}
