@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/preadmit/preadmit/internal/sibling"
 	"github.com/preadmit/preadmit/transform/report"
@@ -15,6 +16,10 @@ import (
 
 // Binary is the program that holds the engine.
 const Binary = "preadmit-authz"
+
+// Timeout bounds one Check: the engine is stopped, and Check fails, when
+// it has not answered by then.
+var Timeout = 2 * time.Minute
 
 // Mode is an authorization evaluation mode: spec.evaluation.mode of the
 // policies a Request checks.
@@ -80,10 +85,15 @@ func Check(ctx context.Context, req Request) ([]Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding the request for %s: %w", Binary, err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
 	var stdout, stderr bytes.Buffer
 	c := exec.CommandContext(ctx, bin)
 	c.Stdin, c.Stdout, c.Stderr = bytes.NewReader(in), &stdout, &stderr
 	if err := c.Run(); err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%s did not answer within %v: a policy's expressions may be too costly for these requests", Binary, Timeout)
+		}
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {
 			return nil, errors.New(strings.TrimPrefix(msg, Binary+": "))
 		}
