@@ -152,3 +152,41 @@ func TestBudgetAcrossExpressions(t *testing.T) {
 		t.Errorf("got %v, want the budget error", last)
 	}
 }
+
+// TestTypedBindings: request and namespaceObject have the types the API
+// server gives them (and Kyverno, whose request has object and oldObject
+// too): a field they do not have is a compile error, as in the cluster;
+// their fields read as before, and a null request or namespaceObject
+// compares with null.
+func TestTypedBindings(t *testing.T) {
+	for _, tc := range []struct {
+		libs    cel.Libraries
+		expr    string
+		wantErr string
+	}{
+		{cel.APIServerLibraries, "request.operation == 'CREATE' && request.userInfo.username == ''", ""},
+		{cel.APIServerLibraries, "request.opertion == 'CREATE'", "undefined field 'opertion'"},
+		{cel.APIServerLibraries, "request.object.metadata.name == 'web'", "undefined field 'object'"},
+		{cel.APIServerLibraries, "namespaceObject.metadata.labelz['a'] == 'b'", "undefined field 'labelz'"},
+		{cel.KyvernoLibraries, "request.object.metadata.name == 'web' && request.operation == 'CREATE'", ""},
+		{cel.KyvernoLibraries, "request.kind.kinds == 'Deployment'", "undefined field 'kinds'"},
+		{cel.KyvernoLibraries, "request == null || namespaceObject == null", ""},
+	} {
+		p, err := tc.libs.Compile(tc.expr, "spec.validations[0].expression")
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: error %v, want %q", tc.expr, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
+		in := cel.Input{Request: map[string]any{"operation": "CREATE", "userInfo": map[string]any{"username": ""},
+			"object": object(t, deployment), "kind": map[string]any{"kind": "Deployment"}}}
+		if ok, err := p.Bool(cel.NewBindings(in, nil)); err != nil || !ok {
+			t.Errorf("%s = %v, %v; want true", tc.expr, ok, err)
+		}
+	}
+}

@@ -20,7 +20,6 @@ import (
 	"github.com/kyverno/sdk/extensions/cel/libs/user"
 	"github.com/kyverno/sdk/extensions/cel/libs/x509"
 	"github.com/kyverno/sdk/extensions/cel/libs/yaml"
-	"k8s.io/apiserver/pkg/cel/environment"
 
 	"github.com/preadmit/preadmit/transform/cel/libs"
 )
@@ -77,27 +76,15 @@ func (l Libraries) EnvWith(opts ...cel.EnvOption) (*cel.Env, error) {
 	if l != APIServerLibraries {
 		return newKyvernoEnv(l, opts...)
 	}
-	env, err := Env()
-	if err != nil {
-		return nil, err
-	}
-	return env.Extend(opts...)
+	return newEnvWith(requestType, opts)
 }
 
 func newKyvernoEnv(l Libraries, extra ...cel.EnvOption) (*cel.Env, error) {
-	opts := append(append(envOptions(), extra...), kyvernoOptions()...)
+	opts := kyvernoOptions()
 	if l == KyvernoClusterLibraries {
 		opts = append(opts, clusterLibraryOptions()...)
 	}
-	set := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion())
-	set, err := set.Extend(environment.VersionedOptions{
-		IntroducedVersion: environment.DefaultCompatibilityVersion(),
-		EnvOptions:        opts,
-	})
-	if err != nil {
-		return nil, err
-	}
-	env, err := set.Env(environment.StoredExpressions)
+	env, err := newEnvWith(kyvernoRequestType, append(extra, opts...))
 	if err != nil {
 		return nil, err
 	}
