@@ -164,6 +164,12 @@ func (e *run) newCELRequest(u *unit, op string) map[string]any {
 func (c *celRule) evaluate(in cel.Input) outcome {
 	b := cel.NewBindings(in, c.variables)
 	ok, failed, err := c.conditions.Match(b)
+	if err != nil && c.ignoresConditionErrors() {
+		// The API server's matcher, and Kyverno's for a ValidatingPolicy:
+		// with failurePolicy Ignore a condition that cannot be evaluated
+		// means no match.
+		return outcome{status: report.StatusSkip, message: err.Error() + " (failurePolicy Ignore: not matched)"}
+	}
 	if err != nil {
 		return outcome{status: report.StatusError, message: err.Error()}
 	}
