@@ -379,7 +379,7 @@ func TestDiffObjects(t *testing.T) {
 	}
 }
 
-// TestKyvernoReport reads the policy report as Kyverno v1.19 prints it
+// TestKyvernoReport reads the policy reports as Kyverno v1.19 prints them
 // after the mutation lines, and no report at all.
 func TestKyvernoReport(t *testing.T) {
 	out := "\n\nMutation:\nMutation has been applied successfully." +
@@ -394,5 +394,18 @@ func TestKyvernoReport(t *testing.T) {
 	}
 	if got, err := kyvernoReport("\n"); err != nil || got != nil {
 		t.Errorf("no report: %v, %v", got, err)
+	}
+
+	// A namespaced policy's results are in a PolicyReport of their
+	// namespace, after the ClusterReport.
+	out = "Mutation:\nMutation has been applied successfully.---\n" +
+		`{"kind":"ClusterReport","results":[{"policy":"c","result":"pass","resources":[{"kind":"Pod","name":"a","apiVersion":"v1"}]}]}` + "\n---\n" +
+		`{"kind":"PolicyReport","metadata":{"namespace":"ns"},"results":[{"policy":"ns/n","result":"fail","resources":[{"kind":"Pod","namespace":"ns","name":"b","apiVersion":"v1"}]}]}` + "\n"
+	got, err = kyvernoReport(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []verdict{{"c", "", "v1/Pod//a", "pass"}, {"ns/n", "", "v1/Pod/ns/b", "fail"}}; !slices.Equal(got, want) {
+		t.Errorf("several reports: got %v, want %v", got, want)
 	}
 }
