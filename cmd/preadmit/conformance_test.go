@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -208,7 +209,8 @@ func conformanceRun(t *testing.T, dir, name string) (differentialRun, error) {
 	return r, nil
 }
 
-// conformanceRole is what a document of a conformance test is to the run.
+// conformanceRoleKind is what a document of a conformance test is to the
+// run: input, a policy or a PolicyException.
 type conformanceRoleKind int
 
 const (
@@ -217,7 +219,9 @@ const (
 	roleException
 )
 
-// conformanceRole reads a document's apiVersion and kind.
+// conformanceRole reads a document's apiVersion and kind: the
+// policies.kyverno.io policy kinds and the admission policy kinds (and
+// bindings) are policies, a PolicyException of either group an exception.
 func conformanceRole(doc *yaml.Node) conformanceRoleKind {
 	var tm struct {
 		APIVersion string `yaml:"apiVersion"`
@@ -258,7 +262,7 @@ func yamlDocuments(path string) ([]yamlDoc, error) {
 			break
 		}
 		if err != nil {
-			return nil, errors.New(path + ": " + err.Error())
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
 			continue
@@ -300,7 +304,7 @@ func chainsawFiles(path string) ([]string, error) {
 		} `yaml:"spec"`
 	}
 	if err := yaml.Unmarshal(b, &test); err != nil {
-		return nil, errors.New(path + ": " + err.Error())
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var files []string
 	add := func(f string) {
