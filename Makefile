@@ -46,9 +46,9 @@ generate: ## Regenerate charts/preadmit-policies from policies/, the pre-parsed 
 kyverno-test: build ## The library's own kyverno-test.yaml files, as "kyverno test policies/" would run them
 	$(PREADMIT) test --require-tests --fail-only policies/
 
-parity: build $(HELM) $(KYVERNO) ## The real Kyverno CLI against preadmit: the library's tests (same table), apply against render on charts, the corpus and semantic cases, and Kyverno's own test/cli suite (the directories preadmit does not pass are listed)
+parity: build $(HELM) $(KYVERNO) ## The real Kyverno CLI against preadmit: the library's tests (same table), apply against render on charts, the corpus, semantic cases and Kyverno's CEL conformance tests, and Kyverno's own test/cli suite (the directories preadmit does not pass are listed)
 	KYVERNO_CLI_SUITE=1 KYVERNO_BIN=$(KYVERNO) PREADMIT_BIN=$(PREADMIT) HELM_BIN=$(HELM) $(GO) test -count=1 -timeout 40m \
-		-run '^(TestKyvernoParity|TestKyvernoDifferential(Charts|Corpus|Semantics)|TestKyvernoCLISuite|TestKyvernoCLISuiteDoc)$$' -v ./cmd/preadmit/
+		-run '^(TestKyvernoParity|TestKyvernoDifferential(Charts|Corpus|Semantics|Conformance)|TestKyvernoCLISuite|TestKyvernoCLISuiteDoc)$$' -v ./cmd/preadmit/
 
 fuzz: ## A short run of every fuzz target
 	FUZZTIME=$(FUZZTIME) hack/fuzz.sh

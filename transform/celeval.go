@@ -3,6 +3,7 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/google/cel-go/common/types"
@@ -114,7 +115,34 @@ func (e *run) celInput(r *rule, u *unit) (cel.Input, error) {
 		// A DELETE has no new object: the resource is the old one.
 		in.Object, in.OldObject = nil, in.Object
 	}
+	switch r.policy.Kind {
+	case "ValidatingPolicy", "NamespacedValidatingPolicy":
+		// Kyverno's engines give these kinds the admission request's
+		// object and oldObject in request too (the API server's request,
+		// an admission policy's, has neither). A copy: the unit's request
+		// is shared with its other rules.
+		in.Request = requestWithObjects(req, in.Object, in.OldObject)
+	case "MutatingPolicy", "NamespacedMutatingPolicy":
+		// Kyverno's MutatingPolicy engine extracts them as unstructured
+		// objects: the one a request has not is {}, not null.
+		in.Request = requestWithObjects(req, orEmpty(in.Object), orEmpty(in.OldObject))
+	}
 	return in, nil
+}
+
+// requestWithObjects is a copy of req with object and oldObject.
+func requestWithObjects(req map[string]any, object, oldObject any) map[string]any {
+	req = maps.Clone(req)
+	req["object"], req["oldObject"] = object, oldObject
+	return req
+}
+
+// orEmpty is o, or an empty object for none.
+func orEmpty(o any) any {
+	if o == nil {
+		return map[string]any{}
+	}
+	return o
 }
 
 // celRequest is the admission request a render stands for. It depends on
@@ -164,6 +192,12 @@ func (e *run) newCELRequest(u *unit, op string) map[string]any {
 func (c *celRule) evaluate(in cel.Input) outcome {
 	b := cel.NewBindings(in, c.variables)
 	ok, failed, err := c.conditions.Match(b)
+	if err != nil && c.ignoresConditionErrors() {
+		// The API server's matcher, and Kyverno's for a ValidatingPolicy:
+		// with failurePolicy Ignore a condition that cannot be evaluated
+		// means no match.
+		return outcome{status: report.StatusSkip, message: err.Error() + " (failurePolicy Ignore: not matched)"}
+	}
 	if err != nil {
 		return outcome{status: report.StatusError, message: err.Error()}
 	}

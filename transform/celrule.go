@@ -100,6 +100,12 @@ func libraries(p *policy.Policy) cel.Libraries {
 	return cel.APIServerLibraries
 }
 
+// ignoresConditionErrors says whether the policy's failurePolicy is
+// Ignore.
+func (c *celRule) ignoresConditionErrors() bool {
+	return c.spec.FailurePolicy != nil && *c.spec.FailurePolicy == admissionregistrationv1.Ignore
+}
+
 // compileCEL compiles a CEL rule with the API server's libraries.
 func compileCEL(spec *policy.CEL) (*celRule, error) {
 	return compileCELWith(spec, cel.APIServerLibraries)

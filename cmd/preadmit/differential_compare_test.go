@@ -28,31 +28,38 @@ func resourceID(apiVersion, kind, namespace, name string) string {
 	return apiVersion + "/" + kind + "/" + namespace + "/" + name
 }
 
-// kyvernoReport reads the policy report `kyverno apply --policy-report
-// --output-format json` prints on stdout after its mutation lines. A run
-// whose rules matched nothing prints none: no verdicts.
+// kyvernoReport reads the policy reports `kyverno apply --policy-report
+// --output-format json` prints on stdout after its mutation lines: one
+// ClusterReport, or, when a namespaced policy gave results, a PolicyReport
+// per namespace too, separated by "---". A run whose rules matched nothing
+// prints none: no verdicts.
 func kyvernoReport(stdout string) ([]verdict, error) {
 	i := strings.Index(stdout, `{"kind":`)
 	if i < 0 {
 		return nil, nil
 	}
-	var rep struct {
-		Kind    string
-		Results []struct {
-			Policy, Rule, Result string
-			Resources            []struct{ APIVersion, Kind, Namespace, Name string }
+	var out []verdict
+	for _, doc := range strings.Split(stdout[i:], "\n---\n") {
+		if doc = strings.TrimSpace(doc); doc == "" {
+			continue
 		}
-	}
-	if err := json.NewDecoder(strings.NewReader(stdout[i:])).Decode(&rep); err != nil {
-		return nil, fmt.Errorf("kyverno policy report: %w", err)
-	}
-	out := make([]verdict, 0, len(rep.Results))
-	for _, r := range rep.Results {
-		if len(r.Resources) != 1 {
-			return nil, fmt.Errorf("kyverno policy report: result %s/%s names %d resources, want 1", r.Policy, r.Rule, len(r.Resources))
+		var rep struct {
+			Kind    string
+			Results []struct {
+				Policy, Rule, Result string
+				Resources            []struct{ APIVersion, Kind, Namespace, Name string }
+			}
 		}
-		res := r.Resources[0]
-		out = append(out, verdict{r.Policy, r.Rule, resourceID(res.APIVersion, res.Kind, res.Namespace, res.Name), r.Result})
+		if err := json.Unmarshal([]byte(doc), &rep); err != nil {
+			return nil, fmt.Errorf("kyverno policy report: %w", err)
+		}
+		for _, r := range rep.Results {
+			if len(r.Resources) != 1 {
+				return nil, fmt.Errorf("kyverno policy report: result %s/%s names %d resources, want 1", r.Policy, r.Rule, len(r.Resources))
+			}
+			res := r.Resources[0]
+			out = append(out, verdict{r.Policy, r.Rule, resourceID(res.APIVersion, res.Kind, res.Namespace, res.Name), r.Result})
+		}
 	}
 	return out, nil
 }
@@ -372,7 +379,7 @@ func TestDiffObjects(t *testing.T) {
 	}
 }
 
-// TestKyvernoReport reads the policy report as Kyverno v1.19 prints it
+// TestKyvernoReport reads the policy reports as Kyverno v1.19 prints them
 // after the mutation lines, and no report at all.
 func TestKyvernoReport(t *testing.T) {
 	out := "\n\nMutation:\nMutation has been applied successfully." +
@@ -387,5 +394,18 @@ func TestKyvernoReport(t *testing.T) {
 	}
 	if got, err := kyvernoReport("\n"); err != nil || got != nil {
 		t.Errorf("no report: %v, %v", got, err)
+	}
+
+	// A namespaced policy's results are in a PolicyReport of their
+	// namespace, after the ClusterReport.
+	out = "Mutation:\nMutation has been applied successfully.---\n" +
+		`{"kind":"ClusterReport","results":[{"policy":"c","result":"pass","resources":[{"kind":"Pod","name":"a","apiVersion":"v1"}]}]}` + "\n---\n" +
+		`{"kind":"PolicyReport","metadata":{"namespace":"ns"},"results":[{"policy":"ns/n","result":"fail","resources":[{"kind":"Pod","namespace":"ns","name":"b","apiVersion":"v1"}]}]}` + "\n"
+	got, err = kyvernoReport(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []verdict{{"c", "", "v1/Pod//a", "pass"}, {"ns/n", "", "v1/Pod/ns/b", "fail"}}; !slices.Equal(got, want) {
+		t.Errorf("several reports: got %v, want %v", got, want)
 	}
 }
