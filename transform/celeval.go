@@ -119,22 +119,26 @@ func (e *run) celInput(r *rule, u *unit) (cel.Input, error) {
 	case "ValidatingPolicy", "NamespacedValidatingPolicy":
 		// Kyverno's engines give these kinds the admission request's
 		// object and oldObject in request too (the API server's request,
-		// an admission policy's, has neither). A copy: the unit's request
-		// is shared with its other rules.
-		in.Request = requestWithObjects(req, in.Object, in.OldObject)
+		// an admission policy's, has neither).
+		in.Request = kyvernoRequest(u, in.Object, in.OldObject)
 	case "MutatingPolicy", "NamespacedMutatingPolicy":
 		// Kyverno's MutatingPolicy engine extracts them as unstructured
 		// objects: the one a request has not is {}, not null.
-		in.Request = requestWithObjects(req, orEmpty(in.Object), orEmpty(in.OldObject))
+		in.Request = kyvernoRequest(u, orEmpty(in.Object), orEmpty(in.OldObject))
 	}
 	return in, nil
 }
 
-// requestWithObjects is a copy of req with object and oldObject.
-func requestWithObjects(req map[string]any, object, oldObject any) map[string]any {
-	req = maps.Clone(req)
-	req["object"], req["oldObject"] = object, oldObject
-	return req
+// kyvernoRequest is the unit's request with object and oldObject: a copy
+// made once per request (the request itself is shared with the unit's
+// other rules), whose two keys are set for the rule about to run. The
+// unit's rules run one at a time and keep no input after they ran.
+func kyvernoRequest(u *unit, object, oldObject any) map[string]any {
+	if u.kyvernoReq == nil {
+		u.kyvernoReq = maps.Clone(u.celReq)
+	}
+	u.kyvernoReq["object"], u.kyvernoReq["oldObject"] = object, oldObject
+	return u.kyvernoReq
 }
 
 // orEmpty is o, or an empty object for none.
@@ -155,7 +159,7 @@ func (e *run) celRequest(r *rule, u *unit) map[string]any {
 	}
 	key := celRequestKey{op: op, group: u.res.Group, version: u.res.Version, kind: u.res.Kind, name: u.res.Name, namespace: u.res.Namespace}
 	if u.celReq == nil || u.celReqKey != key {
-		u.celReq, u.celReqKey = e.newCELRequest(u, op), key
+		u.celReq, u.celReqKey, u.kyvernoReq = e.newCELRequest(u, op), key, nil
 	}
 	return u.celReq
 }

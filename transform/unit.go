@@ -32,6 +32,10 @@ type unit struct {
 	// celReqKey (run.celRequest).
 	celReq    map[string]any
 	celReqKey celRequestKey
+	// kyvernoReq is celReq with object and oldObject, as Kyverno's own
+	// kinds read it (run.kyvernoRequest); made once per celReq, its two
+	// keys set anew for each rule.
+	kyvernoReq map[string]any
 }
 
 // unitsOf returns the resources of a document: the document itself, or the

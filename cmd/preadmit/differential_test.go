@@ -38,6 +38,25 @@ type differentialRun struct {
 	context, crds, exceptions string
 }
 
+// fileFlag is a file a run gives both tools, under each one's flag.
+type fileFlag struct{ kyverno, preadmit, path string }
+
+// fileFlags are the flags and paths of the run's context, exceptions and
+// CRD files, under the flag name of one tool.
+func (r differentialRun) fileFlags(name func(fileFlag) string) []string {
+	var out []string
+	for _, f := range []fileFlag{
+		{"--context-file", "--context-file", r.context},
+		{"--exception", "--exceptions", r.exceptions},
+		{"--crd-paths", "--crd", r.crds},
+	} {
+		if f.path != "" {
+			out = append(out, name(f), f.path)
+		}
+	}
+	return out
+}
+
 // differentialVariants are the variable sets every chart is rendered with:
 // the library's defaults, and a mirror registry, which turns on
 // mirror-images and the registry allowlist.
@@ -250,15 +269,7 @@ func differential(t *testing.T, kyverno, bin string, r differentialRun) ([]strin
 	for _, s := range r.set {
 		args = append(args, "--set", s)
 	}
-	if r.context != "" {
-		args = append(args, "--context-file", r.context)
-	}
-	if r.exceptions != "" {
-		args = append(args, "--exception", r.exceptions)
-	}
-	if r.crds != "" {
-		args = append(args, "--crd-paths", r.crds)
-	}
+	args = append(args, r.fileFlags(func(f fileFlag) string { return f.kyverno })...)
 	k := runTool(t, nil, kyverno, args...)
 	if k.code != 0 && k.code != 1 { // 1: some rule failed
 		t.Fatalf("%s: kyverno %s: exit %d\n%s%s", r.name, strings.Join(args, " "), k.code, k.stdout, k.stderr)
@@ -283,15 +294,7 @@ func differential(t *testing.T, kyverno, bin string, r differentialRun) ([]strin
 	for _, s := range r.set {
 		pargs = append(pargs, "--set", s)
 	}
-	if r.context != "" {
-		pargs = append(pargs, "--context-file", r.context)
-	}
-	if r.exceptions != "" {
-		pargs = append(pargs, "--exceptions", r.exceptions)
-	}
-	if r.crds != "" {
-		pargs = append(pargs, "--crd", r.crds)
-	}
+	pargs = append(pargs, r.fileFlags(func(f fileFlag) string { return f.preadmit })...)
 	pargs = append(pargs, r.renderArgs...)
 	p := runToolStdin(t, bin, r.input, pargs...)
 	if p.code != 0 {
